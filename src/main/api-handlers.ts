@@ -1,0 +1,32 @@
+// Binds every contract call to the services. Both bindings (ipc.ts, web/server.ts) validate the
+// argument with the contract's schema and then call these; a call missing here is a compile error.
+import type { Api, AppInfo, PickKind } from '../shared/api'
+import { AppError } from '../shared/errors'
+import type { DatasetService } from './services/dataset-service'
+
+export interface HandlerDeps {
+  datasets: DatasetService
+  info: Omit<AppInfo, 'canPickFiles'>
+  /** Native file dialog; absent in web mode and the CLI. */
+  pick?: (kind: PickKind) => Promise<string[] | null>
+}
+
+export function createHandlers(deps: HandlerDeps): Api {
+  const { datasets, pick } = deps
+  return {
+    'app:info': async () => ({ ...deps.info, canPickFiles: pick !== undefined }),
+    'app:pick': async ({ kind }) => {
+      if (!pick) throw new AppError('UNSUPPORTED', 'No file dialog in web mode: type a path on the server instead')
+      return pick(kind)
+    },
+    'datasets:list': async () => datasets.list(),
+    'datasets:current': async () => datasets.current(),
+    'datasets:open': ({ path }) => datasets.open(path),
+    'datasets:import': ({ archives, dest }) => datasets.importArchives(archives, dest),
+    'datasets:openDemo': () => datasets.openDemo(),
+    'images:list': async (q) => datasets.listImages(q),
+    'images:facets': async (q) => datasets.facets(q),
+    'images:get': async ({ id }) => datasets.getImage(id),
+    'labels:get': ({ imageId }) => datasets.getTrimap(imageId),
+  }
+}

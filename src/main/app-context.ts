@@ -1,0 +1,58 @@
+// The composition root shared by Electron, web mode and tests: opens the database, builds the
+// services and the contract handlers. Electron-only facts (userData, dialogs) are passed in.
+import { mkdirSync, readFileSync } from 'node:fs'
+import type { Api, AppMode, MediaKind, PickKind } from '../shared/api'
+import { createHandlers } from './api-handlers'
+import { openDatabase } from './db/open'
+import { EventHub } from './events'
+import { appPaths, type AppPaths } from './paths'
+import { DatasetService } from './services/dataset-service'
+
+export interface AppContextOptions {
+  dataDir: string
+  mode: AppMode
+  pick?: (kind: PickKind) => Promise<string[] | null>
+}
+
+export interface AppContext {
+  paths: AppPaths
+  handlers: Api
+  events: EventHub
+  media(kind: MediaKind, imageId: number): Promise<{ bytes: Buffer; mime: string }>
+  close(): void
+}
+
+export function appVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  return pkg.version
+}
+
+export function createAppContext(opts: AppContextOptions): AppContext {
+  const paths = appPaths(opts.dataDir)
+  mkdirSync(paths.cacheDir, { recursive: true })
+  const db = openDatabase(paths.dbFile)
+  const events = new EventHub()
+  const datasets = new DatasetService({
+    db,
+    cacheDir: paths.cacheDir,
+    demoDir: paths.demoDir,
+    emit: (progress) => events.emit('dataset:progress', progress),
+  })
+  const handlers = createHandlers({
+    datasets,
+    info: { version: appVersion(), mode: opts.mode, dataDir: paths.dataDir },
+    pick: opts.pick,
+  })
+  return {
+    paths,
+    handlers,
+    events,
+    media: (kind, imageId) => datasets.media(kind, imageId),
+    close: () => {
+      datasets.close()
+      db.close()
+    },
+  }
+}

@@ -1,0 +1,92 @@
+// Import of the release's two archives (images.tar.gz, annotations.tar.gz) with progress.
+// They may be plain tar despite the name: the format is told by magic bytes, never by extension.
+import { createReadStream, existsSync, mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { constants, gunzipSync } from 'node:zlib'
+import { basename } from 'node:path'
+import { x as extract } from 'tar'
+import { AppError } from '../../shared/errors'
+import type { DatasetProgress } from '../../shared/types/dataset'
+
+export type ArchiveKind = 'tar' | 'tar.gz'
+
+function readHead(file: string, n: number): Buffer {
+  const fd = openSync(file, 'r')
+  try {
+    const buf = Buffer.alloc(n)
+    const got = readSync(fd, buf, 0, n, 0)
+    return buf.subarray(0, got)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** A tar header block is valid when its stored checksum matches the sum of its bytes. */
+export function isTarHeader(block: Uint8Array): boolean {
+  if (block.length < 512) return false
+  const stored = Number.parseInt(Buffer.from(block.subarray(148, 156)).toString('latin1').replace(/\0.*$/, '').trim(), 8)
+  if (!Number.isFinite(stored)) return false
+  let sum = 0
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : block[i]!
+  return sum === stored
+}
+
+/** Throws BAD_ARCHIVE when the file is neither tar nor gzip-compressed tar. */
+export function detectArchive(file: string): ArchiveKind {
+  const head = readHead(file, 64 * 1024)
+  const name = basename(file)
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    let inner: Buffer
+    try {
+      // SYNC_FLUSH lets zlib inflate the first part of the stream without its end.
+      inner = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH })
+    } catch (err) {
+      throw new AppError('BAD_ARCHIVE', `${name} is a damaged gzip file (${(err as Error).message})`)
+    }
+    if (!isTarHeader(inner)) throw new AppError('BAD_ARCHIVE', `${name} is gzip-compressed but holds no tar archive`)
+    return 'tar.gz'
+  }
+  if (isTarHeader(head)) return 'tar'
+  throw new AppError('BAD_ARCHIVE', `${name} is neither a tar nor a tar.gz archive`)
+}
+
+/** Only the release's two top folders are extracted; anything else in an archive is left out. */
+function wanted(path: string): boolean {
+  const top = path.replace(/^\.\//, '').split('/')[0]
+  return top === 'images' || top === 'annotations'
+}
+
+export async function extractArchive(
+  file: string,
+  dest: string,
+  emit: (p: DatasetProgress) => void,
+): Promise<number> {
+  if (!existsSync(file)) throw new AppError('NOT_FOUND', `No such archive: ${file}`)
+  detectArchive(file)
+  mkdirSync(dest, { recursive: true })
+  const total = statSync(file).size
+  let done = 0
+  let entries = 0
+  let lastEmit = 0
+  const name = basename(file)
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      done += chunk.length
+      const now = Date.now()
+      if (now - lastEmit > 150) {
+        lastEmit = now
+        emit({ phase: 'extract', done, total, message: `Extracting ${name}` })
+      }
+      cb(null, chunk)
+    },
+  })
+  const unpack = extract({ cwd: dest, strict: true, filter: wanted, onReadEntry: () => void entries++ })
+  try {
+    await pipeline(createReadStream(file), counter, unpack)
+  } catch (err) {
+    throw new AppError('BAD_ARCHIVE', `${name} could not be extracted: ${(err as Error).message}`)
+  }
+  emit({ phase: 'extract', done: total, total, message: `Extracted ${entries} entries from ${name}` })
+  return entries
+}

@@ -1,0 +1,5 @@
+// Every migration in order. A later issue adds its file (002-runs.ts…) and appends it here.
+import type { Migration } from '../migrate'
+import { init } from './001-init'
+
+export const MIGRATIONS: readonly Migration[] = [init]

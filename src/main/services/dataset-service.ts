@@ -1,0 +1,213 @@
+// The dataset service behind the contract's datasets:/images:/labels: calls: open or import a dataset,
+// index it, and answer the browser's queries. Plain Node, no electron, so tests and web mode use it as is.
+import { existsSync, statSync } from 'node:fs'
+import { basename, isAbsolute, join, resolve } from 'node:path'
+import type { ImageQueryArgs, MediaKind } from '../../shared/api'
+import { AppError } from '../../shared/errors'
+import type { Trimap } from '../../shared/trimap'
+import type {
+  DatasetInfo,
+  DatasetProgress,
+  FacetCounts,
+  ImageDetail,
+  ImageSummary,
+  IndexSummary,
+} from '../../shared/types/dataset'
+import { extractArchive, detectArchive } from '../dataset/archive'
+import { readCatalogue } from '../dataset/catalogue'
+import { generateDemo } from '../dataset/demo/generate'
+import { browserImage, decodeTrimap, ImageCache, type MediaBytes } from '../dataset/image-cache'
+import { indexDataset } from '../dataset/indexer'
+import { checkLayout, LIST_FILE } from '../dataset/scan'
+import { DatasetsRepo } from '../db/repositories/datasets-repo'
+import { facetCounts, listImages } from '../db/repositories/image-query'
+import { ImagesRepo, toDetail, type ImageRowWithLabel } from '../db/repositories/images-repo'
+import { LabelsRepo } from '../db/repositories/labels-repo'
+import type { Db } from '../db/open'
+
+export interface DatasetServiceOptions {
+  db: Db
+  cacheDir: string
+  demoDir: string
+  emit?: (progress: DatasetProgress) => void
+}
+
+export class DatasetService {
+  readonly cache: ImageCache
+  readonly datasets: DatasetsRepo
+  readonly images: ImagesRepo
+  readonly labels: LabelsRepo
+  private readonly db: Db
+  private readonly demoDir: string
+  private readonly emit: (p: DatasetProgress) => void
+  // Opens and imports run one at a time: two indexers on one dataset would race on its rows.
+  private queue: Promise<unknown> = Promise.resolve()
+  private closed = false
+
+  constructor(opts: DatasetServiceOptions) {
+    this.cache = new ImageCache(opts.cacheDir)
+    this.datasets = new DatasetsRepo(opts.db)
+    this.images = new ImagesRepo(opts.db)
+    this.labels = new LabelsRepo(opts.db)
+    this.demoDir = resolve(opts.demoDir)
+    this.emit = opts.emit ?? (() => {})
+    this.db = opts.db
+  }
+
+  list(): DatasetInfo[] {
+    return this.datasets.list()
+  }
+
+  current(): DatasetInfo | null {
+    return this.datasets.current()
+  }
+
+  open(path: string): Promise<IndexSummary> {
+    return this.serial(() => this.openNow(resolve(path)))
+  }
+
+  importArchives(archives: string[], dest?: string): Promise<IndexSummary> {
+    return this.serial(async () => {
+      const started = performance.now()
+      if (archives.length === 0) throw new AppError('BAD_INPUT', 'No archive given')
+      const files = archives.map((a) => resolve(a))
+      for (const f of files) {
+        if (!existsSync(f)) throw new AppError('NOT_FOUND', `No such archive: ${f}`)
+        if (!statSync(f).isFile()) throw new AppError('BAD_INPUT', `${f} is a folder, not an archive`)
+        detectArchive(f)
+      }
+      const target = dest ? resolve(dest) : resolve(files[0]!, '..')
+      for (const f of files) await extractArchive(f, target, this.emit)
+      return this.openNow(target, started)
+    })
+  }
+
+  openDemo(): Promise<IndexSummary> {
+    return this.serial(async () => {
+      if (!existsSync(join(this.demoDir, LIST_FILE))) {
+        await generateDemo({ out: this.demoDir, onProgress: this.emit })
+      }
+      return this.openNow(this.demoDir)
+    })
+  }
+
+  listImages(q: ImageQueryArgs): ImageSummary[] {
+    this.requireDataset(q.datasetId)
+    return listImages(this.db, q)
+  }
+
+  facets(q: ImageQueryArgs): FacetCounts {
+    this.requireDataset(q.datasetId)
+    return facetCounts(this.db, q)
+  }
+
+  getImage(id: number): ImageDetail {
+    return toDetail(this.row(id))
+  }
+
+  /** The image's current label decoded to class ids, or null when it has none. */
+  async getTrimap(imageId: number): Promise<Trimap | null> {
+    const file = this.trimapFile(imageId)
+    if (!file) return null
+    try {
+      return await decodeTrimap(file)
+    } catch (err) {
+      throw new AppError('IO_ERROR', `Cannot read the trimap of image ${imageId}: ${(err as Error).message}`)
+    }
+  }
+
+  /** Thumbnail or full image of an indexed image, by id only: no path from a request reaches the disk. */
+  async media(kind: MediaKind, imageId: number): Promise<MediaBytes> {
+    const row = this.row(imageId)
+    if (row.broken_reason) throw new AppError('UNSUPPORTED', `${row.file} cannot be shown: ${row.broken_reason}`)
+    const source = this.sourceFile(row)
+    if (kind === 'thumb') return this.cache.thumb(row.dataset_id, row.name, source)
+    return browserImage(source, row.format)
+  }
+
+  /** size×size×3 RGB of an image, for training (cached on disk). */
+  async getResized(imageId: number, size: number): Promise<Uint8Array> {
+    const row = this.row(imageId)
+    if (row.broken_reason) throw new AppError('UNSUPPORTED', `${row.file} cannot be decoded: ${row.broken_reason}`)
+    const sig = `${row.bytes}-${Math.round(row.mtime_ms)}`
+    return this.cache.resizedImage(row.dataset_id, row.name, this.sourceFile(row), sig, checkSize(size))
+  }
+
+  /** size×size class ids of an image's current label (nearest neighbour), or null without a label. */
+  async getResizedTrimap(imageId: number, size: number): Promise<Uint8Array | null> {
+    const row = this.row(imageId)
+    const file = this.trimapFile(imageId)
+    return file ? this.cache.resizedTrimap(row.dataset_id, row.name, file, checkSize(size)) : null
+  }
+
+  close(): void {
+    this.closed = true
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new AppError('INTERNAL', 'The dataset service is closed'))
+    const run = this.queue.then(fn, fn)
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  /** `started`: when the user's request began (an import counts its extraction too). */
+  private async openNow(root: string, started = performance.now()): Promise<IndexSummary> {
+    checkLayout(root)
+    // Read the list files before touching the database, so a malformed line changes nothing.
+    const catalogue = readCatalogue(root)
+    const id = this.datasets.touch(root, basename(root), root === this.demoDir)
+    const deps = { datasets: this.datasets, images: this.images, labels: this.labels, cache: this.cache, emit: this.emit }
+    await indexDataset(deps, id, root, catalogue)
+    return this.summary(id, (performance.now() - started) / 1000)
+  }
+
+  private summary(datasetId: number, seconds: number): IndexSummary {
+    const info = this.requireDataset(datasetId)
+    return {
+      datasetId,
+      root: info.root,
+      images: info.imageCount,
+      labelled: info.labelledCount,
+      splits: info.splits,
+      skipped: info.skipped,
+      broken: this.images.broken(datasetId),
+      seconds: Math.round(seconds * 1000) / 1000,
+    }
+  }
+
+  private requireDataset(id: number): DatasetInfo {
+    const info = this.datasets.get(id)
+    if (!info) throw new AppError('NOT_FOUND', `No dataset with id ${id}`)
+    return info
+  }
+
+  private row(id: number): ImageRowWithLabel {
+    const row = this.images.get(id)
+    if (!row) throw new AppError('NOT_FOUND', `No image with id ${id}`)
+    return row
+  }
+
+  private root(datasetId: number): string {
+    return this.requireDataset(datasetId).root
+  }
+
+  private sourceFile(row: ImageRowWithLabel): string {
+    return join(this.root(row.dataset_id), row.file)
+  }
+
+  /** Absolute path of an image's current label file, or null. */
+  private trimapFile(imageId: number): string | null {
+    const row = this.row(imageId)
+    const label = this.labels.get(imageId)
+    if (!label) return null
+    return isAbsolute(label.file) ? label.file : join(this.root(row.dataset_id), label.file)
+  }
+}
+
+function checkSize(size: number): number {
+  if (!Number.isInteger(size) || size < 8 || size > 1024) {
+    throw new AppError('BAD_INPUT', `resize size must be an integer from 8 to 1024, got ${size}`)
+  }
+  return size
+}

@@ -1,0 +1,38 @@
+// Held-out evaluation of a segmentation model: the paper's batch-averaged F1/Jaccard and the pooled
+// dataset metrics, from one pass over the evaluation images.
+import * as tf from '@tensorflow/tfjs'
+import { type ImageSource, disposeBatch, makeBatch } from '../data/source'
+import { toBatches } from '../data/sampling'
+import { addToConfusion, emptyConfusion, mergeConfusion, predictedClassIds } from './confusion'
+import { PaperMetricAccumulator, type PaperMetrics, type PooledMetrics, pooledMetrics } from './segmentation'
+
+export interface SegmentationEval {
+  paper: PaperMetrics
+  pooled: PooledMetrics
+  images: number
+}
+
+export async function evaluateSegmentation(
+  model: tf.LayersModel,
+  src: ImageSource,
+  indices: number[],
+  batchSize: number,
+): Promise<SegmentationEval> {
+  const paper = new PaperMetricAccumulator()
+  const total = emptyConfusion()
+  for (const idx of toBatches(indices, batchSize)) {
+    const batch = makeBatch(src, idx, true)
+    try {
+      const probs = model.predict(batch.x) as tf.Tensor4D
+      const pred = await predictedClassIds(probs)
+      probs.dispose()
+      const c = emptyConfusion()
+      addToConfusion(c, pred, batch.ids!)
+      paper.addBatch(c)
+      mergeConfusion(total, c)
+    } finally {
+      disposeBatch(batch)
+    }
+  }
+  return { paper: paper.result(), pooled: pooledMetrics(total), images: indices.length }
+}

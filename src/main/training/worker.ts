@@ -1,0 +1,40 @@
+// Entry of the training worker thread: one job per worker. The thread exits when the job ends, which
+// hands the wasm heap (which never shrinks) back to the system.
+import { parentPort } from 'node:worker_threads'
+import { toWireError } from '../../shared/errors'
+import { type FromWorker, toWorkerSchema } from '../../shared/training-protocol'
+import { runJob } from './job'
+
+const port = parentPort
+if (!port) throw new Error('worker.ts must run in a worker thread')
+const post = (m: FromWorker): void => port.postMessage(m)
+const abort = new AbortController()
+let started = false
+
+// A short delay lets the last messages leave before the thread (and its wasm threads) are torn down.
+const finish = (code: number): void => void setTimeout(() => process.exit(code), 20)
+
+port.on('message', (raw: unknown) => {
+  const parsed = toWorkerSchema.safeParse(raw)
+  if (!parsed.success) {
+    post({ type: 'error', error: { code: 'BAD_INPUT', message: `bad worker message: ${parsed.error.message}` } })
+    return
+  }
+  const msg = parsed.data
+  switch (msg.type) {
+    case 'start':
+      if (started) return post({ type: 'error', error: { code: 'BAD_INPUT', message: 'this worker already runs a job' } })
+      started = true
+      runJob(msg.job, msg.data, post, abort.signal).then(
+        () => finish(0),
+        (err: unknown) => {
+          post({ type: 'error', error: toWireError(err) })
+          finish(1)
+        },
+      )
+      return
+    case 'cancel':
+      abort.abort()
+      return
+  }
+})

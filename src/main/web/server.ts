@@ -1,0 +1,158 @@
+// Web mode: the same contract over HTTP on 127.0.0.1, events as Server-Sent Events, images by id.
+// Every request needs the per-start token; no path from a request reaches the file system except
+// inside the built renderer folder.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { isChannel, MEDIA_KINDS, parseArg, type Api, type Channel, type MediaKind } from '../../shared/api'
+import { AppError, toWireError, type WireError } from '../../shared/errors'
+import { API_PREFIX, EVENTS_PATH, MEDIA_PREFIX } from '../../shared/web-protocol'
+import { decodeWire, encodeWire } from '../../shared/wire'
+import type { EventHub } from '../events'
+import { checkToken, hostAllowed, tokenCookie } from './auth'
+import { readStatic } from './static-files'
+
+export interface WebServerOptions {
+  handlers: Api
+  events: EventHub
+  media(kind: MediaKind, imageId: number): Promise<{ bytes: Buffer; mime: string }>
+  staticDir: string
+  token: string
+  port?: number
+  host?: string
+}
+
+export interface RunningServer {
+  server: Server
+  port: number
+  url: string
+  close(): Promise<void>
+}
+
+const MAX_BODY = 64 * 1024 * 1024
+const CSP =
+  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; " +
+  "script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+const STATUS: Partial<Record<WireError['code'], number>> = {
+  BAD_INPUT: 400,
+  PARSE_ERROR: 422,
+  NOT_A_DATASET: 422,
+  BAD_ARCHIVE: 422,
+  UNSUPPORTED: 400,
+  NOT_FOUND: 404,
+  UNAUTHORIZED: 401,
+}
+
+function sendError(res: ServerResponse, err: unknown): void {
+  const wire = toWireError(err)
+  const status = STATUS[wire.code] ?? 500
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: wire }))
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > MAX_BODY) {
+        reject(new AppError('BAD_INPUT', `Request body over ${MAX_BODY} bytes`))
+        req.destroy()
+      } else chunks.push(c)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+async function callApi(handlers: Api, channel: Channel, body: string): Promise<unknown> {
+  let raw: unknown
+  try {
+    raw = body === '' ? undefined : decodeWire(body)
+  } catch {
+    throw new AppError('BAD_INPUT', `${channel}: request body is not JSON`)
+  }
+  const arg = parseArg(channel, raw)
+  const handler = handlers[channel] as (a: typeof arg) => Promise<unknown>
+  return handler(arg)
+}
+
+function openEventStream(req: IncomingMessage, res: ServerResponse, events: EventHub): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+  })
+  res.write(': connected\n\n')
+  const unsubscribe = events.subscribe((name, payload) => {
+    res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)
+  })
+  // Comments keep proxies and the browser from timing the stream out.
+  const beat = setInterval(() => res.write(': ping\n\n'), 15_000)
+  req.on('close', () => {
+    clearInterval(beat)
+    unsubscribe()
+  })
+}
+
+async function serveMedia(res: ServerResponse, path: string, opts: WebServerOptions): Promise<void> {
+  const [kind, idText, ...rest] = path.slice(MEDIA_PREFIX.length).split('/')
+  const id = Number(idText)
+  if (rest.length || !MEDIA_KINDS.includes(kind as MediaKind) || !Number.isInteger(id) || id <= 0) {
+    throw new AppError('NOT_FOUND', `No such media: ${path}`)
+  }
+  const { bytes, mime } = await opts.media(kind as MediaKind, id)
+  res.writeHead(200, { 'content-type': mime, 'cache-control': 'private, max-age=60' }).end(bytes)
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, opts: WebServerOptions, port: number) {
+  const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+  res.setHeader('x-content-type-options', 'nosniff')
+  res.setHeader('referrer-policy', 'no-referrer')
+  if (!hostAllowed(req, port)) throw new AppError('UNAUTHORIZED', 'Host not allowed')
+  const auth = checkToken(req, url, opts.token)
+  if (auth === 'denied') throw new AppError('UNAUTHORIZED', 'Missing or wrong token: open the URL printed at start')
+  if (auth === 'ok-from-query') res.setHeader('set-cookie', tokenCookie(opts.token))
+
+  const path = url.pathname
+  if (path.startsWith(API_PREFIX)) {
+    const channel = path.slice(API_PREFIX.length)
+    if (req.method !== 'POST') throw new AppError('BAD_INPUT', 'API calls are POST')
+    if (!isChannel(channel)) throw new AppError('NOT_FOUND', `Unknown call: ${channel}`)
+    const result = await callApi(opts.handlers, channel, await readBody(req))
+    res.writeHead(200, { 'content-type': 'application/json' }).end(encodeWire(result ?? null))
+    return
+  }
+  if (path === EVENTS_PATH) return openEventStream(req, res, opts.events)
+  if (path.startsWith(MEDIA_PREFIX)) return serveMedia(res, path, opts)
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw new AppError('BAD_INPUT', 'Method not allowed')
+  const file = await readStatic(opts.staticDir, path)
+  if (!file) throw new AppError('NOT_FOUND', `Not found: ${path}`)
+  res.writeHead(200, { 'content-type': file.mime, 'content-security-policy': CSP }).end(file.body)
+}
+
+export function startWebServer(opts: WebServerOptions): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    let port = opts.port ?? 0
+    const server = createServer((req, res) => {
+      route(req, res, opts, port).catch((err: unknown) => {
+        if (!res.headersSent) sendError(res, err)
+        else res.end()
+      })
+    })
+    server.on('error', reject)
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      port = (server.address() as AddressInfo).port
+      resolve({
+        server,
+        port,
+        url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(opts.token)}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections()
+            server.close(() => done())
+          }),
+      })
+    })
+  })
+}

@@ -1,0 +1,105 @@
+// Web-mode client: the contract over HTTP (POST /api/<channel>) and Server-Sent Events (/events),
+// authenticated by the per-start token the server printed in the URL it showed.
+import { EVENTS_PATH, API_PREFIX, MEDIA_PREFIX, TOKEN_HEADER, TOKEN_QUERY } from '../../../shared/web-protocol'
+import { AppError, fromWireError, isWireError } from '../../../shared/errors'
+import type { EventName, Events } from '../../../shared/api'
+import { decodeWire, encodeWire } from '../../../shared/wire'
+import { buildCalls, type ApiClient, type Invoke } from './client'
+
+const TOKEN_KEY = 'workbench-token'
+
+/** The browser pieces the client uses, injectable so tests can run it without a browser. */
+export interface HttpEnv {
+  fetch: typeof fetch
+  location: Pick<Location, 'href'>
+  history: Pick<History, 'replaceState' | 'state'>
+  storage: Pick<Storage, 'getItem' | 'setItem'>
+  EventSource: new (url: string) => Pick<EventSource, 'addEventListener' | 'removeEventListener'>
+}
+
+export function browserEnv(): HttpEnv {
+  return {
+    fetch: (input, init) => globalThis.fetch(input, init),
+    location: window.location,
+    history: window.history,
+    storage: window.sessionStorage,
+    EventSource: window.EventSource,
+  }
+}
+
+/**
+ * Take the token from ?token= on first load, keep it for this tab in sessionStorage, and strip it
+ * from the visible URL so it does not end up in screenshots, bookmarks or the history.
+ */
+export function takeToken(env: Pick<HttpEnv, 'location' | 'history' | 'storage'>): string | null {
+  const url = new URL(env.location.href)
+  const fromUrl = url.searchParams.get(TOKEN_QUERY)
+  if (fromUrl) {
+    env.storage.setItem(TOKEN_KEY, fromUrl)
+    url.searchParams.delete(TOKEN_QUERY)
+    env.history.replaceState(env.history.state, '', url.pathname + url.search + url.hash)
+    return fromUrl
+  }
+  return env.storage.getItem(TOKEN_KEY)
+}
+
+function withToken(path: string, token: string | null): string {
+  return token ? `${path}?${TOKEN_QUERY}=${encodeURIComponent(token)}` : path
+}
+
+async function errorFrom(res: Response, channel: string): Promise<AppError> {
+  const text = await res.text().catch(() => '')
+  let body: unknown = null
+  try {
+    body = text ? JSON.parse(text) : null
+  } catch {
+    // Not our JSON (a proxy's HTML page, say): fall through to the status line.
+  }
+  const error = (body as { error?: unknown } | null)?.error
+  if (isWireError(error)) return fromWireError(error)
+  const code = res.status === 401 || res.status === 403 ? 'UNAUTHORIZED' : 'INTERNAL'
+  return new AppError(code, `${channel}: HTTP ${res.status} ${res.statusText}`.trim())
+}
+
+export function createHttpClient(env: HttpEnv = browserEnv()): ApiClient {
+  const token = takeToken(env)
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (token) headers[TOKEN_HEADER] = token
+
+  const invoke: Invoke = async (channel, arg) => {
+    let res: Response
+    try {
+      res = await env.fetch(API_PREFIX + channel, {
+        method: 'POST',
+        headers,
+        body: arg === undefined ? '' : encodeWire(arg),
+      })
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      throw new AppError('IO_ERROR', `Cannot reach the workbench server (${channel}): ${message}`)
+    }
+    if (!res.ok) throw await errorFrom(res, channel)
+    const text = await res.text()
+    try {
+      return decodeWire(text)
+    } catch {
+      throw new AppError('INTERNAL', `${channel}: the server answered with something that is not JSON`)
+    }
+  }
+
+  // One stream for the whole page, opened on the first subscription.
+  let source: InstanceType<HttpEnv['EventSource']> | null = null
+  function on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+    source ??= new env.EventSource(withToken(EVENTS_PATH, token))
+    const handler = (ev: Event) => listener(decodeWire<Events[E]>((ev as MessageEvent<string>).data))
+    source.addEventListener(event, handler)
+    return () => source?.removeEventListener(event, handler)
+  }
+
+  return {
+    ...buildCalls(invoke),
+    on,
+    mediaUrl: (kind, imageId) => withToken(`${MEDIA_PREFIX}${kind}/${imageId}`, token),
+    mode: 'web',
+  }
+}

@@ -1,0 +1,3 @@
+// Commands and key chords, re-exported for the editor component and tests.
+export * from './commands'
+export * from './keys'

@@ -1,0 +1,222 @@
+// The TrimapEditor component's wiring: one EditorSession per image, the Konva view, input, keyboard
+// commands and autosave. The component only lays out what this returns.
+import { computed, reactive, ref, shallowRef } from 'vue'
+import type { Trimap, TrimapClass } from '../../../shared/trimap'
+import { Autosave, type SaveState } from './autosave'
+import { buildCommands, detectPlatform, findCommand, isTypingTarget, type EditorActions } from './commands'
+import { EditorSession, openMask, type EditorSettings } from './editor-session'
+import { HistoryManager } from './history/history'
+import { clampBrushSize } from './mask/brush'
+import type { Point } from './mask/mask'
+import { describeReport } from './mask/validate'
+import { AUTOSAVE_DELAY_MS, type SaveTrimap } from './save'
+import { createTools } from './tools'
+import { MaskView } from './view/konva-view'
+import { attachInput } from './view/view-input'
+
+/** Undo histories for the whole session, shared by every editor instance unless one is passed. */
+export const sessionHistories = new HistoryManager()
+
+export interface EditorInput {
+  imageId: number
+  imageUrl: string
+  trimap: Trimap | null
+  width: number
+  height: number
+}
+
+export function useEditor(save: SaveTrimap, histories: HistoryManager, onSaved: (id: number) => void) {
+  const platform = detectPlatform(typeof navigator === 'undefined' ? undefined : navigator)
+  const commands = buildCommands(createTools())
+  const settings = reactive<EditorSettings>({ toolId: 'brush', classId: 1, brushSize: 12, bandWidth: 4 })
+  const overlay = reactive({ opacity: 0.5, visible: true })
+  const saveState = ref<SaveState>({ kind: 'saved' })
+  const history = reactive({ canUndo: false, canRedo: false })
+  const warning = shallowRef<{ lines: string[]; hasBadValues: boolean } | null>(null)
+  const notice = ref<string | null>(null)
+  const helpOpen = ref(false)
+  const zoom = ref(1)
+  const panCursor = ref<string | null>(null)
+  const session = shallowRef<EditorSession | null>(null)
+  let view: MaskView | null = null
+  let autosave: Autosave | null = null
+  let hover: Point | null = null
+  let lastFit: string | null = null
+  let loadToken = 0
+  const cleanups: (() => void)[] = []
+
+  const cursor = computed(() => panCursor.value ?? (warning.value ? 'not-allowed' : currentTool().cursor))
+  const currentTool = () => session.value?.tool ?? createTools()[0]!
+
+  function refresh(): void {
+    const s = session.value
+    history.canUndo = s?.doc.history.canUndo ?? false
+    history.canRedo = s?.doc.history.canRedo ?? false
+    const showFoot = s && !s.locked && s.tool.showsFootprint ? hover : null
+    view?.showFootprint(showFoot, settings.brushSize)
+    view?.showOutline(s?.tool.preview?.() ?? null, hover)
+  }
+
+  const actions: EditorActions = {
+    undo: () => session.value?.undo(),
+    redo: () => session.value?.redo(),
+    selectTool: (id) => {
+      session.value?.selectTool(id)
+      settings.toolId = id
+      refresh()
+    },
+    selectClass: (c: TrimapClass) => void (settings.classId = c),
+    stepBrushSize: (dir) => {
+      const s = settings.brushSize
+      settings.brushSize = clampBrushSize(dir > 0 ? Math.max(s + 1, s * 1.25) : Math.min(s - 1, s / 1.25))
+      refresh()
+    },
+    zoomFit: () => fit(),
+    zoomActual: () => view?.actualSize(),
+    zoomBy: (f) => view?.zoomBy(f),
+    toggleOverlay: () => setOverlay(overlay.opacity, !overlay.visible),
+    save: () => void autosave?.flush(),
+    toggleHelp: () => void (helpOpen.value = !helpOpen.value),
+    toolKey: (key) => {
+      if (key === 'Escape' && helpOpen.value) return !(helpOpen.value = false)
+      const handled = session.value?.toolKey(key) ?? false
+      refresh()
+      return handled
+    },
+  }
+
+  function fit(): void {
+    if (!view) return
+    view.fit()
+    lastFit = JSON.stringify(view.transform)
+  }
+
+  function onKey(ev: KeyboardEvent): void {
+    if (ev.defaultPrevented || isTypingTarget(ev.target)) return
+    const cmd = findCommand(commands, ev, platform)
+    if (cmd && cmd.run(actions) !== false) ev.preventDefault()
+  }
+
+  function mount(container: HTMLDivElement, input: EditorInput): void {
+    view = new MaskView(container)
+    view.onTransform = (t) => (zoom.value = t.scale)
+    cleanups.push(
+      attachInput(container, view, {
+        down: (p) => (session.value?.pointerDown(p), refresh()),
+        move: (p) => session.value?.pointerMove(p),
+        up: (p) => (session.value?.pointerUp(p), refresh()),
+        cancel: () => session.value?.pointerCancel(),
+        hover: (p) => ((hover = p), refresh()),
+        panCursor: (c) => (panCursor.value = c),
+      }),
+    )
+    const ro = new ResizeObserver(() => {
+      if (!view) return
+      const wasFit = lastFit === JSON.stringify(view.transform)
+      view.resize(container.clientWidth, container.clientHeight)
+      if (wasFit) fit()
+    })
+    ro.observe(container)
+    cleanups.push(() => ro.disconnect())
+    window.addEventListener('keydown', onKey)
+    cleanups.push(() => window.removeEventListener('keydown', onKey))
+    open(input)
+  }
+
+  function open(input: EditorInput): void {
+    if (!view) return
+    const opened = openMask(input.imageId, input.trimap, input.width, input.height, histories)
+    const s = new EditorSession(input.imageId, opened, input.width, input.height, settings, {
+      painted: (r) => view?.repaint(r),
+      changed: () => (autosave?.markDirty(), refresh()),
+      pickRadius: () => 8 / (view?.transform.scale ?? 1),
+    })
+    session.value = s
+    autosave = new Autosave({
+      delayMs: AUTOSAVE_DELAY_MS,
+      save: () => save(s.imageId, s.snapshot()).then(() => onSaved(s.imageId)),
+      onState: (st) => (saveState.value = st),
+    })
+    saveState.value = { kind: 'saved' }
+    warning.value = s.report
+      ? { lines: describeReport(s.report, input.width, input.height), hasBadValues: s.report.badPixelCount > 0 }
+      : null
+    notice.value = opened.restored ? 'Restored your unsaved edit of this image from earlier in this session.' : null
+    if (opened.restored) autosave.markDirty()
+    view.setImage(null, { width: input.width, height: input.height })
+    view.setMask(s.doc.mask)
+    view.setOverlay(overlay.opacity, overlay.visible)
+    fit()
+    refresh()
+    void loadImage(input.imageUrl, input.width, input.height)
+  }
+
+  async function loadImage(url: string, width: number, height: number): Promise<void> {
+    const token = ++loadToken
+    const img = new Image()
+    img.src = url
+    try {
+      await img.decode()
+    } catch {
+      if (token === loadToken) notice.value = `Could not load the image from ${url}; the trimap is still editable.`
+      return
+    }
+    if (token === loadToken) view?.setImage(img, { width, height })
+  }
+
+  /** Leaves the open image: its edit is saved now; a failed save keeps it for this session. */
+  function leave(): Promise<void> {
+    const s = session.value
+    const a = autosave
+    session.value = null
+    autosave = null
+    if (!s || !a) return Promise.resolve()
+    s.leave(!a.hasUnsaved)
+    return a.flush().then((ok) => {
+      a.dispose()
+      const h = s.doc.history
+      if (ok && h.unsaved === s.doc.mask) h.unsaved = null
+      if (!ok && a.state.kind === 'failed') {
+        notice.value = `Image ${s.imageId} was not saved (${a.state.reason}); the edit is kept for this session.`
+      }
+    })
+  }
+
+  function switchTo(input: EditorInput): void {
+    void leave()
+    open(input)
+  }
+
+  function fix(mapTo: TrimapClass): void {
+    const s = session.value
+    if (!s || !view) return
+    s.fix(mapTo)
+    view.setMask(s.doc.mask)
+    warning.value = null
+    refresh()
+  }
+
+  function unmount(): Promise<void> {
+    const done = leave()
+    for (const c of cleanups.splice(0)) c()
+    view?.destroy()
+    view = null
+    return done
+  }
+
+  function setOverlay(opacity: number, visible: boolean): void {
+    overlay.opacity = opacity
+    overlay.visible = visible
+    view?.setOverlay(opacity, visible)
+  }
+
+  return {
+    platform, commands, settings, overlay, saveState, history, warning, notice, helpOpen, zoom, cursor,
+    actions, mount, switchTo, unmount, fix, setOverlay, refresh,
+    retrySave: () => void autosave?.flush(),
+    /** Saves the open image now; true when nothing is left unsaved. */
+    flush: (): Promise<boolean> => autosave?.flush() ?? Promise.resolve(true),
+  }
+}
+
+export type EditorApi = ReturnType<typeof useEditor>

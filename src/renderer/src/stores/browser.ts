@@ -1,0 +1,94 @@
+// The dataset browser's state: filters, the filtered image list and facet counts, the selected image.
+// Any filter change reloads list and counts; answers to superseded queries are dropped.
+import { defineStore } from 'pinia'
+import { computed, reactive, ref, shallowRef, watch } from 'vue'
+import type { ImageQueryArgs } from '../../../shared/api'
+import type { FacetCounts, ImageSummary } from '../../../shared/types/dataset'
+import { useApi } from '../api'
+import { useErrorStore } from './errors'
+import { buildImageQuery, emptyFilters, hasFilters, type Filters } from './image-query'
+
+export const useBrowserStore = defineStore('browser', () => {
+  const api = useApi()
+  const errors = useErrorStore()
+  const datasetId = ref<number | null>(null)
+  const filters = reactive<Filters>(emptyFilters())
+  // 7,390 summaries: shallow, so Vue does not wrap every object in a proxy.
+  const images = shallowRef<ImageSummary[]>([])
+  const facets = shallowRef<FacetCounts | null>(null)
+  const loading = ref(false)
+  const selectedId = ref<number | null>(null)
+  let seq = 0
+
+  const query = computed<ImageQueryArgs | null>(() =>
+    datasetId.value === null ? null : buildImageQuery(datasetId.value, filters),
+  )
+  const filtered = computed(() => hasFilters(filters))
+  const selectedIndex = computed(() =>
+    selectedId.value === null ? -1 : images.value.findIndex((i) => i.id === selectedId.value),
+  )
+  const selected = computed(() => images.value[selectedIndex.value] ?? null)
+
+  async function load(): Promise<void> {
+    const q = query.value
+    if (!q) return
+    const mine = ++seq
+    loading.value = true
+    try {
+      const [list, counts] = await Promise.all([api['images:list'](q), api['images:facets'](q)])
+      if (mine !== seq) return
+      images.value = list
+      facets.value = counts
+    } catch (err) {
+      if (mine === seq) errors.report('Could not list the images', err)
+    } finally {
+      if (mine === seq) loading.value = false
+    }
+  }
+
+  watch(query, () => void load())
+
+  /** Switch to another dataset: filters and selection belong to the old one, so they reset. */
+  function setDataset(id: number | null): void {
+    if (id === datasetId.value) return
+    Object.assign(filters, emptyFilters())
+    selectedId.value = null
+    images.value = []
+    facets.value = null
+    datasetId.value = id
+  }
+
+  function clearFilters(): void {
+    Object.assign(filters, emptyFilters())
+  }
+
+  function select(id: number | null): void {
+    selectedId.value = id
+  }
+
+  /** Move the selection through the filtered list; returns false at either end. */
+  function step(delta: 1 | -1): boolean {
+    const next = images.value[selectedIndex.value + delta]
+    if (selectedIndex.value < 0 || !next) return false
+    selectedId.value = next.id
+    return true
+  }
+
+  return {
+    datasetId,
+    filters,
+    images,
+    facets,
+    loading,
+    selectedId,
+    selectedIndex,
+    selected,
+    query,
+    filtered,
+    load,
+    setDataset,
+    clearFilters,
+    select,
+    step,
+  }
+})

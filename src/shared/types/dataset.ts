@@ -1,0 +1,107 @@
+// DTOs of the dataset browser: what the dataset service returns and the renderer shows.
+export type Species = 'cat' | 'dog'
+export type Split = 'trainval' | 'test' | 'none'
+/** Where the trimap on disk came from: the release, the editor, or a model. */
+export type LabelSource = 'original' | 'edited' | 'predicted'
+/** Filter on label state: 'labelled' = any trimap; 'broken' = image could not be decoded. */
+export type LabelState = 'labelled' | 'unlabelled' | 'edited' | 'broken'
+export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'unknown'
+
+export interface DatasetInfo {
+  id: number
+  /** Absolute folder holding images/ and annotations/. */
+  root: string
+  name: string
+  isDemo: boolean
+  openedAt: string
+  indexedAt: string | null
+  imageCount: number
+  labelledCount: number
+  brokenCount: number
+  splits: Record<Split, number>
+  /** Files under images/ or trimaps/ that were skipped on purpose (.mat, ._*), relative to root. */
+  skipped: string[]
+}
+
+export interface ImageSummary {
+  id: number
+  /** Image id of the release, e.g. "Abyssinian_1" (file name without extension). */
+  name: string
+  breed: string
+  classId: number
+  species: Species
+  split: Split
+  width: number | null
+  height: number | null
+  label: LabelSource | null
+  broken: boolean
+}
+
+export interface HeadBox {
+  xmin: number
+  ymin: number
+  xmax: number
+  ymax: number
+}
+
+export interface ImageDetail extends ImageSummary {
+  datasetId: number
+  /** Path relative to the dataset root, e.g. "images/Abyssinian_1.jpg". */
+  file: string
+  /** Real format found from magic bytes, which may differ from the extension. */
+  format: ImageFormat
+  breedId: number
+  bytes: number
+  headBox: HeadBox | null
+  /** Reason the image could not be decoded, or null. */
+  brokenReason: string | null
+  /** Non-fatal problems a user should see: format differs from extension, trimap size mismatch… */
+  problems: string[]
+  labelUpdatedAt: string | null
+}
+
+export interface ImageQuery {
+  datasetId: number
+  species?: Species
+  /** Breed name as in list.txt, e.g. "Abyssinian" or "beagle". */
+  breed?: string
+  split?: Split
+  label?: LabelState
+  /** Case-insensitive substring of the image name. */
+  search?: string
+}
+
+export interface FacetCounts {
+  total: number
+  species: Record<Species, number>
+  split: Record<Split, number>
+  label: Record<LabelState, number>
+  /** Every breed of the dataset with its count under the other filters, sorted by class id. */
+  breeds: { breed: string; classId: number; species: Species; count: number }[]
+}
+
+export interface BrokenFile {
+  file: string
+  reason: string
+}
+
+/** What `dataset index --json` prints and the UI shows after indexing. */
+export interface IndexSummary {
+  datasetId: number
+  root: string
+  images: number
+  labelled: number
+  splits: Record<Split, number>
+  skipped: string[]
+  broken: BrokenFile[]
+  seconds: number
+}
+
+export type ProgressPhase = 'extract' | 'scan' | 'index' | 'thumbnails' | 'generate'
+
+export interface DatasetProgress {
+  phase: ProgressPhase
+  done: number
+  total: number
+  message: string
+}

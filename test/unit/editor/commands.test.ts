@@ -1,0 +1,95 @@
+// Command key matching (Mod = Ctrl on Linux/Windows, Cmd on macOS) and the generated help list.
+import { describe, expect, it } from 'vitest'
+import {
+  buildCommands,
+  detectPlatform,
+  findCommand,
+  formatChord,
+  isTypingTarget,
+  parseChord,
+  shortcutList,
+  type KeyLike,
+} from '../../../src/renderer/src/editor/commands'
+import { createTools } from '../../../src/renderer/src/editor/tools'
+
+const commands = buildCommands(createTools())
+
+function key(k: string, mods: Partial<KeyLike> = {}): KeyLike {
+  return { key: k, ctrlKey: false, shiftKey: false, altKey: false, metaKey: false, ...mods }
+}
+
+function idFor(ev: KeyLike, platform: 'mac' | 'other'): string | null {
+  return findCommand(commands, ev, platform)?.id ?? null
+}
+
+describe('key matching', () => {
+  it('Mod+Z is Ctrl+Z on Linux and Cmd+Z on macOS, not the other way round', () => {
+    expect(idFor(key('z', { ctrlKey: true }), 'other')).toBe('undo')
+    expect(idFor(key('z', { metaKey: true }), 'mac')).toBe('undo')
+    expect(idFor(key('z', { metaKey: true }), 'other')).toBeNull()
+    expect(idFor(key('z', { ctrlKey: true }), 'mac')).toBeNull()
+  })
+
+  it('redo on Shift+Mod+Z (key reported upper-case) and on Mod+Y', () => {
+    expect(idFor(key('Z', { ctrlKey: true, shiftKey: true }), 'other')).toBe('redo')
+    expect(idFor(key('Z', { metaKey: true, shiftKey: true }), 'mac')).toBe('redo')
+    expect(idFor(key('y', { ctrlKey: true }), 'other')).toBe('redo')
+  })
+
+  it('plain letters switch tools, digits pick classes, brackets size the brush', () => {
+    expect(idFor(key('b'), 'other')).toBe('tool.brush')
+    expect(idFor(key('e'), 'other')).toBe('tool.eraser')
+    expect(idFor(key('g'), 'other')).toBe('tool.fill')
+    expect(idFor(key('p'), 'other')).toBe('tool.polygon')
+    expect(idFor(key('2'), 'other')).toBe('class.2')
+    expect(idFor(key(']'), 'other')).toBe('brush.larger')
+    expect(idFor(key('['), 'other')).toBe('brush.smaller')
+    expect(idFor(key('s', { ctrlKey: true }), 'other')).toBe('save')
+  })
+
+  it('a letter with an extra modifier does not trigger the plain-letter command', () => {
+    expect(idFor(key('b', { ctrlKey: true }), 'other')).toBeNull()
+    expect(idFor(key('B', { shiftKey: true }), 'other')).toBeNull()
+    expect(idFor(key('z'), 'other')).toBeNull()
+  })
+
+  it('symbols typed with Shift still match ("?" is Shift+/ on US keyboards)', () => {
+    expect(idFor(key('?', { shiftKey: true }), 'other')).toBe('help')
+  })
+
+  it('rejects unknown modifiers and reports the platform from the navigator', () => {
+    expect(() => parseChord('Hyper+Z')).toThrow(/unknown modifier/)
+    expect(detectPlatform({ platform: 'MacIntel' })).toBe('mac')
+    expect(detectPlatform({ platform: 'Linux x86_64', userAgent: 'X11; Linux' })).toBe('other')
+  })
+
+  it('ignores keys typed into text fields but not on sliders', () => {
+    expect(isTypingTarget({ tagName: 'INPUT', type: 'text' } as unknown as EventTarget)).toBe(true)
+    expect(isTypingTarget({ tagName: 'INPUT', type: 'range' } as unknown as EventTarget)).toBe(false)
+    expect(isTypingTarget({ tagName: 'DIV', isContentEditable: true } as unknown as EventTarget)).toBe(true)
+    expect(isTypingTarget(null)).toBe(false)
+  })
+})
+
+describe('shortcut help', () => {
+  it('formats chords per platform', () => {
+    expect(formatChord('Mod+Shift+Z', 'mac')).toBe('⇧⌘Z')
+    expect(formatChord('Mod+Shift+Z', 'other')).toBe('Shift+Ctrl+Z')
+    expect(formatChord('Escape', 'other')).toBe('Esc')
+  })
+
+  it('is generated from the same commands, listing every binding once', () => {
+    const list = shortcutList(commands, 'other')
+    const ids = list.flatMap((g) => g.items.map((i) => i.id))
+    expect([...ids].sort()).toEqual(commands.map((c) => c.id).sort())
+    const redo = list.flatMap((g) => g.items).find((i) => i.id === 'redo')!
+    expect(redo.keys).toEqual(['Shift+Ctrl+Z', 'Ctrl+Y'])
+    expect(list.map((g) => g.group)).toContain('Tools')
+  })
+
+  it('every tool has a command with its key', () => {
+    for (const t of createTools()) {
+      expect(commands.find((c) => c.id === `tool.${t.id}`)?.keys).toEqual([t.key])
+    }
+  })
+})

@@ -1,0 +1,24 @@
+// Filter controls → the contract's image query.
+import { describe, expect, it } from 'vitest'
+import { buildImageQuery, emptyFilters, hasFilters } from '../../../src/renderer/src/stores/image-query'
+import { imageQuerySchema } from '../../../src/shared/api'
+
+describe('buildImageQuery', () => {
+  it('leaves out empty controls', () => {
+    expect(buildImageQuery(4, emptyFilters())).toEqual({ datasetId: 4 })
+    expect(hasFilters(emptyFilters())).toBe(false)
+  })
+
+  it('maps every control and trims the search', () => {
+    const q = buildImageQuery(2, { species: 'dog', breed: 'beagle', split: 'none', label: 'broken', search: '  beagle_1 ' })
+    expect(q).toEqual({ datasetId: 2, species: 'dog', breed: 'beagle', split: 'none', label: 'broken', search: 'beagle_1' })
+    // What it builds is what the service accepts.
+    expect(imageQuerySchema.safeParse(q).success).toBe(true)
+  })
+
+  it('treats a blank search as no filter', () => {
+    const f = { ...emptyFilters(), search: '   ' }
+    expect(buildImageQuery(1, f)).toEqual({ datasetId: 1 })
+    expect(hasFilters(f)).toBe(false)
+  })
+})

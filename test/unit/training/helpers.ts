@@ -1,0 +1,31 @@
+// Shared helpers of the training unit tests: backends, seeded random arrays, error measures.
+import * as tf from '@tensorflow/tfjs'
+import { initWasm } from '../../../src/main/training/wasm-init'
+import { makeRng } from '../../../src/main/training/augment/random'
+
+/** Single-threaded wasm with the gradient composites, as the training worker uses it (minus threads). */
+export async function useWasm(): Promise<void> {
+  await initWasm(1)
+}
+
+export async function useCpu(): Promise<void> {
+  await tf.setBackend('cpu')
+  await tf.ready()
+}
+
+export function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const rng = makeRng(seed)
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * rng())
+}
+
+/** max |a − b| / max |b|: the relative error of a against the reference b. */
+export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`)
+  let diff = 0
+  let scale = 0
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!))
+    scale = Math.max(scale, Math.abs(b[i]!))
+  }
+  return diff / Math.max(scale, 1e-12)
+}
