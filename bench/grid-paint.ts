@@ -41,6 +41,8 @@ interface PaintRun {
 }
 
 interface ScrollRun {
+  /** Frame durations of the page at rest: the browser's own frame rate here, to read the others by. */
+  idleFrames: number[]
   frames: number[]
   maxDomTiles: number
   reachedEnd: boolean
@@ -125,12 +127,26 @@ async function measureScroll(browser: Browser, url: string, lastName: string): P
     const page = await context.newPage()
     await page.goto(url)
     await page.locator('[data-testid="tile"] img').first().waitFor()
+    const idleFrames = await page.evaluate(
+      () =>
+        new Promise<number[]>((resolve) => {
+          const out: number[] = []
+          let last = 0
+          const frame = (now: number): void => {
+            if (last) out.push(now - last)
+            last = now
+            if (out.length >= 60) resolve(out)
+            else requestAnimationFrame(frame)
+          }
+          requestAnimationFrame(frame)
+        }),
+    )
     const run = await page.evaluate((step) => {
       const el = document.querySelector('[aria-label="Image grid"]')
       if (!el) throw new Error('no grid on the page')
       const frames: number[] = []
       let maxDomTiles = 0
-      return new Promise<Omit<ScrollRun, 'reachedEnd'>>((resolve) => {
+      return new Promise<Pick<ScrollRun, 'frames' | 'maxDomTiles'>>((resolve) => {
         let last = 0
         const frame = (now: number): void => {
           if (last) frames.push(now - last)
@@ -146,7 +162,7 @@ async function measureScroll(browser: Browser, url: string, lastName: string): P
     }, SCROLL_STEP_PX)
     // The grid really reached the end of the list: the last image's tile is rendered.
     const reachedEnd = (await page.locator(`[data-testid="tile"][data-image-name="${lastName}"]`).count()) === 1
-    return { ...run, reachedEnd }
+    return { ...run, idleFrames, reachedEnd }
   } finally {
     await context.close()
   }
@@ -197,6 +213,7 @@ function report(paints: PaintRun[], scroll: ScrollRun, indexS: number): void {
     domTiles: paints[0]?.domTiles ?? 0,
     scroll: {
       stepPx: SCROLL_STEP_PX,
+      idleP50Ms: round(quantile(scroll.idleFrames, 0.5)),
       frames: f.length,
       p50Ms: round(quantile(f, 0.5)),
       p95Ms: round(quantile(f, 0.95)),
@@ -213,7 +230,8 @@ function report(paints: PaintRun[], scroll: ScrollRun, indexS: number): void {
   console.log(`viewport full of thumbnails, median: ${result.viewportFullMedianMs} ms; tiles in the DOM: ${result.domTiles} of ${COUNT}`)
   console.log(
     `scroll to the end, ${SCROLL_STEP_PX} px/frame: ${f.length} frames, p50 ${result.scroll.p50Ms} ms, p95 ${result.scroll.p95Ms} ms, ` +
-      `max ${result.scroll.maxMs} ms, ${result.scroll.over50Ms} over 50 ms; at most ${scroll.maxDomTiles} tiles in the DOM`,
+      `max ${result.scroll.maxMs} ms, ${result.scroll.over50Ms} over 50 ms (at rest: p50 ${result.scroll.idleP50Ms} ms); ` +
+      `at most ${scroll.maxDomTiles} tiles in the DOM`,
   )
 }
 

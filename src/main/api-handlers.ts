@@ -3,16 +3,18 @@
 import type { Api, AppInfo, PickKind } from '../shared/api'
 import { AppError } from '../shared/errors'
 import type { DatasetService } from './services/dataset-service'
+import type { LabelsService } from './services/labels-service'
 
 export interface HandlerDeps {
   datasets: DatasetService
+  labels: LabelsService
   info: Omit<AppInfo, 'canPickFiles'>
   /** Native file dialog; absent in web mode and the CLI. */
   pick?: (kind: PickKind) => Promise<string[] | null>
 }
 
 export function createHandlers(deps: HandlerDeps): Api {
-  const { datasets, pick } = deps
+  const { datasets, labels, pick } = deps
   return {
     'app:info': async () => ({ ...deps.info, canPickFiles: pick !== undefined }),
     'app:pick': async ({ kind }) => {
@@ -28,5 +30,7 @@ export function createHandlers(deps: HandlerDeps): Api {
     'images:facets': async (q) => datasets.facets(q),
     'images:get': async ({ id }) => datasets.getImage(id),
     'labels:get': ({ imageId }) => datasets.getTrimap(imageId),
+    'labels:save': ({ imageId, trimap }) => labels.save(imageId, trimap),
+    'labels:revert': ({ imageId }) => labels.revert(imageId),
   }
 }

@@ -7,6 +7,7 @@ import { openDatabase } from './db/open'
 import { EventHub } from './events'
 import { appPaths, type AppPaths } from './paths'
 import { DatasetService } from './services/dataset-service'
+import { LabelsService } from './services/labels-service'
 
 export interface AppContextOptions {
   dataDir: string
@@ -40,8 +41,10 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     demoDir: paths.demoDir,
     emit: (progress) => events.emit('dataset:progress', progress),
   })
+  const labels = new LabelsService({ datasets, emit: (change) => events.emit('labels:changed', change) })
   const handlers = createHandlers({
     datasets,
+    labels,
     info: { version: appVersion(), mode: opts.mode, dataDir: paths.dataDir },
     pick: opts.pick,
   })

@@ -8,8 +8,11 @@ import type {
   ImageDetail,
   ImageSummary,
   IndexSummary,
+  LabelSource,
 } from './types/dataset'
-import type { Trimap } from './trimap'
+import type { RunConfig, RunDetail, RunPlan, RunProgress, RunSummary } from './types/runs'
+import { PRETRAIN_METHODS } from './training-protocol'
+import { TRIMAP_CLASSES, type Trimap } from './trimap'
 import { AppError } from './errors'
 
 export type AppMode = 'electron' | 'web'
@@ -44,6 +47,24 @@ export interface Api {
   'images:get'(args: { id: number }): Promise<ImageDetail>
   /** The image's trimap as raw class ids, or null when it has none. */
   'labels:get'(args: { imageId: number }): Promise<Trimap | null>
+  /** Check a run before queueing it: problems (no labels, N above the pool…) and the backend. */
+  'runs:plan'(args: { config: RunConfig }): Promise<RunPlan>
+  'runs:enqueue'(args: { config: RunConfig }): Promise<RunSummary>
+  /** The one-click action: queue a pretraining run and a finetune on its encoder (or reuse one). */
+  'runs:pipeline'(args: { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig }): Promise<RunSummary[]>
+  'runs:list'(args: { datasetId?: number }): Promise<RunSummary[]>
+  'runs:get'(args: { id: number }): Promise<RunDetail>
+  'runs:cancel'(args: { id: number }): Promise<RunSummary>
+  'runs:retry'(args: { id: number }): Promise<RunSummary>
+  /** Move a queued run to a 0-based position among the queued runs. */
+  'runs:reorder'(args: { id: number; position: number }): Promise<RunSummary[]>
+  /**
+   * Write an edited trimap (the image's size, values 1/2/3) as annotations/trimaps/<name>.png,
+   * atomically; the release's original is kept once so it can be restored. Source becomes 'edited'.
+   */
+  'labels:save'(args: { imageId: number; trimap: Trimap }): Promise<ImageDetail>
+  /** Restore the release's original trimap (NOT_FOUND when the image never had one). */
+  'labels:revert'(args: { imageId: number }): Promise<ImageDetail>
 }
 
 export type Channel = keyof Api
@@ -55,6 +76,15 @@ export interface Events {
   'dataset:progress': DatasetProgress
   /** A dataset was opened by something other than the renderer's own call (menu, demo on start). */
   'dataset:opened': DatasetInfo
+  /** An image's label was saved or reverted (by this window or another client). */
+  'labels:changed': { imageId: number; label: LabelSource | null }
+  /** A run was queued, started, finished an epoch, ended, was cancelled, retried or moved. */
+  'runs:changed': RunSummary
+  /**
+   * The running run's progress (a few times a second at most). lossPoint: one point of its live loss
+   * curve, step counted from the run's first step (epoch − 1) × stepsPerEpoch + step.
+   */
+  'runs:progress': { runId: number; progress: RunProgress; lossPoint?: { step: number; loss: number } }
 }
 export type EventName = keyof Events
 
@@ -79,6 +109,62 @@ export type ImageQueryArgs = z.infer<typeof imageQuerySchema>
 
 const none = z.undefined()
 
+const runConfigSchema = z.strictObject({
+  kind: z.enum(['pretrain', 'finetune']),
+  datasetId: id,
+  method: z.enum([...PRETRAIN_METHODS, 'none']),
+  labels: z
+    .discriminatedUnion('mode', [
+      z.strictObject({ mode: z.literal('count'), count: z.number().int().positive() }),
+      z.strictObject({ mode: z.literal('fraction'), fraction: z.number().gt(0).lte(1) }),
+    ])
+    .optional(),
+  frozenEncoder: z.boolean(),
+  skips: z.boolean(),
+  epochs: z.number().int().min(1).max(1000),
+  batchSize: z.number().int().min(1).max(1024),
+  imageSize: z.number().int().min(16).max(512).multipleOf(8),
+  simclrSize: z.number().int().min(16).max(512).multipleOf(8),
+  learningRate: z.number().gt(0).lt(1),
+  seed: z.number().int().min(0),
+  backend: z.enum(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']).optional(),
+  parentRunId: id.nullable().optional(),
+  tag: z.string().max(200).optional(),
+})
+
+/** Largest trimap side accepted at a boundary (the release's largest image is far smaller). */
+export const MAX_TRIMAP_SIDE = 16_384
+
+/**
+ * Why a trimap's data is unusable (length not width×height, or a value outside 1/2/3), or null.
+ * Shared by the contract's schema and the labels service, which is also called without it.
+ */
+export function trimapDataProblem(t: Trimap): string | null {
+  const need = t.width * t.height
+  if (t.data.length !== need) {
+    return `data holds ${t.data.length} bytes but a ${t.width}×${t.height} trimap needs ${need}`
+  }
+  const ok = new Uint8Array(256)
+  for (const c of TRIMAP_CLASSES) ok[c] = 1
+  for (let i = 0; i < need; i++) {
+    const v = t.data[i]!
+    if (ok[v] === 0) {
+      const x = i % t.width
+      const y = (i - x) / t.width
+      return `value ${v} at pixel (${x}, ${y}) is not a trimap class (1 pet, 2 background, 3 border)`
+    }
+  }
+  return null
+}
+
+const side = z.number().int().min(1).max(MAX_TRIMAP_SIDE)
+export const trimapSchema = z
+  .strictObject({ width: side, height: side, data: z.instanceof(Uint8Array) })
+  .superRefine((t, ctx) => {
+    const problem = trimapDataProblem(t)
+    if (problem) ctx.addIssue({ code: 'custom', path: ['data'], message: problem })
+  })
+
 /** Validators for every call's argument; a call missing here is a compile error. */
 export const argSchemas: { [K in Channel]: z.ZodType<ArgOf<K>> } = {
   'app:info': none,
@@ -95,6 +181,20 @@ export const argSchemas: { [K in Channel]: z.ZodType<ArgOf<K>> } = {
   'images:facets': imageQuerySchema,
   'images:get': z.strictObject({ id }),
   'labels:get': z.strictObject({ imageId: id }),
+  'runs:plan': z.strictObject({ config: runConfigSchema }),
+  'runs:enqueue': z.strictObject({ config: runConfigSchema }),
+  'runs:pipeline': z.strictObject({
+    pretrain: runConfigSchema.nullable(),
+    reusePretrainRunId: id.optional(),
+    finetune: runConfigSchema,
+  }),
+  'runs:list': z.strictObject({ datasetId: id.optional() }),
+  'runs:get': z.strictObject({ id }),
+  'runs:cancel': z.strictObject({ id }),
+  'runs:retry': z.strictObject({ id }),
+  'runs:reorder': z.strictObject({ id, position: z.number().int().min(0) }),
+  'labels:save': z.strictObject({ imageId: id, trimap: trimapSchema }),
+  'labels:revert': z.strictObject({ imageId: id }),
 }
 
 export const CHANNELS = Object.keys(argSchemas) as Channel[]

@@ -1,7 +1,7 @@
 // Image cache on disk (sharp): thumbnails built during indexing, fixed-size RGB arrays and trimaps for
 // training, and full images as bytes a browser can show. Keyed by dataset id + image name.
 import sharp from 'sharp'
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
 import type { Trimap } from '../../shared/trimap'
@@ -104,8 +104,7 @@ export class ImageCache {
 
   /** size×size class ids, resized with nearest neighbour so no new class values appear. */
   async resizedTrimap(datasetId: number, name: string, trimapFile: string, size: number): Promise<Uint8Array> {
-    const st = await stat(trimapFile)
-    const sig = `${st.size}-${Math.round(st.mtimeMs)}`
+    const sig = trimapCacheSig(await stat(trimapFile))
     const file = join(this.datasetDir(datasetId), `tri-${size}`, `${name}~${sig}.tri`)
     return this.cached(file, size * size, async () => {
       const { data } = await sharp(trimapFile)
@@ -115,6 +114,19 @@ export class ImageCache {
         .toBuffer({ resolveWithObject: true })
       return data
     })
+  }
+
+  /**
+   * Drop an image's resized trimaps made from the file version `sig` (trimapCacheSig), at every
+   * size. The labels service calls it after overwriting a trimap: a new file could get the old
+   * size and mtime (same length, same millisecond), and the old entries are orphans anyway.
+   */
+  async dropResizedTrimaps(datasetId: number, name: string, sig: string): Promise<void> {
+    const dir = this.datasetDir(datasetId)
+    const entries = await readdir(dir).catch(() => [] as string[])
+    for (const sub of entries) {
+      if (sub.startsWith('tri-')) await rm(join(dir, sub, `${name}~${sig}.tri`), { force: true })
+    }
   }
 
   private async cached(file: string, length: number, make: () => Promise<Buffer>): Promise<Uint8Array> {
@@ -132,6 +144,11 @@ export class ImageCache {
     await rename(tmp, file)
     return ownBytes(data)
   }
+}
+
+/** Identifies one version of a trimap file in cache entry names: size and mtime. */
+export function trimapCacheSig(st: { size: number; mtimeMs: number }): string {
+  return `${st.size}-${Math.round(st.mtimeMs)}`
 }
 
 /** Bytes a browser can show: real JPEG/PNG as they are; GIF, WebP, TIFF converted to PNG. */

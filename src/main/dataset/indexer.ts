@@ -2,6 +2,7 @@
 // is not decoded again, and labels the user edited are never overwritten.
 import { readFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
+import { join } from 'node:path'
 import sharp from 'sharp'
 import { AppError } from '../../shared/errors'
 import type { DatasetProgress, HeadBox } from '../../shared/types/dataset'
@@ -14,6 +15,7 @@ import { parseHeadBox } from './head-box'
 import type { ImageCache } from './image-cache'
 import { runPool } from './pool'
 import { scanDataset, type FileSig, type ScannedImage } from './scan'
+import { originalRel } from './trimap-file'
 
 export interface IndexDeps {
   datasets: DatasetsRepo
@@ -38,11 +40,13 @@ interface Job {
   trimap: FileSig | undefined
   xml: FileSig | undefined
   decode: boolean
+  /** The kept release trimap, when the app overwrote this image's trimap (trimap-file.ts). */
+  original?: string
 }
 
 interface JobResult {
   record: ImageRecord
-  trimap: { rel: string; width: number | null; height: number | null } | null
+  trimap: { rel: string; width: number | null; height: number | null; edited: Date | null } | null
 }
 
 const BATCH = 250
@@ -70,6 +74,7 @@ export async function indexDataset(
     }
     seen.add(img.name)
     const job = planJob(img, meta, existing.get(img.name), scan.trimaps.get(img.name), scan.xmls.get(img.name))
+    if (job && scan.originals.has(img.name)) job.original = join(root, originalRel(img.name))
     if (job) jobs.push(job)
   }
   emit({ phase: 'scan', done: 1, total: 1, message: `${scan.images.length} images, ${jobs.length} to index` })
@@ -154,7 +159,10 @@ async function runJob(deps: IndexDeps, datasetId: number, job: Job): Promise<Job
   if (job.trimap) {
     const check = await checkTrimap(job.trimap.abs, dec.width, dec.height)
     if (check.problem) problems.push(check.problem)
-    if (check.width !== null) trimap = { rel: job.trimap.rel, width: check.width, height: check.height }
+    if (check.width !== null) {
+      const edited = job.original && (await differs(job.trimap.abs, job.original)) ? new Date(job.trimap.mtimeMs) : null
+      trimap = { rel: job.trimap.rel, width: check.width, height: check.height, edited }
+    }
   }
   const headBox = job.xml ? await readHeadBox(job.xml, problems) : null
   const record: ImageRecord = {
@@ -172,6 +180,19 @@ async function runJob(deps: IndexDeps, datasetId: number, job: Job): Promise<Job
   return { record, trimap }
 }
 
+/**
+ * A trimap that differs from the kept release copy was edited, even if this database never saw the
+ * edit (a new data folder, a deleted database): provenance travels with the dataset.
+ */
+async function differs(a: string, b: string): Promise<boolean> {
+  try {
+    const [x, y] = await Promise.all([readFile(a), readFile(b)])
+    return !x.equals(y)
+  } catch {
+    return false
+  }
+}
+
 async function readHeadBox(xml: FileSig, problems: string[]): Promise<HeadBox | null> {
   try {
     return parseHeadBox(await readFile(xml.abs, 'utf8'), xml.rel)
@@ -186,7 +207,8 @@ function writeBatch(deps: IndexDeps, datasetId: number, results: JobResult[]): v
   deps.images.transaction(() => {
     for (const { record, trimap } of results) {
       const id = deps.images.upsert(datasetId, record)
-      if (trimap) deps.labels.setOriginal(id, trimap.rel, trimap.width, trimap.height)
+      if (trimap?.edited) deps.labels.setEditedFound(id, trimap.rel, trimap.width, trimap.height, trimap.edited)
+      else if (trimap) deps.labels.setOriginal(id, trimap.rel, trimap.width, trimap.height)
       else deps.labels.removeOriginal(id)
     }
   })

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs'
 import { extname, join } from 'node:path'
 import { AppError } from '../../shared/errors'
 import { IMAGE_EXTENSIONS } from './magic'
+import { ORIGINALS_DIR, TEMP_SUFFIX } from './trimap-file'
 
 export interface FileSig {
   /** Relative to the dataset root, with forward slashes. */
@@ -23,6 +24,8 @@ export interface ScanResult {
   images: ScannedImage[]
   trimaps: Map<string, FileSig>
   xmls: Map<string, FileSig>
+  /** Image ids whose release trimap the app kept before overwriting it (see trimap-file.ts). */
+  originals: Set<string>
   skipped: string[]
 }
 
@@ -53,7 +56,12 @@ export function scanDataset(root: string): ScanResult {
   const images = scanImages(root, skipped)
   const trimaps = scanByExt(root, 'annotations/trimaps', '.png', skipped)
   const xmls = scanByExt(root, 'annotations/xmls', '.xml', skipped)
-  return { images, trimaps, xmls, skipped: skipped.sort() }
+  const originals = new Set(
+    listDir(root, ORIGINALS_DIR)
+      .filter((d) => !isJunk(d) && d.name.endsWith('.png'))
+      .map((d) => d.name.slice(0, -'.png'.length)),
+  )
+  return { images, trimaps, xmls, originals, skipped: skipped.sort() }
 }
 
 function listDir(root: string, rel: string): Dirent[] {
@@ -96,6 +104,8 @@ function scanByExt(root: string, relDir: string, ext: string, skipped: string[])
   const out = new Map<string, FileSig>()
   for (const d of listDir(root, relDir)) {
     const rel = `${relDir}/${d.name}`
+    // The app's own temp file of a save in progress (or of one a crash interrupted): not the user's.
+    if (d.name.endsWith(TEMP_SUFFIX)) continue
     if (isJunk(d) || extname(d.name).toLowerCase() !== ext) {
       skipped.push(d.isDirectory() ? rel + '/' : rel)
       continue

@@ -10,7 +10,9 @@ export type Db = Database.Database
 
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-  const db = new Database(file)
+  // Electron runs a better-sqlite3 built for its own ABI beside the Node build (scripts/start.mjs).
+  const nativeBinding = process.env['WORKBENCH_SQLITE_BINDING']
+  const db = new Database(file, nativeBinding ? { nativeBinding } : {})
   // WAL lets the web server read while an index transaction writes; busy_timeout covers a second
   // process (the CLI) holding the write lock for a moment.
   db.pragma('journal_mode = WAL')

@@ -19,6 +19,7 @@ import { generateDemo } from '../dataset/demo/generate'
 import { browserImage, decodeTrimap, ImageCache, type MediaBytes } from '../dataset/image-cache'
 import { indexDataset } from '../dataset/indexer'
 import { checkLayout, LIST_FILE } from '../dataset/scan'
+import { originalRel } from '../dataset/trimap-file'
 import { DatasetsRepo } from '../db/repositories/datasets-repo'
 import { facetCounts, listImages } from '../db/repositories/image-query'
 import { ImagesRepo, toDetail, type ImageRowWithLabel } from '../db/repositories/images-repo'
@@ -102,7 +103,9 @@ export class DatasetService {
   }
 
   getImage(id: number): ImageDetail {
-    return toDetail(this.row(id))
+    const row = this.row(id)
+    const kept = existsSync(join(this.root(row.dataset_id), originalRel(row.name)))
+    return toDetail(row, kept || row.label_source === 'original')
   }
 
   /** The image's current label decoded to class ids, or null when it has none. */

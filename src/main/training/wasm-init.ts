@@ -2,6 +2,7 @@
 // the gradient composites of ./kernels that make training on wasm possible and fast.
 import * as tf from '@tensorflow/tfjs'
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
+import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -74,8 +75,13 @@ function writeWorkerScript(distDir: string): string {
   if (!branch.test(wasmWorkerContents)) throw new Error('unrecognised tfjs-backend-wasm worker script (threads need 4.22)')
   // The template literal turned the script's "\n" escapes into real newlines; tfjs undoes it the same way.
   const script = wasmWorkerContents.replace(/\n/g, '\\n').replace(branch, `importScripts(${JSON.stringify(factory)});`)
-  const file = path.join(os.tmpdir(), `tfjs-wasm-pthread-${process.pid}.cjs`)
-  fs.writeFileSync(file, script)
-  process.once('exit', () => fs.rmSync(file, { force: true }))
+  // Named by content, so every process (and worker) shares one file and none needs cleaning up.
+  const hash = createHash('sha256').update(script).digest('hex').slice(0, 16)
+  const file = path.join(os.tmpdir(), `tfjs-wasm-pthread-${hash}.cjs`)
+  if (!fs.existsSync(file)) {
+    const tmp = `${file}.${process.pid}.tmp`
+    fs.writeFileSync(tmp, script)
+    fs.renameSync(tmp, file)
+  }
   return file
 }

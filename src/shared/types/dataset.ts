@@ -58,6 +58,11 @@ export interface ImageDetail extends ImageSummary {
   /** Non-fatal problems a user should see: format differs from extension, trimap size mismatch… */
   problems: string[]
   labelUpdatedAt: string | null
+  /**
+   * The release had a trimap for this image and it is still available: either it is the current
+   * label, or the copy kept before the first edit. 'labels:revert' needs this.
+   */
+  hasOriginal: boolean
 }
 
 export interface ImageQuery {

@@ -23,6 +23,8 @@ for (const k of [1, 2, 3]) {
     for (const pad of ['same', 'valid'] as Pad[]) {
       cases.push({ n: 2, h: 7, w: 6, cin: 3, cout: 4, k, s, pad })
       cases.push({ n: 1, h: 8, w: 8, cin: 2, cout: 5, k, s, pad })
+      // Enough input channels for the dilated-conv path (fewer take the patch matMul).
+      cases.push({ n: 2, h: 5, w: 6, cin: 9, cout: 3, k, s, pad })
     }
   }
 }

@@ -118,6 +118,20 @@ export class ImagesRepo {
     return row.id
   }
 
+  /**
+   * After the app wrote an image's trimap: its new file signature (so re-indexing sees nothing to
+   * redo) and its problems with the trimap's ones replaced by `trimapProblem`.
+   */
+  setTrimapState(id: number, trimapSig: string | null, trimapProblem: string | null): void {
+    const row = this.db.prepare('SELECT problems FROM images WHERE id = ?').get(id) as { problems: string } | undefined
+    if (!row) return
+    const problems = (JSON.parse(row.problems) as string[]).filter((p) => !p.startsWith('trimap '))
+    if (trimapProblem) problems.push(trimapProblem)
+    this.db
+      .prepare('UPDATE images SET trimap_sig = ?, problems = ? WHERE id = ?')
+      .run(trimapSig, JSON.stringify(problems), id)
+  }
+
   markMissing(ids: number[]): void {
     for (const id of ids) this.missingStmt.run(id)
   }
@@ -157,7 +171,8 @@ export function toSummary(r: ImageRowWithLabel): ImageSummary {
   }
 }
 
-export function toDetail(r: ImageRowWithLabel): ImageDetail {
+/** `hasOriginal`: whether the release's trimap is still available (see ImageDetail). */
+export function toDetail(r: ImageRowWithLabel, hasOriginal: boolean): ImageDetail {
   const hasBox = r.head_xmin !== null && r.head_ymin !== null && r.head_xmax !== null && r.head_ymax !== null
   return {
     ...toSummary(r),
@@ -170,5 +185,6 @@ export function toDetail(r: ImageRowWithLabel): ImageDetail {
     brokenReason: r.broken_reason,
     problems: JSON.parse(r.problems) as string[],
     labelUpdatedAt: r.label_updated_at,
+    hasOriginal,
   }
 }

@@ -25,6 +25,7 @@ export interface LabelWrite {
 export class LabelsRepo {
   private readonly originalStmt: Database.Statement
   private readonly removeOriginalStmt: Database.Statement
+  private readonly editedFoundStmt: Database.Statement
 
   constructor(private readonly db: Db) {
     // Prepared once: the indexer calls these for every image.
@@ -36,6 +37,13 @@ export class LabelsRepo {
        WHERE labels.source = 'original'`,
     )
     this.removeOriginalStmt = db.prepare("DELETE FROM labels WHERE image_id = ? AND source = 'original'")
+    this.editedFoundStmt = db.prepare(
+      `INSERT INTO labels (image_id, source, file, width, height, updated_at, updated_by)
+       VALUES (?, 'edited', ?, ?, ?, ?, NULL)
+       ON CONFLICT (image_id) DO UPDATE SET source = 'edited', file = excluded.file, width = excluded.width,
+         height = excluded.height, updated_at = excluded.updated_at, updated_by = NULL
+       WHERE labels.source = 'original'`,
+    )
   }
 
   get(imageId: number): LabelRow | null {
@@ -61,6 +69,19 @@ export class LabelsRepo {
    */
   setOriginal(imageId: number, file: string, width: number | null, height: number | null, now = new Date()): void {
     this.originalStmt.run(imageId, file, width, height, now.toISOString())
+  }
+
+  /** The image has no usable label any more (whatever its source). */
+  remove(imageId: number): void {
+    this.db.prepare('DELETE FROM labels WHERE image_id = ?').run(imageId)
+  }
+
+  /**
+   * The indexer found a trimap that differs from the release copy the app kept: it was edited, by
+   * whom this database does not know (`at`: the file's mtime). An edited or predicted row is kept.
+   */
+  setEditedFound(imageId: number, file: string, width: number | null, height: number | null, at: Date): void {
+    this.editedFoundStmt.run(imageId, file, width, height, at.toISOString())
   }
 
   /** The release's trimap vanished: drop the 'original' label only. */

@@ -1,0 +1,212 @@
+// The labels service behind 'labels:save' / 'labels:revert': writes edited trimaps into the dataset's official
+// layout atomically, keeps the release's original for revert, records provenance. Plain Node, no electron.
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, stat } from 'node:fs/promises'
+import { userInfo } from 'node:os'
+import { dirname, isAbsolute, join } from 'node:path'
+import { trimapDataProblem, type Events } from '../../shared/api'
+import { AppError } from '../../shared/errors'
+import type { Trimap } from '../../shared/trimap'
+import type { ImageDetail } from '../../shared/types/dataset'
+import { checkTrimap } from '../dataset/decode'
+import { trimapCacheSig } from '../dataset/image-cache'
+import {
+  describeIoError,
+  encodeTrimapPng,
+  keepOriginalOnce,
+  originalRel,
+  removeStaleTemps,
+  TEMP_SUFFIX,
+  TRIMAPS_DIR,
+  trimapRel,
+  writeFileAtomic,
+} from '../dataset/trimap-file'
+import type { LabelRow } from '../db/repositories/labels-repo'
+import type { DatasetService } from './dataset-service'
+
+export interface LabelsServiceOptions {
+  datasets: DatasetService
+  emit?: (change: Events['labels:changed']) => void
+  /** Recorded as updated_by; default: the operating-system user name. */
+  user?: string
+}
+
+/** One image's files: absolute paths of its trimap and of the kept original. */
+interface Target {
+  id: number
+  datasetId: number
+  name: string
+  rel: string
+  file: string
+  copy: string
+  image: string
+  width: number | null
+  height: number | null
+  brokenReason: string | null
+  label: LabelRow | null
+}
+
+export class LabelsService {
+  private readonly datasets: DatasetService
+  private readonly emit: (change: Events['labels:changed']) => void
+  private readonly user: string
+  // Saves of one image run in order (autosave, then the save on leaving it): the last one wins on disk.
+  private readonly chains = new Map<number, Promise<unknown>>()
+  private readonly swept = new Set<string>()
+
+  constructor(opts: LabelsServiceOptions) {
+    this.datasets = opts.datasets
+    this.emit = opts.emit ?? (() => {})
+    this.user = opts.user ?? osUser()
+  }
+
+  /** Write `trimap` as the image's label; throws BAD_INPUT (nothing written) or IO_ERROR (old file intact). */
+  save(imageId: number, trimap: Trimap): Promise<ImageDetail> {
+    return this.serial(imageId, () => this.saveNow(imageId, trimap))
+  }
+
+  /** Put the release's trimap back; NOT_FOUND when the image never had one. */
+  revert(imageId: number): Promise<ImageDetail> {
+    return this.serial(imageId, () => this.revertNow(imageId))
+  }
+
+  private async saveNow(imageId: number, trimap: Trimap): Promise<ImageDetail> {
+    const t = this.target(imageId)
+    checkFits(t, trimap)
+    const png = await encodeTrimapPng(trimap)
+    const sig = await this.replaceFile(t, 'save', async () => {
+      await mkdir(dirname(t.file)).catch(ignoreExists)
+      // The first overwrite of the release's file keeps a copy; an edited file is ours, never "original".
+      if (t.label?.source !== 'edited') await keepOriginalOnce(t.file, t.copy)
+      await writeFileAtomic(t.file, png)
+    })
+    const { labels, images } = this.datasets
+    images.transaction(() => {
+      labels.set({ imageId, source: 'edited', file: t.rel, width: trimap.width, height: trimap.height, updatedBy: this.user })
+      images.setTrimapState(imageId, sig, null)
+    })
+    return this.changed(imageId)
+  }
+
+  private async revertNow(imageId: number): Promise<ImageDetail> {
+    const t = this.target(imageId)
+    if (!existsSync(t.copy)) {
+      // Never edited by the app: the file on disk is the release's already.
+      if (t.label?.source === 'original') return this.datasets.getImage(imageId)
+      const why = t.label ? ` (its ${t.label.source} trimap was made without one)` : ''
+      throw new AppError('NOT_FOUND', `${t.name} has no original trimap from the release to revert to${why}`)
+    }
+    const sig = await this.replaceFile(t, 'revert', async () => writeFileAtomic(t.file, await readFile(t.copy)))
+    const check = await checkTrimap(t.file, t.width, t.height)
+    const { labels, images } = this.datasets
+    images.transaction(() => {
+      if (check.width === null) labels.remove(imageId)
+      else labels.set({ imageId, source: 'original', file: t.rel, width: check.width, height: check.height, updatedBy: this.user })
+      images.setTrimapState(imageId, sig, check.problem)
+    })
+    return this.changed(imageId)
+  }
+
+  private target(imageId: number): Target {
+    const row = this.datasets.images.get(imageId)
+    if (!row) throw new AppError('NOT_FOUND', `No image with id ${imageId}`)
+    const dataset = this.datasets.datasets.get(row.dataset_id)
+    if (!dataset) throw new AppError('NOT_FOUND', `No dataset with id ${row.dataset_id}`)
+    const label = this.datasets.labels.get(imageId)
+    // Keep the release's own file name (a .PNG stays .PNG), so one image never has two trimap files.
+    const inDataset = label?.file.startsWith(`${TRIMAPS_DIR}/`) && !isAbsolute(label.file)
+    const rel = inDataset ? label!.file : trimapRel(row.name)
+    return {
+      id: imageId,
+      datasetId: row.dataset_id,
+      name: row.name,
+      rel,
+      file: join(dataset.root, rel),
+      copy: join(dataset.root, originalRel(row.name)),
+      image: join(dataset.root, row.file),
+      width: row.width,
+      height: row.height,
+      brokenReason: row.broken_reason,
+      label,
+    }
+  }
+
+  /**
+   * Runs `write` (which replaces t.file) with file-system errors turned into IO_ERROR saying what
+   * and where; then drops the training cache of the replaced version. Returns the new file's
+   * signature in the indexer's form, so re-indexing sees an unchanged file.
+   */
+  private async replaceFile(t: Target, verb: 'save' | 'revert', write: () => Promise<void>): Promise<string> {
+    const fail = (why: string, where: string): AppError =>
+      new AppError('IO_ERROR', `Could not ${verb} the trimap of ${t.name}: ${why} (${where})`)
+    if (!existsSync(t.image)) throw fail('the image file no longer exists', t.image)
+    const old = await stat(t.file).catch(() => null)
+    await this.sweepOnce(dirname(t.file))
+    await this.sweepOnce(dirname(t.copy))
+    try {
+      await write()
+    } catch (err) {
+      const path = (err as NodeJS.ErrnoException).path
+      const where = !path ? t.file : path.endsWith(TEMP_SUFFIX) ? dirname(path) : path
+      throw fail(describeIoError(err), where)
+    }
+    if (old) await this.datasets.cache.dropResizedTrimaps(t.datasetId, t.name, trimapCacheSig(old))
+    const now = await stat(t.file)
+    return `${now.size}:${now.mtimeMs}`
+  }
+
+  /** Temp files of a killed process are removed the first time this session writes to their folder. */
+  private async sweepOnce(dir: string): Promise<void> {
+    if (this.swept.has(dir) || !existsSync(dir)) return
+    this.swept.add(dir)
+    await removeStaleTemps(dir)
+  }
+
+  private changed(imageId: number): ImageDetail {
+    const detail = this.datasets.getImage(imageId)
+    this.emit({ imageId, label: detail.label })
+    return detail
+  }
+
+  private serial<T>(imageId: number, fn: () => Promise<T>): Promise<T> {
+    const run = (this.chains.get(imageId) ?? Promise.resolve()).then(fn, fn)
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    this.chains.set(imageId, tail)
+    void tail.then(() => {
+      if (this.chains.get(imageId) === tail) this.chains.delete(imageId)
+    })
+    return run
+  }
+}
+
+/** The trimap must match the image pixel for pixel and hold only class ids. */
+function checkFits(t: Target, trimap: Trimap): void {
+  if (t.brokenReason !== null || t.width === null || t.height === null) {
+    const why = t.brokenReason ?? 'its size is unknown'
+    throw new AppError('UNSUPPORTED', `${t.name} cannot be labelled until its image file is fixed: ${why}`)
+  }
+  if (trimap.width !== t.width || trimap.height !== t.height) {
+    throw new AppError(
+      'BAD_INPUT',
+      `The trimap for ${t.name} is ${trimap.width}×${trimap.height} but the image is ${t.width}×${t.height}`,
+    )
+  }
+  const problem = trimapDataProblem(trimap)
+  if (problem) throw new AppError('BAD_INPUT', `The trimap for ${t.name} cannot be saved: ${problem}`)
+}
+
+function ignoreExists(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EEXIST') throw err
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username
+  } catch {
+    // No passwd entry (some containers): the environment is the next best witness.
+    return process.env['USER'] ?? process.env['USERNAME'] ?? 'unknown'
+  }
+}

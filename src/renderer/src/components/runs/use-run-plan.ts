@@ -1,0 +1,80 @@
+// Asks 'runs:plan' about the form's runs as it changes (debounced; stale answers dropped) and
+// merges the form's own problems with the service's, so the start buttons know when to stay off.
+import { computed, onScopeDispose, ref, watch, type Ref } from 'vue'
+import type { RunPlan } from '../../../../shared/types/runs'
+import { useRunsStore } from '../../stores/runs'
+import { formProblems, toConfigs, type TrainForm } from '../../lib/runs/train-form'
+
+export interface PipelinePlan {
+  finetune: RunPlan
+  pretrain: RunPlan | null
+}
+
+export function useRunPlan(form: Ref<TrainForm>, datasetId: Ref<number | null>, delayMs = 300) {
+  const runs = useRunsStore()
+  const plan = ref<PipelinePlan | null>(null)
+  const planError = ref<string | null>(null)
+  const planning = ref(false)
+  let timer: ReturnType<typeof setTimeout> | null = null
+  let seq = 0
+
+  const localProblems = computed(() => {
+    const problems = formProblems(form.value)
+    if (datasetId.value === null) problems.unshift('Open a dataset first.')
+    return problems
+  })
+
+  async function check(): Promise<void> {
+    const id = ++seq
+    if (localProblems.value.length || datasetId.value === null) {
+      plan.value = null
+      planError.value = null
+      planning.value = false
+      return
+    }
+    const configs = toConfigs(form.value, datasetId.value)
+    planning.value = true
+    try {
+      const [finetune, pretrain] = await Promise.all([
+        runs.plan(configs.finetune),
+        configs.pretrain ? runs.plan(configs.pretrain) : Promise.resolve(null),
+      ])
+      if (id !== seq) return
+      plan.value = { finetune, pretrain }
+      planError.value = null
+    } catch (err) {
+      if (id !== seq) return
+      plan.value = null
+      planError.value = `Could not check the run: ${err instanceof Error ? err.message : String(err)}`
+    } finally {
+      if (id === seq) planning.value = false
+    }
+  }
+
+  function schedule(): void {
+    if (timer) clearTimeout(timer)
+    planning.value = true
+    timer = setTimeout(() => void check(), delayMs)
+  }
+
+  watch([form, datasetId], schedule, { deep: true, immediate: true })
+  onScopeDispose(() => {
+    if (timer) clearTimeout(timer)
+  })
+
+  const problems = computed(() => {
+    if (localProblems.value.length) return localProblems.value
+    if (planError.value) return [planError.value]
+    const p = plan.value
+    if (!p) return []
+    return [...(p.pretrain?.problems.map((m) => `Pretraining: ${m}`) ?? []), ...p.finetune.problems]
+  })
+  const ready = computed(() => !planning.value && plan.value !== null && problems.value.length === 0 && plan.value.finetune.ok && (plan.value.pretrain?.ok ?? true))
+
+  // "Finetune only" and reuse skip pretraining, so only the finetune's own problems block them.
+  const finetuneReady = computed(
+    () => !planning.value && !localProblems.value.length && !planError.value && !!plan.value?.finetune.ok && !plan.value.finetune.problems.length,
+  )
+
+  return { plan, planning, problems, ready, finetuneReady, check }
+}

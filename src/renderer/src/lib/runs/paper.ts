@@ -1,0 +1,95 @@
+// The paper's settings and its Tables 1 and 2, and our runs arranged the same way (by template tag)
+// so the compare view can show ours beside the paper's numbers.
+import type { PretrainMethod } from '../../../../shared/training-protocol'
+import type { RunSummary } from '../../../../shared/types/runs'
+import { meanStd, type MeanStd } from './aggregate'
+
+/** Section 2 of the paper. Batch sizes there were 384 (SimCLR) and 256 (finetune). */
+export const PAPER_SETTINGS = {
+  epochs: 20,
+  imageSize: 128,
+  simclrSize: 64,
+  learningRate: 1e-3,
+  temperature: 0.2,
+  batchSize: { simclr: 384, finetune: 256 },
+} as const
+
+export const TABLE1_TAG = 'Paper Table 1'
+export const TABLE2_TAG = 'Paper Table 2'
+export const SWEEP_TAG = 'Label sweep'
+
+export const TABLE1_METHODS: readonly PretrainMethod[] = ['simclr', 'mae-patch', 'mae-pixel', 'mae-none']
+/** Table 1: frozen encoder, 90 % of the finetuning set. */
+export const PAPER_TABLE1: Record<PretrainMethod, { f1: number; jaccard: number }> = {
+  simclr: { f1: 0.775, jaccard: 0.65 },
+  'mae-patch': { f1: 0.779, jaccard: 0.656 },
+  'mae-pixel': { f1: 0.754, jaccard: 0.622 },
+  'mae-none': { f1: 0.748, jaccard: 0.614 },
+}
+
+export const TABLE2_FRACTIONS = [0.9, 0.1, 0.01] as const
+/** Table 2 rows in the paper's order: encoder weights × skip connections. */
+export const TABLE2_ROWS = [
+  { frozen: false, skips: false, label: 'Unfrozen · no skip' },
+  { frozen: false, skips: true, label: 'Unfrozen · skip' },
+  { frozen: true, skips: false, label: 'Frozen · no skip' },
+  { frozen: true, skips: true, label: 'Frozen · skip' },
+] as const
+/** Table 2 (SimCLR, Jaccard), row by row as TABLE2_ROWS, columns 90 / 10 / 1 %. */
+export const PAPER_TABLE2: readonly (readonly number[])[] = [
+  [0.706, 0.575, 0.467],
+  [0.716, 0.602, 0.448],
+  [0.469, 0.65, 0.55],
+  [0.646, 0.559, 0.42],
+]
+
+function taggedFinetunes(runs: readonly RunSummary[], tag: string): RunSummary[] {
+  return runs.filter((r) => r.kind === 'finetune' && (r.config.tag ?? '').startsWith(tag))
+}
+
+const metricsOf = (runs: RunSummary[], key: 'f1' | 'jaccard') =>
+  meanStd(runs.flatMap((r) => (r.metrics ? [r.metrics[key]] : [])))
+
+export interface Table1Row {
+  method: PretrainMethod
+  paper: { f1: number; jaccard: number }
+  f1: MeanStd
+  jaccard: MeanStd
+  runs: number
+}
+
+/** Our Table 1 runs (tagged by the template), pooled over seeds, beside the paper's numbers. */
+export function table1Rows(runs: readonly RunSummary[]): Table1Row[] {
+  const tagged = taggedFinetunes(runs, TABLE1_TAG)
+  return TABLE1_METHODS.map((method) => {
+    const mine = tagged.filter((r) => r.config.method === method)
+    return { method, paper: PAPER_TABLE1[method], f1: metricsOf(mine, 'f1'), jaccard: metricsOf(mine, 'jaccard'), runs: mine.length }
+  })
+}
+
+export interface Table2Cell {
+  row: number
+  col: number
+  paper: number
+  jaccard: MeanStd
+  runs: number
+}
+
+const sameFraction = (a: number, b: number) => Math.abs(a - b) < 1e-9
+
+/** Our Table 2 grid (row-major, TABLE2_ROWS × TABLE2_FRACTIONS) with the paper's Jaccard per cell. */
+export function table2Cells(runs: readonly RunSummary[]): Table2Cell[] {
+  const tagged = taggedFinetunes(runs, TABLE2_TAG)
+  return TABLE2_ROWS.flatMap((row, r) =>
+    TABLE2_FRACTIONS.map((fraction, c) => {
+      const mine = tagged.filter(
+        (run) =>
+          run.config.frozenEncoder === row.frozen &&
+          run.config.skips === row.skips &&
+          run.config.labels?.mode === 'fraction' &&
+          sameFraction(run.config.labels.fraction, fraction),
+      )
+      return { row: r, col: c, paper: PAPER_TABLE2[r]![c]!, jaccard: metricsOf(mine, 'jaccard'), runs: mine.length }
+    }),
+  )
+}

@@ -1,0 +1,140 @@
+// Training runs of the open dataset: the list (kept current by 'runs:changed' events, no polling),
+// live progress and loss points from 'runs:progress', cached details, and the queue actions.
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, triggerRef } from 'vue'
+import type { ArgOf, Events } from '../../../shared/api'
+import type { RunConfig, RunDetail, RunPlan, RunSummary } from '../../../shared/types/runs'
+import { useApi } from '../api'
+import { queueEta, queueOrder } from '../lib/runs/queue-eta'
+import { runTemplate, type TemplateStep } from '../lib/runs/templates'
+import { CPU_DEFAULTS, type TrainForm } from '../lib/runs/train-form'
+import { useErrorStore } from './errors'
+
+/** One point of a live loss curve: x counts steps from the run's start. */
+export interface LossPoint {
+  x: number
+  loss: number
+}
+
+/** Live points kept per run; older ones are thinned so a long run does not grow without bound. */
+const MAX_POINTS = 2000
+
+export const useRunsStore = defineStore('runs', () => {
+  const api = useApi()
+  const errors = useErrorStore()
+  const runs = ref<RunSummary[]>([])
+  const datasetId = ref<number | null>(null)
+  const loading = ref(false)
+  const busy = ref(false)
+  /** The training form, kept here so it survives switching views. */
+  const form = ref<TrainForm>({ ...CPU_DEFAULTS })
+  const details = shallowRef(new Map<number, RunDetail>())
+  const lossPoints = shallowRef(new Map<number, LossPoint[]>())
+  let unsubscribe: (() => void)[] = []
+
+  const queue = computed(() => queueOrder(runs.value))
+  const running = computed(() => runs.value.find((r) => r.status === 'running') ?? null)
+  const eta = computed(() => queueEta(runs.value))
+  const byId = computed(() => new Map(runs.value.map((r) => [r.id, r])))
+
+  function upsert(run: RunSummary): void {
+    if (datasetId.value !== null && run.config.datasetId !== datasetId.value) return
+    const i = runs.value.findIndex((r) => r.id === run.id)
+    if (i === -1) runs.value = [...runs.value, run]
+    else runs.value = runs.value.map((r) => (r.id === run.id ? run : r))
+    // A cached detail is stale once its run changed (new epoch, finished…): refetch if shown.
+    if (details.value.has(run.id)) void fetchDetail(run.id, true)
+  }
+
+  function onProgress(ev: Events['runs:progress']): void {
+    const run = byId.value.get(ev.runId)
+    if (run) {
+      const epochDone = run.progress !== null && ev.progress.epoch > run.progress.epoch
+      runs.value = runs.value.map((r) => (r.id === ev.runId ? { ...r, progress: ev.progress } : r))
+      if (epochDone && details.value.has(ev.runId)) void fetchDetail(ev.runId, true)
+    }
+    if (ev.lossPoint) addPoint(ev.runId, { x: ev.lossPoint.step, loss: ev.lossPoint.loss })
+  }
+
+  function addPoint(runId: number, point: LossPoint): void {
+    let points = lossPoints.value.get(runId) ?? []
+    points.push(point)
+    if (points.length > MAX_POINTS) points = points.filter((_, i) => i % 2 === 0)
+    lossPoints.value.set(runId, points)
+    triggerRef(lossPoints)
+  }
+
+  function listen(): void {
+    if (unsubscribe.length) return
+    unsubscribe = [api.on('runs:changed', upsert), api.on('runs:progress', onProgress)]
+  }
+
+  function stopListening(): void {
+    for (const off of unsubscribe) off()
+    unsubscribe = []
+  }
+
+  async function load(id: number | null = datasetId.value): Promise<void> {
+    listen()
+    datasetId.value = id
+    loading.value = true
+    try {
+      runs.value = await api['runs:list'](id === null ? {} : { datasetId: id })
+    } catch (err) {
+      errors.report('Could not load the runs', err)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  async function fetchDetail(id: number, force = false): Promise<RunDetail | null> {
+    const cached = details.value.get(id)
+    if (cached && !force) return cached
+    try {
+      const detail = await api['runs:get']({ id })
+      details.value.set(id, detail)
+      triggerRef(details)
+      return detail
+    } catch (err) {
+      errors.report(`Could not load run #${id}`, err)
+      return null
+    }
+  }
+
+  /** Queue something; the returned runs are merged at once (the events may arrive later). */
+  async function act<T extends RunSummary | RunSummary[]>(context: string, call: () => Promise<T>): Promise<T | null> {
+    busy.value = true
+    try {
+      const result = await call()
+      for (const run of Array.isArray(result) ? result : [result]) upsert(run)
+      return result
+    } catch (err) {
+      errors.report(context, err)
+      return null
+    } finally {
+      busy.value = false
+    }
+  }
+
+  const plan = (config: RunConfig): Promise<RunPlan> => api['runs:plan']({ config })
+  const pipeline = (args: ArgOf<'runs:pipeline'>) => act('Could not queue the runs', () => api['runs:pipeline'](args))
+  const enqueue = (config: RunConfig) => act('Could not queue the run', () => api['runs:enqueue']({ config }))
+  const cancel = (id: number) => act(`Could not cancel run #${id}`, () => api['runs:cancel']({ id }))
+  const retry = (id: number) => act(`Could not retry run #${id}`, () => api['runs:retry']({ id }))
+  const queueTemplate = (steps: readonly TemplateStep[]) =>
+    act('Could not queue the experiment', () => runTemplate(steps, (args) => api['runs:pipeline'](args)))
+
+  /** Move a queued run up (-1) or down (+1) among the queued runs. */
+  async function move(id: number, delta: number): Promise<void> {
+    const queued = queue.value.filter((r) => r.status === 'queued')
+    const index = queued.findIndex((r) => r.id === id)
+    const position = index + delta
+    if (index === -1 || position < 0 || position >= queued.length) return
+    await act(`Could not move run #${id}`, () => api['runs:reorder']({ id, position }))
+  }
+
+  return {
+    runs, datasetId, loading, busy, form, details, lossPoints, queue, running, eta, byId,
+    load, listen, stopListening, fetchDetail, plan, pipeline, enqueue, cancel, retry, move, queueTemplate,
+  }
+})

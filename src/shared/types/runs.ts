@@ -1,0 +1,99 @@
+// DTOs of training runs (issue 5): what the runs service stores in SQLite and the training and
+// compare views show. The worker's own messages are in ../training-protocol.ts.
+import type { BackendReport, EpochMetrics, PretrainMethod } from '../training-protocol'
+
+export type RunKind = 'pretrain' | 'finetune'
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'
+export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu'
+
+/** How many labelled images a finetune uses: N images, or a fraction of the labelled trainval pool. */
+export type LabelBudget = { mode: 'count'; count: number } | { mode: 'fraction'; fraction: number }
+
+export interface RunConfig {
+  kind: RunKind
+  datasetId: number
+  /** pretrain: the self-supervised objective. finetune: 'none' (from scratch) or its parent's method. */
+  method: PretrainMethod | 'none'
+  /** finetune only. */
+  labels?: LabelBudget
+  frozenEncoder: boolean
+  skips: boolean
+  epochs: number
+  batchSize: number
+  /** Input side for finetuning and MAE (paper: 128); SimCLR views use simclrSize (paper: 64). */
+  imageSize: number
+  simclrSize: number
+  learningRate: number
+  seed: number
+  /** Force a backend; otherwise the fastest that loads. */
+  backend?: BackendName
+  /** finetune from this pretraining run's encoder. */
+  parentRunId?: number | null
+  /** Free text shown in the runs table (e.g. "Table 2 · frozen · skip · 10%"). */
+  tag?: string
+}
+
+export interface RunProgress {
+  epoch: number
+  epochs: number
+  step: number
+  stepsPerEpoch: number
+  loss: number
+  imgPerSec: number
+  etaSeconds: number | null
+}
+
+export interface EpochRecord {
+  epoch: number
+  loss: number
+  seconds: number
+  metrics: EpochMetrics | null
+}
+
+export interface RunSummary {
+  id: number
+  name: string
+  kind: RunKind
+  status: RunStatus
+  config: RunConfig
+  parentRunId: number | null
+  /** Backend that ran it ("wasm", "tfjs-node-gpu"…), null before it starts. */
+  backend: string | null
+  queuePosition: number | null
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+  progress: RunProgress | null
+  /** Final held-out metrics (finetune), or null. */
+  metrics: EpochMetrics | null
+  /** Final training loss. */
+  lastLoss: number | null
+  error: string | null
+}
+
+export interface RunManifest {
+  /** Image names used for training (finetune: the seeded labelled subset). */
+  train: string[]
+  /** Image names of the held-out evaluation set. */
+  eval: string[]
+}
+
+export interface RunDetail extends RunSummary {
+  epochs: EpochRecord[]
+  manifest: RunManifest
+  backendReport: BackendReport | null
+  checkpointDir: string | null
+}
+
+/** What starting a run would do, or why it cannot work — shown before anything is queued. */
+export interface RunPlan {
+  ok: boolean
+  problems: string[]
+  /** Labelled trainval images available for finetuning. */
+  labelledPool: number
+  /** Images the run would train on. */
+  trainCount: number
+  evalCount: number
+  /** The backend that would run it now, with the reasons faster ones were passed over. */
+  backend: BackendReport
+}

@@ -1,0 +1,93 @@
+// Experiment templates: the exact run configs of the paper's tables and a sweep, and the chained
+// queueing that runs each pretraining once and reuses its id for the later finetunes.
+import { describe, expect, it } from 'vitest'
+import type { RunConfig, RunSummary } from '../../../src/shared/types/runs'
+import { parseCounts, runTemplate, sweepSteps, table1Steps, table2Steps } from '../../../src/renderer/src/lib/runs/templates'
+import { CPU_DEFAULTS } from '../../../src/renderer/src/lib/runs/train-form'
+import { run } from './fixtures'
+
+const form = { ...CPU_DEFAULTS, epochs: 3, batchSize: 8, imageSize: 32, simclrSize: 32, seed: 7 }
+const shared = { datasetId: 4, epochs: 3, batchSize: 8, imageSize: 32, simclrSize: 32, learningRate: 0.001, seed: 7 }
+
+describe('Paper Table 1', () => {
+  const steps = table1Steps(form, 4)
+  it('pretrains each of the four methods and finetunes it frozen, with skips, on 90 %', () => {
+    expect(steps.map((s) => s.pretrainKey)).toEqual(['simclr', 'mae-patch', 'mae-pixel', 'mae-none'])
+    expect(steps[0]!.pretrain).toEqual<RunConfig>({
+      kind: 'pretrain', method: 'simclr', ...shared, frozenEncoder: false, skips: true, tag: 'Paper Table 1 · SimCLR pretraining',
+    })
+    expect(steps[1]!.finetune).toEqual<RunConfig>({
+      kind: 'finetune', method: 'mae-patch', ...shared, labels: { mode: 'fraction', fraction: 0.9 },
+      frozenEncoder: true, skips: true, tag: 'Paper Table 1 · MAE patch',
+    })
+  })
+})
+
+describe('Paper Table 2', () => {
+  const steps = table2Steps(form, 4)
+  it('shares one SimCLR pretraining across twelve finetunes: frozen × skip × 90/10/1 %', () => {
+    expect(steps).toHaveLength(12)
+    expect(new Set(steps.map((s) => s.pretrainKey))).toEqual(new Set(['simclr']))
+    expect(steps.map((s) => [s.finetune.frozenEncoder, s.finetune.skips, s.finetune.labels])).toEqual(
+      [false, true].flatMap((frozen) =>
+        [false, true].flatMap((skips) => [0.9, 0.1, 0.01].map((fraction) => [frozen, skips, { mode: 'fraction', fraction }])),
+      ),
+    )
+    expect(steps[5]!.finetune).toEqual<RunConfig>({
+      kind: 'finetune', method: 'simclr', ...shared, labels: { mode: 'fraction', fraction: 0.01 },
+      frozenEncoder: false, skips: true, tag: 'Paper Table 2 · unfrozen · skip · 1 %',
+    })
+  })
+})
+
+describe('label-budget sweep', () => {
+  it('finetunes every count with K consecutive seeds on one shared pretraining', () => {
+    const steps = sweepSteps(form, 4, { method: 'mae-pixel', counts: [10, 50], seeds: 2 })
+    expect(steps.map((s) => [s.finetune.labels, s.finetune.seed])).toEqual([
+      [{ mode: 'count', count: 10 }, 7],
+      [{ mode: 'count', count: 10 }, 8],
+      [{ mode: 'count', count: 50 }, 7],
+      [{ mode: 'count', count: 50 }, 8],
+    ])
+    expect(steps.every((s) => s.pretrainKey === 'mae-pixel' && s.pretrain?.seed === 7)).toBe(true)
+    expect(steps[3]!.finetune.tag).toBe('Label sweep · MAE pixel · 50 images')
+  })
+  it('has no pretraining for method "none", and refuses bad input', () => {
+    const steps = sweepSteps(form, 4, { method: 'none', counts: [5], seeds: 1 })
+    expect(steps).toEqual([expect.objectContaining({ pretrainKey: null, pretrain: null })])
+    expect(() => sweepSteps(form, 4, { method: 'simclr', counts: [5], seeds: 0 })).toThrow(/seed/)
+    expect(parseCounts('200, 10;50 10')).toEqual([10, 50, 200])
+    expect(() => parseCounts('10, ten')).toThrow('"ten" is not a whole number')
+    expect(() => parseCounts('  ')).toThrow(/at least one/)
+  })
+})
+
+describe('runTemplate', () => {
+  it('sends each pretraining once and reuses the returned id for later finetunes', async () => {
+    const calls: unknown[] = []
+    let next = 100
+    const call = async (args: { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig }) => {
+      calls.push(args)
+      const out: RunSummary[] = []
+      if (args.pretrain) out.push(run(next++, { kind: 'pretrain', status: 'queued', cfg: args.pretrain }))
+      out.push(run(next++, { status: 'queued', cfg: args.finetune }))
+      return out
+    }
+    const steps = [...table1Steps(form, 4).slice(0, 2), ...table2Steps(form, 4).slice(0, 2)]
+    const queued = await runTemplate(steps, call)
+    expect(queued).toHaveLength(6) // 2 pretrainings + 4 finetunes
+    const reuse = calls.map((c) => (c as { reusePretrainRunId?: number }).reusePretrainRunId ?? null)
+    const sentPretrain = calls.map((c) => (c as { pretrain: RunConfig | null }).pretrain !== null)
+    // T1 simclr (new 100), T1 mae-patch (new 102), T2 first (key simclr: reuse 100), T2 second (reuse 100)
+    expect(sentPretrain).toEqual([true, true, false, false])
+    expect(reuse).toEqual([null, null, 100, 100])
+  })
+  it('stops at the first failure and says how far it got', async () => {
+    let n = 0
+    const call = async () => {
+      if (++n === 3) throw new Error('N is above the labelled pool')
+      return [run(n)]
+    }
+    await expect(runTemplate(table2Steps(form, 4), call)).rejects.toThrow('Queued 2 of 12 finetunes, then: N is above the labelled pool')
+  })
+})
