@@ -13,6 +13,7 @@ const port = process.env['WB_E2E_PORT']
 
 export default defineConfig({
   testDir: 'test/e2e',
+  globalTeardown: './test/e2e/global-teardown.ts',
   workers: 1,
   timeout: 90_000,
   expect: { timeout: 20_000 },

@@ -4,17 +4,19 @@ import type { Api, AppInfo, PickKind } from '../shared/api'
 import { AppError } from '../shared/errors'
 import type { DatasetService } from './services/dataset-service'
 import type { LabelsService } from './services/labels-service'
+import type { RunsService } from './services/runs-service'
 
 export interface HandlerDeps {
   datasets: DatasetService
   labels: LabelsService
+  runs: RunsService
   info: Omit<AppInfo, 'canPickFiles'>
   /** Native file dialog; absent in web mode and the CLI. */
   pick?: (kind: PickKind) => Promise<string[] | null>
 }
 
 export function createHandlers(deps: HandlerDeps): Api {
-  const { datasets, labels, pick } = deps
+  const { datasets, labels, runs, pick } = deps
   return {
     'app:info': async () => ({ ...deps.info, canPickFiles: pick !== undefined }),
     'app:pick': async ({ kind }) => {
@@ -32,5 +34,13 @@ export function createHandlers(deps: HandlerDeps): Api {
     'labels:get': ({ imageId }) => datasets.getTrimap(imageId),
     'labels:save': ({ imageId, trimap }) => labels.save(imageId, trimap),
     'labels:revert': ({ imageId }) => labels.revert(imageId),
+    'runs:plan': ({ config }) => runs.plan(config),
+    'runs:enqueue': ({ config }) => runs.enqueue(config),
+    'runs:pipeline': (args) => runs.pipeline(args),
+    'runs:list': async ({ datasetId }) => runs.list(datasetId),
+    'runs:get': async ({ id }) => runs.get(id),
+    'runs:cancel': async ({ id }) => runs.cancel(id),
+    'runs:retry': async ({ id }) => runs.retry(id),
+    'runs:reorder': async ({ id, position }) => runs.reorder(id, position),
   }
 }

@@ -8,6 +8,7 @@ import { EventHub } from './events'
 import { appPaths, type AppPaths } from './paths'
 import { DatasetService } from './services/dataset-service'
 import { LabelsService } from './services/labels-service'
+import { RunsService } from './services/runs-service'
 
 export interface AppContextOptions {
   dataDir: string
@@ -42,9 +43,13 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     emit: (progress) => events.emit('dataset:progress', progress),
   })
   const labels = new LabelsService({ datasets, emit: (change) => events.emit('labels:changed', change) })
+  const runs = new RunsService({ db, datasets, runsDir: paths.runsDir, emit: events.emit })
+  // Runs a previous session left running resume from their last checkpoint; queued ones start.
+  runs.start()
   const handlers = createHandlers({
     datasets,
     labels,
+    runs,
     info: { version: appVersion(), mode: opts.mode, dataDir: paths.dataDir },
     pick: opts.pick,
   })
@@ -54,6 +59,8 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     events,
     media: (kind, imageId) => datasets.media(kind, imageId),
     close: () => {
+      // Marks a running run interrupted and cancels its worker; the database can close right away.
+      void runs.close()
       datasets.close()
       db.close()
     },

@@ -4,9 +4,12 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isWireError } from '../shared/errors'
 import { datasetGroup } from './cli/dataset'
-import type { CliGroup, CliIo } from './cli/types'
+import { trainingCommands } from './cli/training'
+import type { CliCommand, CliGroup, CliIo } from './cli/types'
 
 const GROUPS: CliGroup[] = [datasetGroup]
+/** Commands without a group (`cli pretrain …`). */
+const COMMANDS: Record<string, CliCommand> = trainingCommands
 
 function usage(): string {
   const lines = ['usage: npm run cli -- <group> <command> [options]', '']
@@ -14,6 +17,8 @@ function usage(): string {
     lines.push(`${g.name}: ${g.summary}`)
     for (const c of Object.values(g.commands)) lines.push(`  ${c.usage}`, `      ${c.summary}`)
   }
+  lines.push('training:')
+  for (const c of Object.values(COMMANDS)) lines.push(`  ${c.usage}`, `      ${c.summary}`)
   return lines.join('\n') + '\n'
 }
 
@@ -23,15 +28,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(usage())
     return groupName ? 0 : 2
   }
+  const direct = Object.hasOwn(COMMANDS, groupName) ? COMMANDS[groupName] : undefined
   const group = GROUPS.find((g) => g.name === groupName)
-  const command = group && commandName ? group.commands[commandName] : undefined
-  if (!group || !command) {
+  const command = direct ?? (group && commandName ? group.commands[commandName] : undefined)
+  if (!command) {
     const what = !group ? `unknown command group "${groupName}"` : `unknown command "${groupName} ${commandName ?? ''}"`
     io.stderr.write(`error: ${what.trim()}\n\n${usage()}`)
     return 2
   }
   try {
-    return await command.run(rest, io)
+    return await command.run(direct ? argv.slice(1) : rest, io)
   } catch (err) {
     io.stderr.write(`error: ${errorLine(err)}\n`)
     return isUsageError(err) ? 2 : 1

@@ -13,6 +13,8 @@ export interface AppPaths {
   dbFile: string
   cacheDir: string
   demoDir: string
+  /** Training checkpoints, one folder per run. */
+  runsDir: string
 }
 
 export function appPaths(dataDir: string): AppPaths {
@@ -21,5 +23,6 @@ export function appPaths(dataDir: string): AppPaths {
     dbFile: join(dataDir, 'workbench.sqlite'),
     cacheDir: join(dataDir, 'cache'),
     demoDir: join(dataDir, 'demo-dataset'),
+    runsDir: join(dataDir, 'runs'),
   }
 }

@@ -130,6 +130,7 @@ const runConfigSchema = z.strictObject({
   backend: z.enum(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']).optional(),
   parentRunId: id.nullable().optional(),
   tag: z.string().max(200).optional(),
+  channels: z.array(z.number().int().min(1).max(1024)).min(1).max(6).optional(),
 })
 
 /** Largest trimap side accepted at a boundary (the release's largest image is far smaller). */

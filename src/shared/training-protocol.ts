@@ -47,7 +47,11 @@ export interface TrainingData {
   trimaps: ArrayBuffer | null
 }
 
-export type ToWorker = { type: 'start'; job: TrainingJobInput; data: TrainingData } | { type: 'cancel' }
+export type ToWorker =
+  | { type: 'start'; job: TrainingJobInput; data: TrainingData }
+  | { type: 'cancel' }
+  /** Which backend a job would get now (a fresh worker loads it, answers 'backend' and exits). */
+  | { type: 'probe'; backend?: (typeof BACKEND_NAMES)[number]; wasmThreads?: number }
 
 export interface BackendReport {
   name: string
@@ -71,6 +75,7 @@ export type FromWorker =
   | { type: 'checkpoint'; epoch: number; dir: string }
   | { type: 'done'; cancelled: boolean; epochsDone: number; steps: number; lastLoss: number; metrics: EpochMetrics | null }
   | { type: 'error'; error: WireError }
+  | { type: 'backend'; backend: BackendReport }
 
 export const toWorkerSchema = z.discriminatedUnion('type', [
   z.object({
@@ -84,4 +89,5 @@ export const toWorkerSchema = z.discriminatedUnion('type', [
     }),
   }),
   z.object({ type: z.literal('cancel') }),
+  z.object({ type: z.literal('probe'), backend: z.enum(BACKEND_NAMES).optional(), wasmThreads: positiveInt.optional() }),
 ])

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { AppError, fromWireError } from '../../shared/errors'
-import type { FromWorker, ToWorker, TrainingData, TrainingJobInput } from '../../shared/training-protocol'
+import type { BackendReport, FromWorker, ToWorker, TrainingData, TrainingJobInput } from '../../shared/training-protocol'
 
 export type DoneMessage = Extract<FromWorker, { type: 'done' }>
 
@@ -62,4 +62,21 @@ export function startTrainingWorker(
     cancel: () => worker.postMessage({ type: 'cancel' } satisfies ToWorker),
     done,
   }
+}
+
+/** The backend a job would get now, loaded in a throwaway worker so this process stays light. */
+export function probeBackend(
+  probe: Omit<Extract<ToWorker, { type: 'probe' }>, 'type'>,
+  opts: WorkerOptions = {},
+): Promise<BackendReport> {
+  const worker = spawn(opts)
+  return new Promise<BackendReport>((resolve, reject) => {
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'backend') resolve(m.backend)
+      else if (m.type === 'error') reject(fromWireError(m.error))
+    })
+    worker.on('error', (err) => reject(new AppError('INTERNAL', `backend probe crashed: ${err.message}`)))
+    worker.on('exit', (code) => reject(new AppError('INTERNAL', `backend probe exited with code ${code} before answering`)))
+    worker.postMessage({ type: 'probe', ...probe } satisfies ToWorker)
+  })
 }

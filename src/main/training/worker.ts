@@ -3,6 +3,7 @@
 import { parentPort } from 'node:worker_threads'
 import { toWireError } from '../../shared/errors'
 import { type FromWorker, toWorkerSchema } from '../../shared/training-protocol'
+import { selectBackend } from './backend'
 import { runJob } from './job'
 
 const port = parentPort
@@ -35,6 +36,20 @@ port.on('message', (raw: unknown) => {
       return
     case 'cancel':
       abort.abort()
+      return
+    case 'probe':
+      if (started) return post({ type: 'error', error: { code: 'BAD_INPUT', message: 'this worker already runs a job' } })
+      started = true
+      selectBackend({ force: msg.backend, wasmThreads: msg.wasmThreads }).then(
+        (backend) => {
+          post({ type: 'backend', backend })
+          finish(0)
+        },
+        (err: unknown) => {
+          post({ type: 'error', error: toWireError(err) })
+          finish(1)
+        },
+      )
       return
   }
 })

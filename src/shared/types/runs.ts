@@ -31,6 +31,8 @@ export interface RunConfig {
   parentRunId?: number | null
   /** Free text shown in the runs table (e.g. "Table 2 · frozen · skip · 10%"). */
   tag?: string
+  /** Channels per encoder level; the paper's [32, 64, 128, 256] when absent (tests use tiny ones). */
+  channels?: number[]
 }
 
 export interface RunProgress {

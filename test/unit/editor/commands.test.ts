@@ -74,7 +74,7 @@ describe('key matching', () => {
 describe('shortcut help', () => {
   it('formats chords per platform', () => {
     expect(formatChord('Mod+Shift+Z', 'mac')).toBe('⇧⌘Z')
-    expect(formatChord('Mod+Shift+Z', 'other')).toBe('Shift+Ctrl+Z')
+    expect(formatChord('Mod+Shift+Z', 'other')).toBe('Ctrl+Shift+Z')
     expect(formatChord('Escape', 'other')).toBe('Esc')
   })
 
@@ -83,7 +83,7 @@ describe('shortcut help', () => {
     const ids = list.flatMap((g) => g.items.map((i) => i.id))
     expect([...ids].sort()).toEqual(commands.map((c) => c.id).sort())
     const redo = list.flatMap((g) => g.items).find((i) => i.id === 'redo')!
-    expect(redo.keys).toEqual(['Shift+Ctrl+Z', 'Ctrl+Y'])
+    expect(redo.keys).toEqual(['Ctrl+Shift+Z', 'Ctrl+Y'])
     expect(list.map((g) => g.group)).toContain('Tools')
   })
 

@@ -26,6 +26,7 @@ function detail(id: number, over: Partial<ImageDetail> = {}): ImageDetail {
     brokenReason: null,
     problems: [],
     labelUpdatedAt: null,
+    hasOriginal: false,
     ...over,
   }
 }

@@ -1,5 +1,6 @@
 // Every migration in order. A later issue adds its file (002-runs.ts…) and appends it here.
 import type { Migration } from '../migrate'
 import { init } from './001-init'
+import { runs } from './002-runs'
 
-export const MIGRATIONS: readonly Migration[] = [init]
+export const MIGRATIONS: readonly Migration[] = [init, runs]

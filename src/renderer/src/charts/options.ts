@@ -22,7 +22,9 @@ export type ChartOption = ComposeOption<
   | VisualMapComponentOption
 >
 
-const GRID = { left: 56, right: 20, top: 36, bottom: 40 }
+const GRID = { left: 64, right: 20, top: 36, bottom: 40 }
+/** Y axis title along the axis, so it never collides with the legend above the plot. */
+const yName = (name: string) => ({ name, nameLocation: 'middle' as const, nameGap: 46 })
 
 export interface LossSeries {
   name: string
@@ -35,9 +37,9 @@ export function lossCurveOption(series: readonly LossSeries[]): ChartOption {
     animation: false,
     grid: GRID,
     tooltip: { trigger: 'axis' },
-    legend: { top: 0 },
+    legend: { top: 0, type: 'scroll' },
     xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 26, min: 'dataMin' },
-    yAxis: { type: 'value', name: 'loss', scale: true },
+    yAxis: { type: 'value', ...yName('loss'), scale: true },
     series: series.map((s) => ({
       type: 'line',
       name: s.name,
@@ -70,7 +72,7 @@ export function epochCurvesOption(series: readonly EpochSeries[], metric: CurveM
     tooltip: { trigger: 'axis' },
     legend: { top: 0, type: 'scroll' },
     xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 26, minInterval: 1 },
-    yAxis: { type: 'value', name: CURVE_METRIC_LABELS[metric], scale: true },
+    yAxis: { type: 'value', ...yName(CURVE_METRIC_LABELS[metric]), scale: true },
     series: series.map((s) => ({
       type: 'line',
       name: s.name,
@@ -116,9 +118,9 @@ export function labelsPlotOption(curves: readonly MethodCurve[], metric: MetricK
     animation: false,
     grid: GRID,
     tooltip: { trigger: 'item' },
-    legend: { top: 0, data: curves.map((c) => c.name) },
+    legend: { top: 0, type: 'scroll', data: curves.map((c) => c.name) },
     xAxis: { type: 'log', name: 'labelled images', nameLocation: 'middle', nameGap: 26, logBase: 10 },
-    yAxis: { type: 'value', name: METRIC_LABELS[metric], scale: true },
+    yAxis: { type: 'value', ...yName(METRIC_LABELS[metric]), scale: true },
     series,
   }
 }
@@ -131,18 +133,19 @@ export function heatmapOption(grid: AblationGrid, metric: MetricKey): ChartOptio
   }))
   return {
     animation: false,
-    grid: { left: 120, right: 20, top: 10, bottom: 70 },
+    grid: { left: 118, right: 10, top: 10, bottom: 70 },
     tooltip: { position: 'top' },
     xAxis: { type: 'category', data: grid.cols, name: 'labels', nameLocation: 'middle', nameGap: 26 },
-    yAxis: { type: 'category', data: grid.rows, inverse: true },
+    yAxis: { type: 'category', data: grid.rows, inverse: true, axisLabel: { fontSize: 11 } },
     visualMap: { min: 0, max: 1, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, text: [METRIC_LABELS[metric], ''] },
-    series: [{ type: 'heatmap', name: METRIC_LABELS[metric], data, label: { show: true } }],
+    series: [{ type: 'heatmap', name: METRIC_LABELS[metric], data, label: { show: true, fontSize: 10, lineHeight: 13 } }],
   }
 }
 
-/** "0.612 ± 0.010 (n=3)\npaper 0.650", or "no runs". */
+/** Three short lines that fit a cell: "0.612", "±0.010 n=3", "paper 0.650" (or "no runs"). */
 export function cellLabel(c: AblationGrid['cells'][number]): string {
-  const ours =
-    c.stats.mean === null ? 'no runs' : `${c.stats.mean.toFixed(3)}${c.stats.n > 1 ? ` ± ${c.stats.std!.toFixed(3)}` : ''} (n=${c.stats.n})`
-  return c.paper === null ? ours : `${ours}\npaper ${c.paper.toFixed(3)}`
+  const lines =
+    c.stats.mean === null ? ['no runs'] : [c.stats.mean.toFixed(3), c.stats.n > 1 ? `±${c.stats.std!.toFixed(3)} n=${c.stats.n}` : 'n=1']
+  if (c.paper !== null) lines.push(`paper ${c.paper.toFixed(3)}`)
+  return lines.join('\n')
 }

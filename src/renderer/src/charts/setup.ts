@@ -2,12 +2,6 @@
 import { use } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import { CustomChart, HeatmapChart, LineChart } from 'echarts/charts'
-import {
-  AriaComponent,
-  GridComponent,
-  LegendComponent,
-  TooltipComponent,
-  VisualMapComponent,
-} from 'echarts/components'
+import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components'
 
-use([CanvasRenderer, LineChart, CustomChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, AriaComponent])
+use([CanvasRenderer, LineChart, CustomChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent])

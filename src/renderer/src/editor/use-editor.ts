@@ -25,7 +25,13 @@ export interface EditorInput {
   height: number
 }
 
-export function useEditor(save: SaveTrimap, histories: HistoryManager, onSaved: (id: number) => void) {
+export interface EditorHooks {
+  onSaved(imageId: number): void
+  /** Escape that no tool or overlay wanted (no polygon in progress, help closed): the host may leave. */
+  onEscape(): void
+}
+
+export function useEditor(save: SaveTrimap, histories: HistoryManager, hooks: EditorHooks) {
   const platform = detectPlatform(typeof navigator === 'undefined' ? undefined : navigator)
   const commands = buildCommands(createTools())
   const settings = reactive<EditorSettings>({ toolId: 'brush', classId: 1, brushSize: 12, bandWidth: 4 })
@@ -43,6 +49,8 @@ export function useEditor(save: SaveTrimap, histories: HistoryManager, onSaved: 
   let hover: Point | null = null
   let lastFit: string | null = null
   let loadToken = 0
+  // A stroke is being drawn: Escape then must not take the user away mid-action.
+  let pointerActive = false
   const cleanups: (() => void)[] = []
 
   const cursor = computed(() => panCursor.value ?? (warning.value ? 'not-allowed' : currentTool().cursor))
@@ -95,6 +103,7 @@ export function useEditor(save: SaveTrimap, histories: HistoryManager, onSaved: 
     if (ev.defaultPrevented || isTypingTarget(ev.target)) return
     const cmd = findCommand(commands, ev, platform)
     if (cmd && cmd.run(actions) !== false) ev.preventDefault()
+    else if (ev.key === 'Escape' && !pointerActive) hooks.onEscape()
   }
 
   function mount(container: HTMLDivElement, input: EditorInput): void {
@@ -102,10 +111,10 @@ export function useEditor(save: SaveTrimap, histories: HistoryManager, onSaved: 
     view.onTransform = (t) => (zoom.value = t.scale)
     cleanups.push(
       attachInput(container, view, {
-        down: (p) => (session.value?.pointerDown(p), refresh()),
+        down: (p) => ((pointerActive = true), session.value?.pointerDown(p), refresh()),
         move: (p) => session.value?.pointerMove(p),
-        up: (p) => (session.value?.pointerUp(p), refresh()),
-        cancel: () => session.value?.pointerCancel(),
+        up: (p) => ((pointerActive = false), session.value?.pointerUp(p), refresh()),
+        cancel: () => ((pointerActive = false), session.value?.pointerCancel()),
         hover: (p) => ((hover = p), refresh()),
         panCursor: (c) => (panCursor.value = c),
       }),
@@ -134,7 +143,7 @@ export function useEditor(save: SaveTrimap, histories: HistoryManager, onSaved: 
     session.value = s
     autosave = new Autosave({
       delayMs: AUTOSAVE_DELAY_MS,
-      save: () => save(s.imageId, s.snapshot()).then(() => onSaved(s.imageId)),
+      save: () => save(s.imageId, s.snapshot()).then(() => hooks.onSaved(s.imageId)),
       onState: (st) => (saveState.value = st),
     })
     saveState.value = { kind: 'saved' }

@@ -1,5 +1,6 @@
-// The dataset browser's state: filters, the filtered image list and facet counts, the selected image.
-// Any filter change reloads list and counts; answers to superseded queries are dropped.
+// The dataset browser's state: filters, the filtered image list and facet counts, the selected image
+// and whether it is open in the trimap editor. Any filter change reloads list and counts; answers to
+// superseded queries are dropped.
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, shallowRef, watch } from 'vue'
 import type { ImageQueryArgs } from '../../../shared/api'
@@ -18,6 +19,10 @@ export const useBrowserStore = defineStore('browser', () => {
   const facets = shallowRef<FacetCounts | null>(null)
   const loading = ref(false)
   const selectedId = ref<number | null>(null)
+  const editing = ref(false)
+  // Where the selected image last sat in the list: an edit can drop it from a filter (an unlabelled
+  // image becomes edited), and next/previous must still go on from there.
+  let anchor: number | null = null
   let seq = 0
 
   const query = computed<ImageQueryArgs | null>(() =>
@@ -28,6 +33,15 @@ export const useBrowserStore = defineStore('browser', () => {
     selectedId.value === null ? -1 : images.value.findIndex((i) => i.id === selectedId.value),
   )
   const selected = computed(() => images.value[selectedIndex.value] ?? null)
+  /** The image open in the trimap editor, or null while the browser is shown. */
+  const editingId = computed(() => (editing.value ? selectedId.value : null))
+  watch(
+    selectedIndex,
+    (i) => {
+      if (i >= 0) anchor = i
+    },
+    { flush: 'sync' },
+  )
 
   async function load(): Promise<void> {
     const q = query.value
@@ -53,6 +67,8 @@ export const useBrowserStore = defineStore('browser', () => {
     if (id === datasetId.value) return
     Object.assign(filters, emptyFilters())
     selectedId.value = null
+    editing.value = false
+    anchor = null
     images.value = []
     facets.value = null
     datasetId.value = id
@@ -63,16 +79,35 @@ export const useBrowserStore = defineStore('browser', () => {
   }
 
   function select(id: number | null): void {
+    anchor = null
     selectedId.value = id
+    if (id === null) editing.value = false
+  }
+
+  /** Open an image in the trimap editor (it becomes the selection), or close the editor (null). */
+  function edit(id: number | null): void {
+    if (id !== null) select(id)
+    editing.value = id !== null
+  }
+
+  /** The list position next/previous would go to, or -1 at either end. */
+  function neighbourIndex(delta: 1 | -1): number {
+    const at = selectedIndex.value
+    // Gone from the list: the image after it now sits at its old index.
+    const next = at >= 0 ? at + delta : anchor === null ? -1 : delta > 0 ? anchor : anchor - 1
+    return next >= 0 && next < images.value.length ? next : -1
   }
 
   /** Move the selection through the filtered list; returns false at either end. */
   function step(delta: 1 | -1): boolean {
-    const next = images.value[selectedIndex.value + delta]
-    if (selectedIndex.value < 0 || !next) return false
+    const next = images.value[neighbourIndex(delta)]
+    if (selectedId.value === null || !next) return false
     selectedId.value = next.id
     return true
   }
+
+  /** Whether step(delta) would move (the buttons' enabled state). */
+  const canStep = (delta: 1 | -1): boolean => selectedId.value !== null && neighbourIndex(delta) >= 0
 
   return {
     datasetId,
@@ -83,12 +118,15 @@ export const useBrowserStore = defineStore('browser', () => {
     selectedId,
     selectedIndex,
     selected,
+    editingId,
     query,
     filtered,
     load,
     setDataset,
     clearFilters,
     select,
+    edit,
     step,
+    canStep,
   }
 })

@@ -57,8 +57,8 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   function addPoint(runId: number, point: LossPoint): void {
-    let points = lossPoints.value.get(runId) ?? []
-    points.push(point)
+    // A new array each time: computeds holding the old one must see a change, not the same reference.
+    let points = [...(lossPoints.value.get(runId) ?? []), point]
     if (points.length > MAX_POINTS) points = points.filter((_, i) => i % 2 === 0)
     lossPoints.value.set(runId, points)
     triggerRef(lossPoints)

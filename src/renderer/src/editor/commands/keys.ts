@@ -60,9 +60,10 @@ const KEY_NAMES: Record<string, string> = { Escape: 'Esc', ' ': 'Space', Backspa
 /** 'Mod+Shift+Z' → '⌘⇧Z' on macOS, 'Ctrl+Shift+Z' elsewhere. */
 export function formatChord(text: string, platform: Platform): string {
   const c = parseChord(text)
-  const mods = (['ctrl', 'alt', 'shift', 'mod'] as const).filter((m) => c[m])
   const key = KEY_NAMES[c.key] ?? (c.key.length === 1 ? c.key.toUpperCase() : c.key)
-  if (platform === 'mac') return mods.map((m) => MAC_SYMBOLS[m]).join('') + key
+  // Each platform's usual order: ⌃⌥⇧⌘ on macOS, Ctrl+Alt+Shift elsewhere.
+  if (platform === 'mac') return (['ctrl', 'alt', 'shift', 'mod'] as const).filter((m) => c[m]).map((m) => MAC_SYMBOLS[m]).join('') + key
+  const mods = (['ctrl', 'mod', 'alt', 'shift'] as const).filter((m) => c[m])
   return [...mods.map((m) => OTHER_NAMES[m]), key].join('+')
 }
 

@@ -19,16 +19,18 @@ export interface AblationGrid {
   cells: GridCell[]
 }
 
-/** Sort key of a budget: fractions first (largest first), then counts (largest first). */
+/** Largest fraction first, as the paper's columns. */
 function budgetOrder(run: RunSummary): number {
   const l = run.config.labels
-  if (!l) return Number.POSITIVE_INFINITY
-  return l.mode === 'fraction' ? -1e9 * l.fraction : -l.count
+  return l?.mode === 'fraction' ? -l.fraction : 0
 }
 
-/** Finished finetunes of one method, arranged as Table 2: rows frozen × skip, columns label budgets. */
+/**
+ * Finished finetunes of one method, arranged as Table 2: rows frozen × skip, columns label fractions
+ * (budgets given as image counts belong to the metric-vs-labels plot instead).
+ */
 export function ablationGrid(runs: readonly RunSummary[], method: RunSummary['config']['method'], metric: MetricKey): AblationGrid {
-  const mine = runs.filter((r) => r.kind === 'finetune' && r.config.method === method && r.metrics && r.config.labels)
+  const mine = runs.filter((r) => r.kind === 'finetune' && r.config.method === method && r.metrics && r.config.labels?.mode === 'fraction')
   const cols = [...new Set([...mine].sort((a, b) => budgetOrder(a) - budgetOrder(b)).map((r) => labelsText(r.config.labels)))]
   const cells: GridCell[] = []
   TABLE2_ROWS.forEach((row, r) => {

@@ -50,6 +50,7 @@ export function configKey(run: RunSummary): string {
     labelsText(c.labels),
     c.frozenEncoder ? 'frozen' : 'trainable',
     c.skips ? 'skips' : 'no skips',
+    c.channels ? `channels ${c.channels.join('/')}` : null,
     `${c.epochs} ep`,
     `batch ${c.batchSize}`,
     `${c.imageSize} px`,

@@ -17,6 +17,7 @@ const FIELDS: { field: keyof RunConfig; label: string; show: (c: RunConfig) => s
   { field: 'labels', label: 'Labels', show: (c) => labelsText(c.labels) },
   { field: 'frozenEncoder', label: 'Encoder', show: (c) => (c.frozenEncoder ? 'frozen' : 'trainable') },
   { field: 'skips', label: 'Skip connections', show: (c) => (c.skips ? 'on' : 'off') },
+  { field: 'channels', label: 'Encoder channels', show: (c) => c.channels?.join('/') ?? 'paper (32/64/128/256)' },
   { field: 'epochs', label: 'Epochs', show: (c) => String(c.epochs) },
   { field: 'batchSize', label: 'Batch size', show: (c) => String(c.batchSize) },
   { field: 'imageSize', label: 'Image size', show: (c) => `${c.imageSize} px` },

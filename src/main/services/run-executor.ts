@@ -1,0 +1,134 @@
+// Runs one queued run in a training worker: builds its pixel buffers from the dataset cache, maps the
+// run to a worker job, stores backend and epochs as they arrive, and throttles progress for the UI.
+import { join } from 'node:path'
+import type { BackendReport, FromWorker, TrainingJobInput } from '../../shared/training-protocol'
+import type { RunProgress } from '../../shared/types/runs'
+import type { RunRecord, RunsRepo } from '../db/repositories/runs-repo'
+import { buildTrainingData } from '../training/data/from-dataset'
+import { type DoneMessage, startTrainingWorker, type WorkerOptions } from '../training/worker-client'
+import type { DatasetService } from './dataset-service'
+import { channelsOf } from './run-plan'
+
+export const SIMCLR_TEMPERATURE = 0.2
+
+export interface ExecDeps {
+  datasets: DatasetService
+  repo: RunsRepo
+  runsDir: string
+  wasmThreads?: number
+  worker?: WorkerOptions
+  /** Least time between two progress events of a run (the last step of an epoch always reports). */
+  progressIntervalMs: number
+  onProgress(runId: number, progress: RunProgress, lossPoint?: { step: number; loss: number }): void
+  /** Something stored about the run changed (backend known, epoch finished). */
+  onChanged(runId: number): void
+  onBackend(force: string | undefined, report: BackendReport): void
+}
+
+export interface Execution {
+  cancel(): void
+  /** Ignore the worker from now on (the service is closing; the database may be gone). */
+  detach(): void
+  /** The worker's 'done' (cancelled or not); rejects with the reason the run failed. */
+  done: Promise<DoneMessage>
+}
+
+export const checkpointDirOf = (runsDir: string, runId: number): string => join(runsDir, String(runId))
+
+export function executeRun(deps: ExecDeps, rec: RunRecord, resume: boolean): Execution {
+  let cancelled = false
+  let detached = false
+  let cancelWorker: (() => void) | null = null
+  const done = (async (): Promise<DoneMessage> => {
+    const cfg = rec.summary.config
+    const finetune = cfg.kind === 'finetune'
+    const built = await buildTrainingData(deps.datasets, cfg.datasetId, rec.manifest, cfg.imageSize, finetune)
+    if (cancelled) return { type: 'done', cancelled: true, epochsDone: 0, steps: 0, lastLoss: NaN, metrics: null }
+    const parent = cfg.parentRunId ? deps.repo.get(cfg.parentRunId) : null
+    const checkpointDir = checkpointDirOf(deps.runsDir, rec.summary.id)
+    const job: TrainingJobInput = {
+      runId: String(rec.summary.id),
+      phase: cfg.kind,
+      method: cfg.method,
+      model: { inputSize: cfg.imageSize, channels: channelsOf(cfg), skips: cfg.skips, frozenEncoder: cfg.frozenEncoder },
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      learningRate: cfg.learningRate,
+      seed: cfg.seed,
+      trainIndices: built.trainIndices,
+      evalIndices: built.evalIndices,
+      backend: cfg.backend,
+      wasmThreads: deps.wasmThreads,
+      checkpointDir,
+      encoderFrom: finetune && parent ? parent.checkpointDir : null,
+      resume,
+      simclr: { viewSize: cfg.simclrSize, temperature: SIMCLR_TEMPERATURE },
+    }
+    const onMessage = progressForwarder(deps, rec, checkpointDir, () => detached)
+    const handle = startTrainingWorker(job, built.data, onMessage, deps.worker)
+    cancelWorker = handle.cancel
+    if (cancelled) handle.cancel()
+    return handle.done
+  })()
+  return {
+    cancel: () => {
+      cancelled = true
+      cancelWorker?.()
+    },
+    detach: () => {
+      detached = true
+    },
+    done,
+  }
+}
+
+function progressForwarder(deps: ExecDeps, rec: RunRecord, checkpointDir: string, isDetached: () => boolean): (m: FromWorker) => void {
+  const id = rec.summary.id
+  const cfg = rec.summary.config
+  let lastEmit = 0
+  let lossSum = 0
+  let lossCount = 0
+  let eta: number | null = null
+  return (m) => {
+    if (isDetached()) return
+    switch (m.type) {
+      case 'ready':
+        deps.repo.setBackend(id, m.backend, checkpointDir)
+        // Epochs after the checkpoint are trained again; a fresh start clears any old records.
+        deps.repo.trimEpochs(id, m.resumedFromEpoch)
+        deps.onBackend(cfg.backend, m.backend)
+        deps.onChanged(id)
+        return
+      case 'step': {
+        lossSum += m.loss
+        lossCount += 1
+        const stepsLeft = (cfg.epochs - m.epoch - 1) * m.stepsPerEpoch + (m.stepsPerEpoch - m.step - 1)
+        // Images left over the measured rate; an epoch's held-out evaluation is not counted.
+        eta = m.imgPerSec > 0 ? (stepsLeft * cfg.batchSize) / m.imgPerSec : eta
+        const lastOfEpoch = m.step + 1 === m.stepsPerEpoch
+        const now = performance.now()
+        if (!lastOfEpoch && now - lastEmit < deps.progressIntervalMs) return
+        lastEmit = now
+        const progress: RunProgress = {
+          epoch: m.epoch + 1, epochs: cfg.epochs, step: m.step + 1, stepsPerEpoch: m.stepsPerEpoch,
+          loss: m.loss, imgPerSec: m.imgPerSec, etaSeconds: eta === null ? null : Math.round(eta),
+        }
+        // One point of the live curve per event: the mean loss of the steps since the last one.
+        deps.onProgress(id, progress, { step: m.epoch * m.stepsPerEpoch + m.step + 1, loss: lossSum / lossCount })
+        lossSum = 0
+        lossCount = 0
+        return
+      }
+      case 'epoch':
+        eta = m.etaSeconds
+        deps.repo.addEpoch(id, { epoch: m.epoch + 1, loss: m.meanLoss, seconds: m.seconds, metrics: m.metrics })
+        deps.onChanged(id)
+        return
+      case 'checkpoint':
+      case 'done':
+      case 'error':
+      case 'backend':
+        return
+    }
+  }
+}

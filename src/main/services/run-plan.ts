@@ -1,0 +1,116 @@
+// Checks a run before it is queued — every reason it cannot work, in words — and fixes what it will
+// train on: the normalised config and the seeded manifest of image names.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { BackendReport } from '../../shared/training-protocol'
+import type { RunConfig, RunManifest, RunPlan } from '../../shared/types/runs'
+import type { RunsRepo } from '../db/repositories/runs-repo'
+import { chooseManifest, datasetImages } from '../training/data/from-dataset'
+import { memoryProblem } from '../training/memory-estimate'
+import { PAPER_CHANNELS } from '../training/models/unet'
+import type { DatasetService } from './dataset-service'
+
+export interface PlanDeps {
+  datasets: DatasetService
+  repo: RunsRepo
+  /** The backend a run forcing `force` (or none) would get; rejects when none loads. */
+  backend(force?: RunConfig['backend']): Promise<BackendReport>
+}
+
+export interface Planned {
+  plan: RunPlan
+  config: RunConfig
+  manifest: RunManifest
+}
+
+export const channelsOf = (c: RunConfig): number[] => c.channels ?? [...PAPER_CHANNELS]
+
+export async function planRun(deps: PlanDeps, input: RunConfig): Promise<Planned> {
+  const problems: string[] = []
+  const config = normalise(deps, input, problems)
+  const backend = await backendOrProblem(deps, config, problems)
+  let manifest: RunManifest = { train: [], eval: [] }
+  let labelledPool = 0
+  if (deps.datasets.datasets.get(config.datasetId)) {
+    const choice = chooseManifest(datasetImages(deps.datasets, config.datasetId), config.kind, config.labels, config.seed)
+    manifest = choice.manifest
+    labelledPool = choice.labelledPool
+    problems.push(...choice.problems)
+  } else {
+    problems.push(`no dataset with id ${config.datasetId}: open it first`)
+  }
+  sizeProblems(config, problems)
+  if (config.kind === 'pretrain' && config.method === 'simclr' && Math.min(config.batchSize, manifest.train.length) < 2 && manifest.train.length > 0) {
+    problems.push('SimCLR needs at least 2 images per batch (its negatives are the other images of the batch)')
+  }
+  const shape = { ...config, channels: channelsOf(config) }
+  const mem = backend.threads > 0 ? memoryProblem(shape, backend.name) : null
+  if (mem) problems.push(mem)
+  const plan: RunPlan = {
+    ok: problems.length === 0,
+    problems,
+    labelledPool,
+    trainCount: manifest.train.length,
+    evalCount: manifest.eval.length,
+    backend,
+  }
+  return { plan, config, manifest }
+}
+
+/** Finetunes take their parent's method; impossible combinations become problems. */
+function normalise(deps: PlanDeps, input: RunConfig, problems: string[]): RunConfig {
+  const config: RunConfig = { ...input, parentRunId: input.parentRunId ?? null }
+  if (config.kind === 'pretrain') {
+    if (config.method === 'none') problems.push('pretraining needs a method: simclr, mae-patch, mae-pixel or mae-none')
+    if (config.parentRunId !== null) problems.push('a pretraining run cannot have a parent run')
+    delete config.labels
+    return config
+  }
+  const parentId = config.parentRunId
+  if (parentId === null || parentId === undefined) {
+    if (config.method !== 'none') {
+      problems.push(`finetuning from a ${config.method} encoder needs its pretraining run: choose one, or use the pipeline`)
+    }
+    return config
+  }
+  const parent = deps.repo.get(parentId)
+  if (!parent) {
+    problems.push(`parent run #${parentId} does not exist`)
+    return config
+  }
+  const p = parent.summary
+  config.method = p.config.method
+  if (p.kind !== 'pretrain') problems.push(`parent run #${p.id} is a finetune, not a pretraining run`)
+  if (p.status === 'failed' || p.status === 'cancelled') {
+    problems.push(`parent run #${p.id} ${p.status === 'failed' ? `failed${p.error ? `: ${p.error}` : ''}` : 'was cancelled'}; retry it first`)
+  }
+  if (p.status === 'done' && (!parent.checkpointDir || !existsSync(join(parent.checkpointDir, 'encoder.json')))) {
+    problems.push(`parent run #${p.id} finished but its encoder checkpoint is missing`)
+  }
+  const mine = channelsOf(config).join(', ')
+  const theirs = channelsOf(p.config).join(', ')
+  if (mine !== theirs) {
+    problems.push(`parent run #${p.id}'s encoder does not fit: it has channels [${theirs}], this run's U-Net [${mine}]`)
+  }
+  return config
+}
+
+function sizeProblems(config: RunConfig, problems: string[]): void {
+  const levels = channelsOf(config).length
+  const div = 2 ** (levels - 1)
+  const check = (what: string, size: number): void => {
+    if (size % div !== 0) problems.push(`${what} ${size} is not a multiple of ${div}, which a ${levels}-level U-Net needs`)
+  }
+  check('image size', config.imageSize)
+  if (config.kind === 'pretrain' && config.method === 'simclr') check('SimCLR view size', config.simclrSize)
+}
+
+async function backendOrProblem(deps: PlanDeps, config: RunConfig, problems: string[]): Promise<BackendReport> {
+  try {
+    return await deps.backend(config.backend)
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err)
+    problems.push(`no backend can run it: ${reason}`)
+    return { name: config.backend ?? 'none', threads: 0, attempts: [{ backend: config.backend ?? 'any', ok: false, reason }] }
+  }
+}

@@ -1,0 +1,315 @@
+// The runs service behind the contract's runs: calls: plans and queues training runs, runs them one at
+// a time in the training worker, and keeps everything in SQLite so the queue survives a restart.
+import { rmSync } from 'node:fs'
+import { AppError } from '../../shared/errors'
+import type { BackendReport } from '../../shared/training-protocol'
+import type { RunConfig, RunDetail, RunPlan, RunProgress, RunStatus, RunSummary } from '../../shared/types/runs'
+import type { Db } from '../db/open'
+import { type RunRecord, RunsRepo } from '../db/repositories/runs-repo'
+import type { Emit } from '../events'
+import { probeBackend, type WorkerOptions } from '../training/worker-client'
+import type { DatasetService } from './dataset-service'
+import { checkpointDirOf, type Execution, executeRun } from './run-executor'
+import { channelsOf, planRun, type Planned } from './run-plan'
+import { runName, samePretrainConfig } from './run-names'
+
+export interface RunsServiceOptions {
+  db: Db
+  datasets: DatasetService
+  /** Checkpoints go to <runsDir>/<run id>/. */
+  runsDir: string
+  emit: Emit
+  /** wasm thread count for the worker (default: one per core). */
+  wasmThreads?: number
+  worker?: WorkerOptions
+  /** Least milliseconds between two 'runs:progress' events of a run (default 250: ≤ 4/s). */
+  progressIntervalMs?: number
+}
+
+type PipelineArgs = { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig }
+interface Current {
+  id: number
+  exec: Execution
+  stop: 'user' | 'close' | null
+  settled: Promise<void>
+}
+
+const TERMINAL: RunStatus[] = ['done', 'failed', 'cancelled']
+// Which backend loads does not change while the process lives: probe once per forced choice.
+const backendCache = new Map<string, Promise<BackendReport>>()
+
+export class RunsService {
+  readonly repo: RunsRepo
+  private readonly progress = new Map<number, RunProgress>()
+  private readonly waiters = new Map<number, ((s: RunSummary) => void)[]>()
+  private idleWaiters: (() => void)[] = []
+  private current: Current | null = null
+  private started = false
+  private only: Set<number> | null = null
+  private closed = false
+
+  constructor(private readonly opts: RunsServiceOptions) {
+    this.repo = new RunsRepo(opts.db)
+  }
+
+  /**
+   * Marks runs a previous process left running as interrupted (they resume first), then starts the
+   * queue. `only` (the CLI): run just these runs and leave the rest, which an app may own, alone.
+   */
+  start(opts: { only?: number[] } = {}): void {
+    if (this.started || this.closed) return
+    this.started = true
+    this.only = opts.only ? new Set(opts.only) : null
+    if (this.only) return this.pump()
+    for (const r of this.repo.withStatus('running')) {
+      this.repo.setStatus(r.summary.id, 'interrupted')
+      this.changed(r.summary.id)
+    }
+    this.pump()
+  }
+
+  async plan(config: RunConfig): Promise<RunPlan> {
+    return (await this.planned(config)).plan
+  }
+
+  async enqueue(config: RunConfig): Promise<RunSummary> {
+    return this.insert(await this.planOrThrow(config))
+  }
+
+  /** Pretrain (or reuse a pretraining run), then finetune from its encoder once it is done. */
+  async pipeline(args: PipelineArgs): Promise<RunSummary[]> {
+    let parentId = args.reusePretrainRunId ?? args.finetune.parentRunId ?? null
+    if (args.reusePretrainRunId === undefined && args.pretrain) {
+      const pre = await this.planOrThrow({ ...args.pretrain, kind: 'pretrain', parentRunId: null })
+      // Check the finetune before queueing anything, as if its parent were already done.
+      await this.planOrThrow({ ...args.finetune, kind: 'finetune', method: 'none', parentRunId: null })
+      const [a, b] = [channelsOf(pre.config).join(', '), channelsOf(args.finetune).join(', ')]
+      if (a !== b) throw new AppError('BAD_INPUT', `the pretrained encoder would not fit the finetune: channels [${a}] vs [${b}]`)
+      const same = this.repo.withStatus('done').find((r) => r.summary.kind === 'pretrain' && samePretrainConfig(r.summary.config, pre.config))
+      parentId = same ? same.summary.id : this.insert(pre).id
+    }
+    const fine = await this.planOrThrow({ ...args.finetune, kind: 'finetune', parentRunId: parentId })
+    const runs = parentId !== null ? [this.summaryOf(parentId)] : []
+    return [...runs, this.insert(fine)]
+  }
+
+  list(datasetId?: number): RunSummary[] {
+    return this.repo.list(datasetId).map((r) => this.summary(r))
+  }
+
+  get(id: number): RunDetail {
+    const r = this.record(id)
+    return { ...this.summary(r), epochs: this.repo.epochs(id), manifest: r.manifest, backendReport: r.backendReport, checkpointDir: r.checkpointDir }
+  }
+
+  cancel(id: number): RunSummary {
+    const r = this.record(id)
+    const status = r.summary.status
+    if (this.current?.id === id) {
+      this.current.stop = 'user'
+      this.current.exec.cancel()
+    } else if (status === 'queued' || status === 'interrupted') {
+      this.end(id, 'cancelled', null)
+    } else if (status !== 'cancelled') {
+      throw new AppError('BAD_INPUT', `run #${id} is ${status}; only queued or running runs can be cancelled`)
+    }
+    return this.summaryOf(id)
+  }
+
+  /** Queues a failed, cancelled or interrupted run again, from scratch with the same manifest. */
+  retry(id: number): RunSummary {
+    const r = this.record(id)
+    const status = r.summary.status
+    if (status !== 'failed' && status !== 'cancelled' && status !== 'interrupted') {
+      throw new AppError('BAD_INPUT', `run #${id} is ${status}; only failed, cancelled or interrupted runs can be retried`)
+    }
+    const pid = r.summary.parentRunId
+    const parent = pid !== null ? this.repo.get(pid) : null
+    if (parent && (parent.summary.status === 'failed' || parent.summary.status === 'cancelled')) {
+      throw new AppError('BAD_INPUT', `run #${id} finetunes run #${pid}, which ${parent.summary.status === 'failed' ? 'failed' : 'was cancelled'}: retry that one first`)
+    }
+    rmSync(checkpointDirOf(this.opts.runsDir, id), { recursive: true, force: true })
+    this.repo.requeue(id)
+    this.changed(id)
+    this.pump()
+    return this.summaryOf(id)
+  }
+
+  reorder(id: number, position: number): RunSummary[] {
+    const r = this.record(id)
+    if (r.summary.status !== 'queued') throw new AppError('BAD_INPUT', `run #${id} is ${r.summary.status}; only queued runs can be moved`)
+    const ids = this.repo.queued().map((q) => q.summary.id).filter((q) => q !== id)
+    ids.splice(Math.min(position, ids.length), 0, id)
+    this.repo.setQueueOrder(ids)
+    const queued = this.repo.queued().map((q) => this.summary(q))
+    for (const s of queued) this.opts.emit('runs:changed', s)
+    return queued
+  }
+
+  /** Resolves when the run reaches done, failed or cancelled. */
+  waitFor(id: number): Promise<RunSummary> {
+    const s = this.summaryOf(id)
+    if (TERMINAL.includes(s.status)) return Promise.resolve(s)
+    return new Promise((resolve) => this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]))
+  }
+
+  /** Resolves when nothing runs and nothing runnable is queued. */
+  whenIdle(): Promise<void> {
+    if (!this.started || this.closed) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve)
+      this.pump()
+    })
+  }
+
+  /**
+   * Stops the queue. A running run is cancelled in its worker and marked interrupted at once, so a
+   * restart resumes it from its last checkpoint; the promise resolves when the worker has ended.
+   */
+  close(): Promise<void> {
+    if (this.closed) return this.current?.settled ?? Promise.resolve()
+    this.closed = true
+    const cur = this.current
+    if (!cur) return Promise.resolve()
+    cur.stop = 'close'
+    this.repo.setStatus(cur.id, 'interrupted')
+    cur.exec.detach()
+    cur.exec.cancel()
+    return cur.settled
+  }
+
+  private async planned(config: RunConfig): Promise<Planned> {
+    return planRun({ datasets: this.opts.datasets, repo: this.repo, backend: (force) => this.backend(force) }, config)
+  }
+
+  private async planOrThrow(config: RunConfig): Promise<Planned> {
+    const p = await this.planned(config)
+    if (!p.plan.ok) throw new AppError('BAD_INPUT', `cannot start this ${config.kind} run: ${p.plan.problems.join('; ')}`)
+    return p
+  }
+
+  private backend(force?: RunConfig['backend']): Promise<BackendReport> {
+    const key = force ?? 'auto'
+    let p = backendCache.get(key)
+    if (!p) {
+      p = probeBackend({ backend: force, wasmThreads: this.opts.wasmThreads }, this.opts.worker)
+      backendCache.set(key, p)
+      p.catch(() => backendCache.delete(key))
+    }
+    return p
+  }
+
+  private insert(p: Planned): RunSummary {
+    if (this.closed) throw new AppError('INTERNAL', 'The runs service is closed')
+    const id = this.repo.insert({ name: runName(p.config, p.plan.trainCount), config: p.config, manifest: p.manifest })
+    this.changed(id)
+    this.pump()
+    return this.summaryOf(id)
+  }
+
+  /** The next run to start: interrupted ones first (resumed), then the queue; waits on unfinished parents. */
+  private pickNext(): { rec: RunRecord; resume: boolean } | null {
+    const mine = (r: RunRecord): boolean => !this.only || this.only.has(r.summary.id)
+    const interrupted = this.repo.withStatus('interrupted').find(mine)
+    if (interrupted) return { rec: interrupted, resume: true }
+    for (const q of this.repo.queued().filter(mine)) {
+      const pid = q.summary.parentRunId
+      if (pid === null) return { rec: q, resume: false }
+      const parent = this.repo.get(pid)
+      if (parent?.summary.status === 'done') return { rec: q, resume: false }
+      if (parent && !TERMINAL.includes(parent.summary.status)) continue
+      this.end(q.summary.id, 'failed', parentFailure(pid, parent))
+    }
+    return null
+  }
+
+  private pump(): void {
+    if (!this.started || this.closed || this.current) return
+    const next = this.pickNext()
+    if (!next) {
+      const w = this.idleWaiters
+      this.idleWaiters = []
+      w.forEach((f) => f())
+      return
+    }
+    const id = next.rec.summary.id
+    const startedAt = next.rec.summary.startedAt ?? new Date().toISOString()
+    this.repo.setStatus(id, 'running', { startedAt, error: null, finishedAt: null })
+    this.changed(id)
+    const exec = executeRun(this.execDeps(), this.record(id), next.resume)
+    const cur: Current = { id, exec, stop: null, settled: Promise.resolve() }
+    cur.settled = exec.done.then(
+      (d) => this.settle(cur, d.cancelled ? null : d, null),
+      (err: unknown) => this.settle(cur, null, err instanceof Error ? err.message : String(err)),
+    )
+    this.current = cur
+  }
+
+  private settle(cur: Current, done: { metrics: RunSummary['metrics']; lastLoss: number } | null, error: string | null): void {
+    this.current = null
+    this.progress.delete(cur.id)
+    if (cur.stop === 'close') return
+    if (error !== null) this.end(cur.id, 'failed', error)
+    else if (done) {
+      this.repo.finish(cur.id, { metrics: done.metrics })
+      this.changed(cur.id)
+    } else this.end(cur.id, 'cancelled', null)
+    this.pump()
+  }
+
+  /** Ends a run that is not done; a finetune waiting on it fails with the reason. */
+  private end(id: number, status: 'failed' | 'cancelled', error: string | null): void {
+    this.repo.setStatus(id, status, { error, finishedAt: new Date().toISOString() })
+    this.changed(id)
+    for (const child of this.repo.children(id)) {
+      if (child.summary.status === 'queued') this.end(child.summary.id, 'failed', parentFailure(id, this.repo.get(id)))
+    }
+  }
+
+  private execDeps(): Parameters<typeof executeRun>[0] {
+    return {
+      datasets: this.opts.datasets,
+      repo: this.repo,
+      runsDir: this.opts.runsDir,
+      wasmThreads: this.opts.wasmThreads,
+      worker: this.opts.worker,
+      progressIntervalMs: this.opts.progressIntervalMs ?? 250,
+      onProgress: (runId, progress, lossPoint) => {
+        this.progress.set(runId, progress)
+        this.opts.emit('runs:progress', { runId, progress, lossPoint })
+      },
+      onChanged: (runId) => this.changed(runId),
+      onBackend: (force, report) => backendCache.set(force ?? 'auto', Promise.resolve(report)),
+    }
+  }
+
+  private changed(id: number): void {
+    const s = this.summaryOf(id)
+    this.opts.emit('runs:changed', s)
+    if (TERMINAL.includes(s.status)) {
+      const w = this.waiters.get(id) ?? []
+      this.waiters.delete(id)
+      w.forEach((f) => f(s))
+    }
+  }
+
+  private record(id: number): RunRecord {
+    const r = this.repo.get(id)
+    if (!r) throw new AppError('NOT_FOUND', `No run with id ${id}`)
+    return r
+  }
+
+  private summary(r: RunRecord): RunSummary {
+    return { ...r.summary, progress: this.progress.get(r.summary.id) ?? null }
+  }
+
+  private summaryOf(id: number): RunSummary {
+    return this.summary(this.record(id))
+  }
+}
+
+function parentFailure(pid: number, parent: RunRecord | null): string {
+  if (!parent) return `its pretraining run #${pid} no longer exists`
+  const s = parent.summary
+  return s.status === 'failed' ? `its pretraining run #${pid} failed: ${s.error ?? 'unknown reason'}` : `its pretraining run #${pid} was ${s.status}`
+}

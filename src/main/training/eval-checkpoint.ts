@@ -1,0 +1,121 @@
+// `cli eval`: runs a finetuned checkpoint over a dataset's evaluation images, writes each predicted
+// trimap as an annotations-style PNG (values 1/2/3, the image's own size, <name>.png) and scores it.
+import * as tf from '@tensorflow/tfjs'
+import sharp from 'sharp'
+import { existsSync, readFileSync } from 'node:fs'
+import fs from 'node:fs/promises'
+import { join } from 'node:path'
+import { AppError } from '../../shared/errors'
+import type { BackendReport, EpochMetrics } from '../../shared/training-protocol'
+import type { ImageSummary } from '../../shared/types/dataset'
+import type { DatasetService } from '../services/dataset-service'
+import { type BackendName, selectBackend } from './backend'
+import { toBatches } from './data/sampling'
+import { arraySource, disposeBatch, makeBatch } from './data/source'
+import { toEpochMetrics } from './job'
+import { addToConfusion, emptyConfusion, mergeConfusion, predictedClassIds } from './metrics/confusion'
+import { PaperMetricAccumulator, pooledMetrics } from './metrics/segmentation'
+import { loadModel } from './models/weights-io'
+
+export interface EvalOptions {
+  datasets: DatasetService
+  datasetId: number
+  checkpointDir: string
+  outDir: string
+  batchSize: number
+  backend?: BackendName
+  wasmThreads?: number
+  onProgress?: (done: number, total: number) => void
+}
+
+export interface EvalResult {
+  backend: BackendReport
+  split: 'test' | 'labelled'
+  images: number
+  inputSize: number
+  metrics: EpochMetrics
+}
+
+interface LayerJson {
+  class_name: string
+  config: { name?: string; filters?: number; activation?: string; batch_input_shape?: (number | null)[] }
+}
+
+/** The model's input side, after checking (from model.json alone) that it is a 3-class segmentation U-Net. */
+export function checkSegmentationCheckpoint(dir: string): number {
+  const file = join(dir, 'model.json')
+  if (!existsSync(file)) throw new AppError('NOT_FOUND', `${dir} is not a checkpoint folder: it has no model.json`)
+  let layers: LayerJson[]
+  try {
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { modelTopology?: { config?: { layers?: LayerJson[] } } }
+    layers = json.modelTopology?.config?.layers ?? []
+  } catch (err) {
+    throw new AppError('PARSE_ERROR', `${file} is not valid JSON: ${(err as Error).message}`)
+  }
+  const head = layers.find((l) => l.config.name === 'head')
+  const input = layers.find((l) => l.class_name === 'InputLayer')?.config.batch_input_shape
+  if (!head || !input) throw new AppError('BAD_INPUT', `the model in ${dir} has no segmentation head: it looks like a SimCLR pretraining checkpoint, not a finetuned U-Net`)
+  if (head.config.filters !== 3 || head.config.activation !== 'softmax') {
+    throw new AppError('BAD_INPUT', `the model in ${dir} ends in ${head.config.filters} ${head.config.activation} channels, not a 3-class softmax: it is a masked-autoencoder pretraining checkpoint, finetune it first`)
+  }
+  const size = input[1]
+  if (typeof size !== 'number' || input[2] !== size || input[3] !== 3) throw new AppError('BAD_INPUT', `the model in ${dir} takes [${input.join(', ')}] inputs, not square RGB images`)
+  return size
+}
+
+/** Labelled, decodable test-split images; all labelled ones when the dataset has no labelled test image. */
+export function evaluationImages(datasets: DatasetService, datasetId: number): { split: EvalResult['split']; images: ImageSummary[] } {
+  const labelled = datasets.listImages({ datasetId }).filter((i) => !i.broken && (i.label === 'original' || i.label === 'edited'))
+  if (labelled.length === 0) throw new AppError('BAD_INPUT', 'the dataset has no trimaps to evaluate against')
+  const test = labelled.filter((i) => i.split === 'test')
+  return test.length > 0 ? { split: 'test', images: test } : { split: 'labelled', images: labelled }
+}
+
+export async function evaluateCheckpoint(o: EvalOptions): Promise<EvalResult> {
+  const size = checkSegmentationCheckpoint(o.checkpointDir)
+  const { split, images } = evaluationImages(o.datasets, o.datasetId)
+  const backend = await selectBackend({ force: o.backend, wasmThreads: o.wasmThreads ?? 1 })
+  const model = await loadModel(o.checkpointDir)
+  await fs.mkdir(o.outDir, { recursive: true })
+  const paper = new PaperMetricAccumulator()
+  const total = emptyConfusion()
+  let done = 0
+  try {
+    for (const part of toBatches(images.map((_, k) => k), o.batchSize)) {
+      const rows = part.map((k) => images[k]!)
+      const pix = await Promise.all(rows.map((r) => o.datasets.getResized(r.id, size)))
+      const tri = await Promise.all(rows.map(async (r) => (await o.datasets.getResizedTrimap(r.id, size))!))
+      const batch = makeBatch(arraySource(size, pix, tri), rows.map((_, k) => k), true)
+      try {
+        const probs = model.predict(batch.x) as tf.Tensor4D
+        const pred = await predictedClassIds(probs)
+        probs.dispose()
+        const c = emptyConfusion()
+        addToConfusion(c, pred, batch.ids!)
+        paper.addBatch(c)
+        mergeConfusion(total, c)
+        await Promise.all(rows.map((r, b) => writeTrimapPng(pred.subarray(b * size * size, (b + 1) * size * size), size, r, o.outDir)))
+      } finally {
+        disposeBatch(batch)
+      }
+      done += rows.length
+      o.onProgress?.(done, images.length)
+    }
+  } finally {
+    model.dispose()
+  }
+  const metrics = toEpochMetrics({ paper: paper.result(), pooled: pooledMetrics(total), images: images.length })!
+  return { backend, split, images: images.length, inputSize: size, metrics }
+}
+
+/** The size×size prediction scaled (nearest neighbour) back to the image's own size, 8-bit grey. */
+async function writeTrimapPng(pred: Int32Array, size: number, img: ImageSummary, outDir: string): Promise<void> {
+  const ids = Uint8Array.from(pred)
+  const w = img.width ?? size
+  const h = img.height ?? size
+  await sharp(ids, { raw: { width: size, height: size, channels: 1 } })
+    .resize(w, h, { kernel: 'nearest', fit: 'fill' })
+    .toColourspace('b-w')
+    .png()
+    .toFile(join(outDir, `${img.name}.png`))
+}

@@ -1,0 +1,59 @@
+// A rough upper estimate of the memory one training step needs, so a run whose batch cannot fit is
+// refused before it is queued rather than dying in the worker an hour later.
+import os from 'node:os'
+
+/** Floats kept per activation element over a forward + backward pass (activations, their gradients,
+ *  kernel temporaries). Calibrated so the paper U-Net at 128×128, batch 32 (~3 GiB) fits wasm's heap,
+ *  as measured (PLATFORM.md), and batch 48 does not. */
+const FLOATS_PER_ACTIVATION = 10
+/** wasm's heap is one 32-bit address space; tfjs and the model need some of it too. */
+const WASM_HEAP_BYTES = 3.6 * 1024 ** 3
+
+export interface StepShape {
+  kind: 'pretrain' | 'finetune'
+  method: string
+  channels: number[]
+  batchSize: number
+  imageSize: number
+  simclrSize: number
+}
+
+/** Activation elements of one image through the U-Net (encoder + mirrored decoder). */
+function unetElements(size: number, channels: number[], encoderOnly: boolean): number {
+  let sum = 0
+  channels.forEach((c, level) => {
+    const side = size / 2 ** level
+    sum += side * side * c
+  })
+  return encoderOnly ? sum : sum * 2.5
+}
+
+export function stepBytes(s: StepShape): number {
+  if (s.kind === 'pretrain' && s.method === 'simclr') {
+    // Two views per image through the encoder, plus the projection head (small).
+    return 2 * s.batchSize * unetElements(s.simclrSize, s.channels, true) * FLOATS_PER_ACTIVATION * 4
+  }
+  return s.batchSize * unetElements(s.imageSize, s.channels, false) * FLOATS_PER_ACTIVATION * 4
+}
+
+/** Memory a backend can give a step: wasm's fixed heap; native CPU backends part of the RAM. GPU: unknown. */
+export function memoryBudget(backend: string): number | null {
+  if (backend === 'wasm') return WASM_HEAP_BYTES
+  if (backend === 'tfjs-node' || backend === 'cpu') return os.totalmem() * 0.6
+  return null
+}
+
+/** A sentence explaining why the batch does not fit, or null when it does (or cannot be judged). */
+export function memoryProblem(s: StepShape, backend: string): string | null {
+  const budget = memoryBudget(backend)
+  if (budget === null) return null
+  const need = stepBytes(s)
+  if (need <= budget) return null
+  const perImage = need / s.batchSize
+  const fits = Math.max(0, Math.floor(budget / perImage))
+  const gib = (b: number): string => (b / 1024 ** 3).toFixed(1)
+  return (
+    `batch ${s.batchSize} needs about ${gib(need)} GiB per training step but the ${backend} backend has about ` +
+    `${gib(budget)} GiB: use a batch of at most ${fits}` + (fits === 0 ? ' (or smaller images)' : '')
+  )
+}

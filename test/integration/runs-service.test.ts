@@ -1,0 +1,210 @@
+// RunsService against a real SQLite file, the demo dataset and real training workers at tiny sizes:
+// plans that explain problems, the one-click pipeline with lineage, the queue across a restart,
+// reorder and cancel, resume after a crash, and a crashing worker failing its run (and the finetune).
+import * as tf from '@tensorflow/tfjs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateDemo } from '../../src/main/dataset/demo/generate'
+import { openDatabase, type Db } from '../../src/main/db/open'
+import { DatasetService } from '../../src/main/services/dataset-service'
+import { RunsService, type RunsServiceOptions } from '../../src/main/services/runs-service'
+import { encoderWeights, loadModel, loadNamedTensors } from '../../src/main/training/models/weights-io'
+import type { Events } from '../../src/shared/api'
+import type { RunConfig } from '../../src/shared/types/runs'
+
+let dir: string
+let db: Db
+let datasets: DatasetService
+let datasetId: number
+let events: { name: keyof Events; payload: Events[keyof Events] }[] = []
+const open: RunsService[] = []
+
+function service(over: Partial<RunsServiceOptions> = {}): RunsService {
+  const s = new RunsService({
+    db, datasets, runsDir: join(dir, 'runs'), wasmThreads: 1, progressIntervalMs: 0,
+    emit: (name, payload) => events.push({ name, payload }), ...over,
+  })
+  open.push(s)
+  return s
+}
+
+const tiny = (over: Partial<RunConfig> = {}): RunConfig => ({
+  kind: 'finetune', datasetId, method: 'none', labels: { mode: 'count', count: 4 }, frozenEncoder: false, skips: true,
+  epochs: 1, batchSize: 4, imageSize: 32, simclrSize: 16, learningRate: 0.01, seed: 1, channels: [4, 8], ...over,
+})
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'wb-runs-'))
+  await generateDemo({ out: join(dir, 'pets'), count: 40, seed: 3 })
+  db = openDatabase(join(dir, 'data/workbench.sqlite'))
+  datasets = new DatasetService({ db, cacheDir: join(dir, 'data/cache'), demoDir: join(dir, 'data/demo') })
+  datasetId = (await datasets.open(join(dir, 'pets'))).datasetId
+})
+
+afterAll(async () => {
+  await Promise.all(open.map((s) => s.close()))
+  datasets.close()
+  db.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('RunsService', () => {
+  it('explains every problem before queueing, and queues nothing then', async () => {
+    const runs = service()
+    const ok = await runs.plan(tiny())
+    expect(ok).toMatchObject({ ok: true, problems: [], trainCount: 4, backend: { name: expect.any(String) } })
+    expect(ok.evalCount).toBeGreaterThan(0)
+    const tooMany = await runs.plan(tiny({ labels: { mode: 'count', count: 500 } }))
+    expect(tooMany.ok).toBe(false)
+    expect(tooMany.problems.join()).toMatch(new RegExp(`asked for 500 labelled images but the labelled pool holds only ${ok.labelledPool}`))
+    expect((await runs.plan(tiny({ labels: undefined }))).problems.join()).toMatch(/needs a label budget/)
+    expect((await runs.plan(tiny({ kind: 'pretrain', method: 'none' }))).problems.join()).toMatch(/pretraining needs a method/)
+    expect((await runs.plan(tiny({ parentRunId: 999 }))).problems.join()).toMatch(/parent run #999 does not exist/)
+    expect((await runs.plan(tiny({ method: 'simclr' }))).problems.join()).toMatch(/needs its pretraining run/)
+    const huge = await runs.plan(tiny({ channels: undefined, imageSize: 512, batchSize: 1024 }))
+    expect(huge.problems.join()).toMatch(/batch 1024 needs about [\d.]+ GiB .* use a batch of at most \d+/)
+
+    // A dataset without any trimap.
+    const bare = join(dir, 'bare')
+    await generateDemo({ out: bare, count: 37, seed: 4 })
+    const trimaps = join(bare, 'annotations/trimaps')
+    for (const f of readdirSync(trimaps)) rmSync(join(trimaps, f))
+    const bareId = (await datasets.open(bare)).datasetId
+    const none = await runs.plan(tiny({ datasetId: bareId }))
+    expect(none).toMatchObject({ ok: false, labelledPool: 0 })
+    expect(none.problems.join()).toMatch(/no labelled images to finetune on/)
+    await expect(runs.enqueue(tiny({ datasetId: bareId }))).rejects.toThrow(/cannot start this finetune run: no labelled images/)
+    expect(runs.list()).toHaveLength(0)
+  })
+
+  it('runs the one-click pipeline: SimCLR, then a finetune on its frozen encoder whose loss goes down', async () => {
+    events = []
+    const runs = service()
+    runs.start()
+    const pretrain = tiny({ kind: 'pretrain', method: 'simclr', labels: undefined, epochs: 1 })
+    const finetune = tiny({ labels: { mode: 'fraction', fraction: 1 }, epochs: 2, frozenEncoder: true })
+    const [pre, fine] = await runs.pipeline({ pretrain, finetune })
+    expect(fine).toMatchObject({ parentRunId: pre!.id, config: { method: 'simclr', parentRunId: pre!.id } })
+    const done = await runs.waitFor(fine!.id)
+    expect(runs.get(pre!.id)).toMatchObject({ status: 'done', backend: 'wasm', kind: 'pretrain' })
+    const d = runs.get(fine!.id)
+    expect(done.status).toBe('done')
+    expect(d.epochs.map((e) => e.epoch)).toEqual([1, 2])
+    expect(d.epochs[1]!.loss).toBeLessThan(d.epochs[0]!.loss)
+    expect(d.lastLoss).toBe(d.epochs[1]!.loss)
+    expect(d.metrics).toMatchObject({ meanIou: expect.any(Number), foregroundIou: expect.any(Number), f1: expect.any(Number) })
+    expect(d.manifest.train).toHaveLength((await runs.plan(finetune)).labelledPool)
+    expect(new Set([...d.manifest.train, ...d.manifest.eval]).size).toBe(d.manifest.train.length + d.manifest.eval.length)
+    // In SQLite: lineage, final metrics, per-epoch records.
+    const row = db.prepare('SELECT status, parent_run_id, metrics, backend FROM runs WHERE id = ?').get(fine!.id) as Record<string, unknown>
+    expect(row).toMatchObject({ status: 'done', parent_run_id: pre!.id, backend: 'wasm' })
+    expect(JSON.parse(row['metrics'] as string).meanIou).toBe(d.metrics!.meanIou)
+    expect(db.prepare('SELECT COUNT(*) AS n FROM run_epochs WHERE run_id = ?').get(fine!.id)).toEqual({ n: 2 })
+    // The frozen encoder is the pretraining run's, bit for bit.
+    const saved = await loadNamedTensors(runs.get(pre!.id).checkpointDir!, 'encoder')
+    const model = await loadModel(d.checkpointDir!)
+    const now = encoderWeights(model)
+    expect(Object.keys(now).sort()).toEqual(Object.keys(saved).sort())
+    for (const k of Object.keys(saved)) expect(Array.from(now[k]!.dataSync())).toEqual(Array.from(saved[k]!.dataSync()))
+    tf.dispose([...Object.values(saved)])
+    model.dispose()
+    // Progress events carry the live loss curve; status changes went queued → running → done.
+    const progress = events.filter((e) => e.name === 'runs:progress').map((e) => e.payload as Events['runs:progress'])
+    const steps = 2 * Math.ceil(d.manifest.train.length / 4)
+    expect(progress.filter((p) => p.runId === fine!.id).map((p) => p.lossPoint?.step)).toEqual(Array.from({ length: steps }, (_, k) => k + 1))
+    const statuses = events.filter((e) => e.name === 'runs:changed' && (e.payload as { id: number }).id === fine!.id).map((e) => (e.payload as { status: string }).status)
+    expect(statuses[0]).toBe('queued')
+    expect(statuses.at(-1)).toBe('done')
+
+    // The same pretraining again is reused, not repeated.
+    const again = await runs.pipeline({ pretrain, finetune: { ...finetune, seed: 2 } })
+    expect(again[0]!.id).toBe(pre!.id)
+    runs.cancel(again[1]!.id)
+    expect((await runs.waitFor(again[1]!.id)).status).toBe('cancelled')
+    await runs.close()
+  })
+
+  it('keeps the queue across a restart; reorders; cancels queued and running runs', async () => {
+    const a = service()
+    const [r1, r2, r3] = [await a.enqueue(tiny({ seed: 11 })), await a.enqueue(tiny({ seed: 12 })), await a.enqueue(tiny({ seed: 13, epochs: 30 }))]
+    expect(a.reorder(r3.id, 0).map((r) => r.id)).toEqual([r3.id, r1.id, r2.id])
+    await a.close()
+
+    const b = service()
+    const queued = b.list().filter((r) => r.status === 'queued').sort((x, y) => x.queuePosition! - y.queuePosition!)
+    expect(queued.map((r) => [r.id, r.queuePosition])).toEqual([[r3.id, 0], [r1.id, 1], [r2.id, 2]])
+    expect(b.cancel(r2.id).status).toBe('cancelled')
+    let cancelled = false
+    events = []
+    const b2 = service({
+      emit: (name, payload) => {
+        if (name === 'runs:progress' && !cancelled) {
+          cancelled = true
+          b2.cancel((payload as Events['runs:progress']).runId)
+        }
+      },
+    })
+    b2.start()
+    expect((await b2.waitFor(r3.id)).status).toBe('cancelled')
+    expect((await b2.waitFor(r1.id)).status).toBe('done')
+    await b2.whenIdle()
+    expect(b2.get(r3.id).startedAt! <= b2.get(r1.id).startedAt!).toBe(true)
+    expect(b2.get(r2.id)).toMatchObject({ status: 'cancelled', startedAt: null })
+    expect(() => b2.cancel(r1.id)).toThrow(/is done/)
+    expect(b2.retry(r2.id).status).toBe('queued')
+    expect(b2.cancel(r2.id).status).toBe('cancelled')
+    await b2.close()
+  })
+
+  it('resumes a run a crash left running from its last checkpoint', async () => {
+    let firstEpoch = 0
+    let id = 0
+    const a = service({
+      emit: (name, payload) => {
+        if (name === 'runs:changed' && (payload as { id: number }).id === id && a.get(id).epochs.length === 1 && !firstEpoch) {
+          firstEpoch = a.get(id).epochs[0]!.loss
+          void a.close()
+        }
+      },
+    })
+    a.start()
+    id = (await a.enqueue(tiny({ seed: 21, epochs: 4, batchSize: 2 }))).id
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => firstEpoch && (clearInterval(t), resolve()), 20)
+    })
+    await a.close()
+    // What a crash leaves behind: the row still 'running', a checkpoint on disk.
+    db.prepare(`UPDATE runs SET status = 'running' WHERE id = ?`).run(id)
+    const ckpt = JSON.parse(readFileSync(join(dir, 'runs', String(id), 'progress.json'), 'utf8')) as { epochsDone: number }
+    expect(ckpt.epochsDone).toBeGreaterThanOrEqual(1)
+
+    events = []
+    const b = service()
+    b.start()
+    const done = await b.waitFor(id)
+    expect(done.status).toBe('done')
+    const seen = events.filter((e) => e.name === 'runs:progress').map((e) => (e.payload as Events['runs:progress']).progress.epoch)
+    expect(seen[0]).toBe(ckpt.epochsDone + 1)
+    const statuses = events.filter((e) => e.name === 'runs:changed').map((e) => (e.payload as { status: string }).status)
+    expect(statuses.slice(0, 2)).toEqual(['interrupted', 'running'])
+    const epochs = b.get(id).epochs
+    expect(epochs.at(-1)!.epoch).toBe(4)
+    expect(epochs[0]).toMatchObject({ epoch: 1, loss: firstEpoch })
+    await b.close()
+  })
+
+  it('fails a run whose worker crashes, with the reason, and the finetune waiting on it', async () => {
+    const a = service()
+    const [pre, fine] = await a.pipeline({ pretrain: tiny({ kind: 'pretrain', method: 'mae-none', seed: 31 }), finetune: tiny({ seed: 31 }) })
+    await a.close()
+    // A heap far too small for tfjs: the worker dies of out-of-memory.
+    const b = service({ worker: { resourceLimits: { maxOldGenerationSizeMb: 8 } } })
+    b.start()
+    expect((await b.waitFor(fine!.id)).error).toMatch(new RegExp(`its pretraining run #${pre!.id} failed: training worker crashed`))
+    expect(b.get(pre!.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/memory/) })
+    expect(() => b.retry(fine!.id)).toThrow(/retry that one first/)
+    await b.close()
+  })
+})

@@ -1,0 +1,73 @@
+// @vitest-environment happy-dom
+// The app's view tabs: Browse, Train and Compare switch views (the latter two loaded on first use),
+// with tab semantics and arrow-key movement.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createApp, defineComponent, h, type App as VueApp } from 'vue'
+import { createPinia } from 'pinia'
+import { setApi } from '../../../src/renderer/src/api'
+import type { DatasetInfo } from '../../../src/shared/types/dataset'
+import { dataset, facets, fakeApi, image, settle } from '../renderer/fake-api'
+import { plan } from './fixtures'
+
+vi.mock('vue-echarts', () => ({ default: defineComponent({ setup: () => () => h('div') }) }))
+const { default: App } = await import('../../../src/renderer/src/App.vue')
+
+let app: VueApp | null = null
+let root: HTMLElement
+const $ = <T extends Element = HTMLElement>(testId: string) => root.querySelector<T>(`[data-testid="${testId}"]`)
+const until = async (check: () => unknown) => {
+  for (let i = 0; i < 250 && !check(); i++) await new Promise((r) => setTimeout(r, 20))
+}
+
+beforeEach(async () => {
+  root = document.createElement('div')
+  document.body.append(root)
+  const current: DatasetInfo = dataset()
+  setApi(
+    fakeApi({
+      'app:info': () => ({ version: '0.1.0', mode: 'web', dataDir: '/d', canPickFiles: false }),
+      'datasets:current': () => current,
+      'images:list': () => [image(1)],
+      'images:facets': () => facets(),
+      'runs:list': () => [],
+      'runs:plan': () => plan(),
+    }),
+  )
+  app = createApp(App).use(createPinia())
+  app.mount(root)
+  await settle()
+})
+
+afterEach(() => {
+  app?.unmount()
+  app = null
+  root.remove()
+  setApi(null)
+})
+
+describe('view tabs', () => {
+  it('starts on Browse and switches to Train and Compare', async () => {
+    const tabs = [...root.querySelectorAll('[role="tablist"] [role="tab"]')]
+    expect(tabs.map((t) => [t.textContent?.trim(), t.getAttribute('aria-selected')])).toEqual([
+      ['Browse', 'true'],
+      ['Train', 'false'],
+      ['Compare', 'false'],
+    ])
+    $<HTMLButtonElement>('tab-train')!.click()
+    await until(() => $('training-view'))
+    expect($('training-view')).not.toBeNull()
+    expect($('tab-train')!.getAttribute('aria-selected')).toBe('true')
+    expect(($('panel-browse') ?? document.getElementById('panel-browse'))!.style.display).toBe('none')
+    $<HTMLButtonElement>('tab-compare')!.click()
+    await until(() => $('compare-view'))
+    expect($('compare-view')).not.toBeNull()
+    expect($('training-view')).toBeNull()
+  })
+
+  it('moves between tabs with the arrow keys', async () => {
+    $('tab-browse')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true }))
+    await settle()
+    expect($('tab-compare')!.getAttribute('aria-selected')).toBe('true')
+    expect(document.activeElement?.id).toBe('tab-compare')
+  })
+})

@@ -1,0 +1,124 @@
+// @vitest-environment happy-dom
+// The compare view in a DOM: header clicks sort, filters narrow, grouping shows mean ± std,
+// two selected runs are diffed, lineage jumps to the pretraining run, paper tables fill in.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createApp, defineComponent, h, type App as VueApp } from 'vue'
+import { createPinia } from 'pinia'
+import { setApi } from '../../../src/renderer/src/api'
+import { useDatasetStore } from '../../../src/renderer/src/stores/dataset'
+import { dataset, fakeApi, settle, type FakeApi } from '../renderer/fake-api'
+import { detail, metrics, run } from './fixtures'
+
+// happy-dom has no canvas: stand in for the chart with an element that records its option.
+vi.mock('vue-echarts', () => ({
+  default: defineComponent({
+    props: { option: { type: Object, required: true } },
+    setup: (props) => () => h('div', { 'data-chart': JSON.stringify(props.option).length }),
+  }),
+}))
+const { default: CompareView } = await import('../../../src/renderer/src/views/CompareView.vue')
+
+let app: VueApp | null = null
+let root: HTMLElement
+let api: FakeApi
+const $ = <T extends Element = HTMLElement>(testId: string) => root.querySelector<T>(`[data-testid="${testId}"]`)
+const rowIds = () => [...root.querySelectorAll('[data-testid^="run-row-"]')].map((el) => Number(el.getAttribute('data-testid')!.slice(8)))
+
+const RUNS = [
+  run(1, { kind: 'pretrain', cfg: { kind: 'pretrain', labels: undefined, tag: 'Paper Table 1 · SimCLR pretraining' } }),
+  run(2, { parentRunId: 1, metrics: metrics(0.6), cfg: { tag: 'Paper Table 1 · SimCLR', seed: 1 } }),
+  run(3, { parentRunId: 1, metrics: metrics(0.7), cfg: { tag: 'Paper Table 1 · SimCLR', seed: 2 } }),
+  run(4, { status: 'failed', error: 'out of memory', cfg: { method: 'mae-patch', frozenEncoder: false } }),
+]
+
+beforeEach(async () => {
+  root = document.createElement('div')
+  document.body.append(root)
+  api = fakeApi({ 'runs:list': () => RUNS, 'runs:get': ({ id }) => detail(RUNS.find((r) => r.id === id)!) })
+  setApi(api)
+  const pinia = createPinia()
+  app = createApp(CompareView)
+  app.use(pinia)
+  useDatasetStore(pinia).info = dataset({ id: 1 })
+  app.mount(root)
+  await settle()
+})
+
+afterEach(() => {
+  app?.unmount()
+  app = null
+  root.remove()
+  setApi(null)
+})
+
+describe('CompareView', () => {
+  it('lists the runs newest first and sorts by a clicked header (metrics best first, then flipped)', async () => {
+    expect(rowIds()).toEqual([4, 3, 2, 1])
+    $<HTMLButtonElement>('sort-jaccard')!.click()
+    await settle()
+    // Runs without metrics go last whichever the direction, by id.
+    expect(rowIds()).toEqual([3, 2, 1, 4])
+    expect($('sort-jaccard')!.closest('th')!.getAttribute('aria-sort')).toBe('descending')
+    $<HTMLButtonElement>('sort-jaccard')!.click()
+    await settle()
+    expect(rowIds()).toEqual([2, 3, 1, 4])
+  })
+
+  it('filters by status and by text', async () => {
+    const status = $<HTMLSelectElement>('filter-status')!
+    status.value = 'failed'
+    status.dispatchEvent(new Event('change'))
+    await settle()
+    expect(rowIds()).toEqual([4])
+    status.value = ''
+    status.dispatchEvent(new Event('change'))
+    await settle()
+    const text = $<HTMLInputElement>('filter-text')!
+    text.value = 'pretraining'
+    text.dispatchEvent(new Event('input'))
+    await settle()
+    expect(rowIds()).toEqual([1])
+  })
+
+  it('groups by a config field with mean ± std over seeds', async () => {
+    const group = $<HTMLSelectElement>('group-by')!
+    group.value = 'method'
+    group.dispatchEvent(new Event('change'))
+    await settle()
+    const simclr = $('group-SimCLR')!
+    // Jaccard 0.6 and 0.7: mean 0.650, sample std 0.0707
+    expect(simclr.textContent).toContain('0.650 ± 0.071')
+    expect($('group-MAE patch')!.textContent).toContain('—')
+  })
+
+  it('diffs the first two selected runs and loads their curves', async () => {
+    for (const id of [2, 4]) {
+      root.querySelector<HTMLInputElement>(`input[aria-label="Select run #${id}"]`)!.click()
+      await settle()
+    }
+    expect($('config-diff')!.textContent).toContain('#2 vs #4')
+    expect($('diff-method')!.textContent).toContain('MAE patch')
+    expect($('diff-frozenEncoder')!.textContent).toContain('trainable')
+    expect($('diff-seed')).toBeNull()
+    expect(api.calls.filter((c) => c.channel === 'runs:get').map((c) => c.arg)).toEqual(expect.arrayContaining([{ id: 2 }, { id: 4 }]))
+  })
+
+  it('jumps from a finetune to its pretraining run, clearing a filter that hid it', async () => {
+    const kind = $<HTMLSelectElement>('filter-kind')!
+    kind.value = 'finetune'
+    kind.dispatchEvent(new Event('change'))
+    await settle()
+    expect(rowIds()).not.toContain(1)
+    $<HTMLButtonElement>('lineage-2')!.click()
+    await settle()
+    expect(rowIds()).toContain(1)
+    expect($('run-row-1')!.classList.contains('focused')).toBe(true)
+  })
+
+  it('shows our Table 1 runs beside the paper\'s numbers', () => {
+    const row = $('table1-simclr')!.textContent!
+    expect(row).toContain('0.650 ± 0.071 (n=2)')
+    expect(row).toContain('0.775')
+    expect($('table2-0-0')!.textContent).toContain('(0.706)')
+  })
+})

@@ -1,0 +1,134 @@
+// @vitest-environment happy-dom
+// The training view in a DOM: the plan (counts, backend, skipped backends) appears as the form
+// changes, problems block the start buttons, the headline button queues pretrain → finetune.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createApp, type App as VueApp } from 'vue'
+import { createPinia } from 'pinia'
+import TrainingView from '../../../src/renderer/src/views/TrainingView.vue'
+import { setApi } from '../../../src/renderer/src/api'
+import { useDatasetStore } from '../../../src/renderer/src/stores/dataset'
+import type { RunConfig } from '../../../src/shared/types/runs'
+import { dataset, fakeApi, settle, type FakeApi } from '../renderer/fake-api'
+import { plan, run } from './fixtures'
+
+let app: VueApp | null = null
+let root: HTMLElement
+let api: FakeApi
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const $ = <T extends Element = HTMLElement>(testId: string) => root.querySelector<T>(`[data-testid="${testId}"]`)
+
+beforeEach(async () => {
+  root = document.createElement('div')
+  document.body.append(root)
+  api = fakeApi({
+    'runs:list': () => [],
+    'runs:plan': ({ config }) =>
+      config.labels?.mode === 'count' && config.labels.count > 3312
+        ? plan({ ok: false, problems: [`N = ${config.labels.count} is above the 3312 labelled trainval images.`] })
+        : plan(),
+    'runs:pipeline': ({ pretrain, finetune }) => [
+      ...(pretrain ? [run(10, { kind: 'pretrain', status: 'queued', queuePosition: 0, cfg: pretrain })] : []),
+      run(11, { status: 'queued', queuePosition: 1, cfg: finetune }),
+    ],
+  })
+  setApi(api)
+  const pinia = createPinia()
+  app = createApp(TrainingView)
+  app.use(pinia)
+  useDatasetStore(pinia).info = dataset({ id: 1 })
+  app.mount(root)
+  await wait(350)
+  await settle()
+})
+
+afterEach(() => {
+  app?.unmount()
+  app = null
+  root.remove()
+  setApi(null)
+})
+
+function setInput(testId: string, value: string): void {
+  const el = $<HTMLInputElement | HTMLSelectElement>(testId)!
+  el.value = value
+  el.dispatchEvent(new Event(el instanceof HTMLSelectElement ? 'change' : 'input'))
+}
+
+describe('TrainingView', () => {
+  it('shows the plan: pool, counts and the backend with the reasons faster ones were skipped', () => {
+    expect($('plan-pool')!.textContent).toContain('3312')
+    expect($('plan-train')!.textContent).toContain('331')
+    expect($('plan-eval')!.textContent).toContain('368')
+    expect($('plan-backend')!.textContent).toContain('wasm')
+    expect($('run-plan')!.textContent).toContain('tfjs-node-gpu skipped: no CUDA library found')
+    const start = $<HTMLButtonElement>('start-pipeline')!
+    expect(start.textContent?.trim()).toBe('Pretrain, then finetune on 331 labels')
+    expect(start.disabled).toBe(false)
+  })
+
+  it('asks the service about both runs of the pipeline', () => {
+    const planned = api.calls.filter((c) => c.channel === 'runs:plan').map((c) => (c.arg as { config: RunConfig }).config.kind)
+    expect(planned.sort()).toEqual(['finetune', 'pretrain'])
+  })
+
+  it('explains a problem from the plan and blocks the buttons', async () => {
+    $<HTMLInputElement>('train-form')!.querySelector<HTMLInputElement>('input[value="count"]')!.click()
+    await settle()
+    setInput('label-count', '5000')
+    await wait(350)
+    await settle()
+    expect($('plan-problems')!.textContent).toContain('N = 5000 is above the 3312 labelled trainval images.')
+    expect($<HTMLButtonElement>('start-pipeline')!.disabled).toBe(true)
+    expect($<HTMLButtonElement>('finetune-only')!.disabled).toBe(true)
+  })
+
+  it('catches bad numbers itself without asking the service', async () => {
+    const before = api.calls.length
+    setInput('epochs', '0')
+    await wait(350)
+    await settle()
+    expect($('plan-problems')!.textContent).toContain('Epochs must be a whole number from 1 to 1000.')
+    expect(api.calls.length).toBe(before)
+    expect($<HTMLButtonElement>('start-pipeline')!.disabled).toBe(true)
+  })
+
+  it('queues pretrain then finetune with the form\'s settings, and the queue shows them', async () => {
+    $<HTMLButtonElement>('start-pipeline')!.click()
+    await settle()
+    const call = api.calls.find((c) => c.channel === 'runs:pipeline')!.arg as { pretrain: RunConfig; finetune: RunConfig }
+    expect(call.pretrain).toMatchObject({ kind: 'pretrain', method: 'simclr', epochs: 5, batchSize: 16, imageSize: 64, datasetId: 1 })
+    expect(call.finetune).toMatchObject({ kind: 'finetune', labels: { mode: 'fraction', fraction: 0.1 }, frozenEncoder: true, skips: true })
+    expect($('queue-item-10')).not.toBeNull()
+    expect($('queue-item-11')!.querySelector('[role="progressbar"]')!.getAttribute('aria-valuenow')).toBe('0')
+  })
+
+  it('"Paper settings" sets the paper\'s epochs, sizes and learning rate', async () => {
+    $<HTMLButtonElement>('paper-settings')!.click()
+    await settle()
+    expect($<HTMLInputElement>('epochs')!.value).toBe('20')
+    expect($<HTMLInputElement>('image-size')!.value).toBe('128')
+    expect($<HTMLInputElement>('simclr-size')!.value).toBe('64')
+    expect($<HTMLInputElement>('lr')!.value).toBe('0.001')
+  })
+
+  it('"Paper Table 2" queues one SimCLR pretraining and twelve finetunes reusing it', async () => {
+    $<HTMLButtonElement>('template-table2')!.click()
+    await settle()
+    const calls = api.calls.filter((c) => c.channel === 'runs:pipeline').map((c) => c.arg as { pretrain: RunConfig | null; reusePretrainRunId?: number })
+    expect(calls).toHaveLength(12)
+    expect(calls[0]!.pretrain).toMatchObject({ kind: 'pretrain', method: 'simclr' })
+    expect(calls.slice(1).every((c) => c.pretrain === null && c.reusePretrainRunId === 10)).toBe(true)
+    expect($('template-status')!.textContent).toBe('Paper Table 2: queued 13 runs.')
+  })
+
+  it('gives every control an accessible name', () => {
+    const controls = [...root.querySelectorAll<HTMLElement>('button, input, select')]
+    expect(controls.length).toBeGreaterThan(20)
+    const unnamed = controls.filter((el) => {
+      if (el.getAttribute('aria-label')) return false
+      if (el.closest('label')) return false
+      return !(el.tagName === 'BUTTON' && el.textContent?.trim())
+    })
+    expect(unnamed.map((el) => el.outerHTML)).toEqual([])
+  })
+})
