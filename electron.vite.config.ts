@@ -30,6 +30,8 @@ export default defineConfig({
     // Relative asset paths, so the same bundle loads from file:// (Electron) and http:// (web mode).
     base: './',
     build: {
+      // electron-vite leaves output unminified; web mode sends it over the wire, so minify.
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
     plugins: [vue()],

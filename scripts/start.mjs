@@ -19,8 +19,8 @@ function electronBinary() {
     timeout: 300_000,
   })
   if (probe.status === 0 && probe.stdout && existsSync(probe.stdout)) return { path: probe.stdout }
-  const reason = (probe.stderr || 'unknown error').split('\n').find((l) => l.trim()) ?? 'unknown error'
-  return { reason: reason.trim() }
+  const first = (probe.stderr || '').split('\n').find((l) => l.trim())?.trim() ?? 'unknown error'
+  return { reason: `its binary could not be downloaded or started: ${first}` }
 }
 
 /** better-sqlite3 built for Electron's ABI beside the Node build that tests and web mode use. */

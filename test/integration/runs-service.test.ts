@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemo } from '../../src/main/dataset/demo/generate'
 import { openDatabase, type Db } from '../../src/main/db/open'
 import { DatasetService } from '../../src/main/services/dataset-service'
@@ -43,8 +43,12 @@ beforeAll(async () => {
   datasetId = (await datasets.open(join(dir, 'pets'))).datasetId
 })
 
+// A started service left open would pick up the next test's runs.
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()))
+})
+
 afterAll(async () => {
-  await Promise.all(open.map((s) => s.close()))
   datasets.close()
   db.close()
   rmSync(dir, { recursive: true, force: true })
@@ -153,9 +157,9 @@ describe('RunsService', () => {
     expect(b2.get(r3.id).startedAt! <= b2.get(r1.id).startedAt!).toBe(true)
     expect(b2.get(r2.id)).toMatchObject({ status: 'cancelled', startedAt: null })
     expect(() => b2.cancel(r1.id)).toThrow(/is done/)
-    expect(b2.retry(r2.id).status).toBe('queued')
-    expect(b2.cancel(r2.id).status).toBe('cancelled')
     await b2.close()
+    expect(b.retry(r2.id)).toMatchObject({ status: 'queued', queuePosition: 0, error: null })
+    expect(b.cancel(r2.id).status).toBe('cancelled')
   })
 
   it('resumes a run a crash left running from its last checkpoint', async () => {
@@ -206,5 +210,11 @@ describe('RunsService', () => {
     expect(b.get(pre!.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/memory/) })
     expect(() => b.retry(fine!.id)).toThrow(/retry that one first/)
     await b.close()
+    // Retrying the pretraining queues the finetune that failed because of it again, behind it.
+    const c = service()
+    expect(c.retry(pre!.id)).toMatchObject({ status: 'queued', error: null })
+    expect(c.get(fine!.id)).toMatchObject({ status: 'queued', error: null, epochs: [] })
+    c.cancel(pre!.id)
+    expect(c.get(fine!.id).status).toBe('failed')
   })
 })

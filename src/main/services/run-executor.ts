@@ -89,8 +89,7 @@ function progressForwarder(deps: ExecDeps, rec: RunRecord, checkpointDir: string
   let lossSum = 0
   let lossCount = 0
   let eta: number | null = null
-  return (m) => {
-    if (isDetached()) return
+  const handle = (m: FromWorker): void => {
     switch (m.type) {
       case 'ready':
         deps.repo.setBackend(id, m.backend, checkpointDir)
@@ -129,6 +128,15 @@ function progressForwarder(deps: ExecDeps, rec: RunRecord, checkpointDir: string
       case 'error':
       case 'backend':
         return
+    }
+  }
+  return (m) => {
+    if (isDetached()) return
+    try {
+      handle(m)
+    } catch (err) {
+      // A listener that throws would be an uncaught exception in the main process.
+      console.error(`runs: could not record a ${m.type} message of run #${id}:`, err)
     }
   }
 }

@@ -85,12 +85,19 @@ export class RunsService {
       await this.planOrThrow({ ...args.finetune, kind: 'finetune', method: 'none', parentRunId: null })
       const [a, b] = [channelsOf(pre.config).join(', '), channelsOf(args.finetune).join(', ')]
       if (a !== b) throw new AppError('BAD_INPUT', `the pretrained encoder would not fit the finetune: channels [${a}] vs [${b}]`)
-      const same = this.repo.withStatus('done').find((r) => r.summary.kind === 'pretrain' && samePretrainConfig(r.summary.config, pre.config))
-      parentId = same ? same.summary.id : this.insert(pre).id
+      parentId = this.reusablePretrain(pre.config) ?? this.insert(pre).id
     }
     const fine = await this.planOrThrow({ ...args.finetune, kind: 'finetune', parentRunId: parentId })
     const runs = parentId !== null ? [this.summaryOf(parentId)] : []
     return [...runs, this.insert(fine)]
+  }
+
+  /** An identical pretraining run, finished (preferred) or still to finish, so a sweep pretrains once. */
+  private reusablePretrain(config: RunConfig): number | null {
+    const same = this.repo.list(config.datasetId).filter((r) => r.summary.kind === 'pretrain' && samePretrainConfig(r.summary.config, config))
+    const done = same.find((r) => r.summary.status === 'done')
+    const pending = same.find((r) => ['queued', 'running', 'interrupted'].includes(r.summary.status))
+    return (done ?? pending)?.summary.id ?? null
   }
 
   list(datasetId?: number): RunSummary[] {
@@ -110,6 +117,8 @@ export class RunsService {
       this.current.exec.cancel()
     } else if (status === 'queued' || status === 'interrupted') {
       this.end(id, 'cancelled', null)
+    } else if (status === 'running') {
+      throw new AppError('UNSUPPORTED', `run #${id} is running in another process (the CLI?): stop it there`)
     } else if (status !== 'cancelled') {
       throw new AppError('BAD_INPUT', `run #${id} is ${status}; only queued or running runs can be cancelled`)
     }
@@ -131,6 +140,13 @@ export class RunsService {
     rmSync(checkpointDirOf(this.opts.runsDir, id), { recursive: true, force: true })
     this.repo.requeue(id)
     this.changed(id)
+    // Finetunes that failed only because this run did are queued again behind it.
+    for (const child of this.repo.children(id)) {
+      if (child.summary.status === 'failed' && child.summary.error?.startsWith(`its pretraining run #${id} `)) {
+        this.repo.requeue(child.summary.id)
+        this.changed(child.summary.id)
+      }
+    }
     this.pump()
     return this.summaryOf(id)
   }
@@ -238,14 +254,17 @@ export class RunsService {
     this.changed(id)
     const exec = executeRun(this.execDeps(), this.record(id), next.resume)
     const cur: Current = { id, exec, stop: null, settled: Promise.resolve() }
-    cur.settled = exec.done.then(
-      (d) => this.settle(cur, d.cancelled ? null : d, null),
-      (err: unknown) => this.settle(cur, null, err instanceof Error ? err.message : String(err)),
-    )
+    cur.settled = exec.done
+      .then(
+        (d) => this.settle(cur, d.cancelled ? null : d, null),
+        (err: unknown) => this.settle(cur, null, err instanceof Error ? err.message : String(err)),
+      )
+      // Storing the outcome failed (database gone?): report it, never take the process down.
+      .catch((err: unknown) => console.error(`runs: could not record the end of run #${id}:`, err))
     this.current = cur
   }
 
-  private settle(cur: Current, done: { metrics: RunSummary['metrics']; lastLoss: number } | null, error: string | null): void {
+  private settle(cur: Current, done: { metrics: RunSummary['metrics'] } | null, error: string | null): void {
     this.current = null
     this.progress.delete(cur.id)
     if (cur.stop === 'close') return

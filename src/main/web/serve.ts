@@ -23,13 +23,22 @@ if (!existsSync(staticDir)) {
 }
 const ctx = createAppContext({ dataDir: values['data-dir'] ?? defaultDataDir(), mode: 'web' })
 const port = Number(values.port)
-const server = await startWebServer({
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a whole number from 0 to 65535, not "${values.port}"`)
+  process.exit(2)
+}
+const serverOptions = {
   handlers: ctx.handlers,
   events: ctx.events,
   media: ctx.media,
   staticDir,
   token: values.token ?? process.env['WORKBENCH_TOKEN'] ?? newToken(),
-  port: Number.isInteger(port) && port >= 0 ? port : 5199,
+}
+const server = await startWebServer({ ...serverOptions, port }).catch((err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EADDRINUSE') throw err
+  // Another instance holds the port: take a free one rather than fail.
+  console.log(`Port ${port} is in use; using a free port instead.`)
+  return startWebServer({ ...serverOptions, port: 0 })
 })
 console.log(`U-Net SSL Workbench (web mode), data in ${ctx.paths.dataDir}`)
 console.log(`Open ${server.url}`)

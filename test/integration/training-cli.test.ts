@@ -1,0 +1,96 @@
+// The training CLI in-process (the same runCli as `npm run cli`): a tiny pipeline's --json object,
+// eval writing annotations-style PNGs, and bad input refused before any work starts.
+import sharp from 'sharp'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../../src/main/cli'
+import { generateDemo } from '../../src/main/dataset/demo/generate'
+
+let dir: string
+let pets: string
+let bare: string
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = new PassThrough()
+  // `--tty` (test only): stderr claims to be a terminal, as for a user watching the progress bar.
+  const tty = argv.includes('--tty')
+  argv = argv.filter((a) => a !== '--tty')
+  const err = Object.assign(new PassThrough(), { isTTY: tty, columns: 200 })
+  let stdout = ''
+  let stderr = ''
+  out.on('data', (c: Buffer) => (stdout += c.toString()))
+  err.on('data', (c: Buffer) => (stderr += c.toString()))
+  const code = await runCli([...argv, '--data-dir', join(dir, 'data')], { stdout: out, stderr: err })
+  return { code, stdout, stderr }
+}
+
+const TINY = ['--size', '32', '--simclr-size', '16', '--channels', '4,8', '--batch', '4', '--threads', '1', '--lr', '0.01']
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'wb-train-cli-'))
+  pets = join(dir, 'pets')
+  bare = join(dir, 'bare')
+  await generateDemo({ out: pets, count: 40, seed: 5 })
+  await generateDemo({ out: bare, count: 37, seed: 6 })
+  const trimaps = join(bare, 'annotations/trimaps')
+  for (const f of readdirSync(trimaps)) rmSync(join(trimaps, f))
+})
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('training CLI', () => {
+  it('pipeline --json prints one object with run id, backend, config, metrics; eval writes trimap PNGs', async () => {
+    const r = await cli('pipeline', '--dataset', pets, '--method', 'simclr', '--labels', '6', '--epochs', '1', '--pretrain-epochs', '1', '--json', ...TINY)
+    expect(r.stderr).not.toMatch(/error/)
+    expect(r.code).toBe(0)
+    const lines = r.stdout.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    const j = JSON.parse(lines[0]!)
+    expect(j).toMatchObject({
+      runId: expect.any(Number), status: 'done', backend: 'wasm', trainImages: 6,
+      config: { kind: 'finetune', method: 'simclr', labels: { mode: 'count', count: 6 }, imageSize: 32, channels: [4, 8] },
+      metrics: { meanIou: expect.any(Number), foregroundIou: expect.any(Number), pixelAccuracy: expect.any(Number), f1: expect.any(Number), jaccard: expect.any(Number) },
+      pretrain: { status: 'done', reused: false, config: { kind: 'pretrain', method: 'simclr', simclrSize: 16 } },
+    })
+    expect(j.parentRunId).toBe(j.pretrain.runId)
+    expect(j.epochs).toHaveLength(1)
+
+    const out = join(dir, 'pred')
+    const e = await cli('eval', '--checkpoint', j.checkpointDir, '--dataset', pets, '--out', out, '--threads', '1', '--json')
+    expect(e.code).toBe(0)
+    const ej = JSON.parse(e.stdout)
+    expect(ej).toMatchObject({ split: 'test', images: j.evalImages, inputSize: 32, metrics: { meanIou: expect.any(Number) } })
+    const files = readdirSync(out)
+    expect(files).toHaveLength(j.evalImages)
+    const { data, info } = await sharp(join(out, files[0]!)).extractChannel(0).raw().toBuffer({ resolveWithObject: true })
+    const meta = await sharp(join(pets, 'images', files[0]!.replace(/\.png$/, '.jpg'))).metadata()
+    expect([info.width, info.height]).toEqual([meta.width, meta.height])
+    expect([...new Set(data)].every((v) => v >= 1 && v <= 3)).toBe(true)
+
+    // The same pretraining is reused by a second pipeline.
+    const again = await cli('pipeline', '--dataset', pets, '--method', 'simclr', '--fraction', '50%', '--epochs', '1', '--pretrain-epochs', '1', '--json', '--tty', ...TINY)
+    expect(JSON.parse(again.stdout).pretrain).toMatchObject({ runId: j.pretrain.runId, reused: true })
+    // On a terminal: a redrawn bar with the epoch, loss and ETA.
+    expect(again.stderr).toMatch(/\r\[#+-*\] +\d+% #\d+ finetune epoch 1\/1 step \d+\/\d+ loss \d\.\d{4} [\d.]+ img\/s ETA \d+:\d\d/)
+  })
+
+  it('refuses bad input before any work, with a clear error', async () => {
+    const bad = await cli('pretrain', '--dataset', pets, '--method', 'foo', ...TINY)
+    expect(bad).toMatchObject({ code: 2, stdout: '' })
+    expect(bad.stderr).toMatch(/unknown method "foo": use one of simclr, mae-patch, mae-pixel, mae-none, none/)
+    const many = await cli('finetune', '--dataset', pets, '--labels', '5000', ...TINY)
+    expect(many.code).toBe(2)
+    expect(many.stderr).toMatch(/asked for 5000 labelled images but the labelled pool holds only \d+/)
+    expect((await cli('finetune', '--dataset', bare, '--labels', '2', ...TINY)).stderr).toMatch(/no labelled images to finetune on/)
+    expect((await cli('finetune', '--dataset', pets, '--method', 'mae-pixel', '--labels', '2', ...TINY)).stderr).toMatch(/no finished mae-pixel pretraining run/)
+    expect((await cli('finetune', '--dataset', pets, ...TINY)).stderr).toMatch(/needs --labels N or --fraction F/)
+    const pre = join(dir, 'data', 'runs', '1')
+    expect((await cli('eval', '--checkpoint', pre, '--dataset', pets, '--out', join(dir, 'x'))).stderr).toMatch(/no segmentation head/)
+    expect((await cli('eval', '--checkpoint', dir, '--dataset', pets, '--out', join(dir, 'x'))).stderr).toMatch(/not a checkpoint folder/)
+    const fine = join(dir, 'data', 'runs', '2')
+    expect((await cli('eval', '--checkpoint', fine, '--dataset', bare, '--out', join(dir, 'x'))).stderr).toMatch(/no trimaps to evaluate against/)
+  })
+})
