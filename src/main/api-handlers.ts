@@ -3,6 +3,7 @@
 import type { Api, AppInfo, PickKind } from '../shared/api'
 import { AppError } from '../shared/errors'
 import type { DatasetService } from './services/dataset-service'
+import type { ExportService } from './services/export-service'
 import type { LabelsService } from './services/labels-service'
 import type { RunsService } from './services/runs-service'
 
@@ -10,13 +11,14 @@ export interface HandlerDeps {
   datasets: DatasetService
   labels: LabelsService
   runs: RunsService
+  exporter: ExportService
   info: Omit<AppInfo, 'canPickFiles'>
   /** Native file dialog; absent in web mode and the CLI. */
   pick?: (kind: PickKind) => Promise<string[] | null>
 }
 
 export function createHandlers(deps: HandlerDeps): Api {
-  const { datasets, labels, runs, pick } = deps
+  const { datasets, labels, runs, exporter, pick } = deps
   return {
     'app:info': async () => ({ ...deps.info, canPickFiles: pick !== undefined }),
     'app:pick': async ({ kind }) => {
@@ -42,5 +44,9 @@ export function createHandlers(deps: HandlerDeps): Api {
     'runs:cancel': async ({ id }) => runs.cancel(id),
     'runs:retry': async ({ id }) => runs.retry(id),
     'runs:reorder': async ({ id, position }) => runs.reorder(id, position),
+    'runs:export': ({ id, dest }) => exporter.exportRun(id, dest),
+    'runs:import': ({ path, datasetId }) => exporter.importRun(path, datasetId),
+    'runs:exportTable': async ({ ids, format }) => exporter.exportRunsTable({ ids }, format),
+    'runs:exportPredictions': ({ id, split, dest }) => exporter.exportPredictions(id, split, dest),
   }
 }

@@ -7,6 +7,7 @@ import { openDatabase } from './db/open'
 import { EventHub } from './events'
 import { appPaths, type AppPaths } from './paths'
 import { DatasetService } from './services/dataset-service'
+import { ExportService } from './services/export-service'
 import { LabelsService } from './services/labels-service'
 import { RunsService } from './services/runs-service'
 
@@ -46,10 +47,12 @@ export function createAppContext(opts: AppContextOptions): AppContext {
   const runs = new RunsService({ db, datasets, runsDir: paths.runsDir, emit: events.emit })
   // Runs a previous session left running resume from their last checkpoint; queued ones start.
   runs.start()
+  const exporter = new ExportService({ db, runs, datasets, runsDir: paths.runsDir, emit: events.emit })
   const handlers = createHandlers({
     datasets,
     labels,
     runs,
+    exporter,
     info: { version: appVersion(), mode: opts.mode, dataDir: paths.dataDir },
     pick: opts.pick,
   })

@@ -58,6 +58,14 @@ export interface Api {
   'runs:retry'(args: { id: number }): Promise<RunSummary>
   /** Move a queued run to a 0-based position among the queued runs. */
   'runs:reorder'(args: { id: number; position: number }): Promise<RunSummary[]>
+  /** Write a finished run as a folder (tfjs layers model, config, metrics, manifest, README) at dest. */
+  'runs:export'(args: { id: number; dest: string }): Promise<{ dir: string }>
+  /** Import a folder written by runs:export as a new finished run (of datasetId, else the matching or current dataset). */
+  'runs:import'(args: { path: string; datasetId?: number }): Promise<RunSummary>
+  /** The runs table (these ids, or every run) as CSV or JSON text. */
+  'runs:exportTable'(args: { ids?: number[]; format: 'csv' | 'json' }): Promise<{ text: string; mime: string }>
+  /** A finetuned run's predicted trimaps for a split as dest/annotations/trimaps/<name>.png (1/2/3). */
+  'runs:exportPredictions'(args: { id: number; split: PredictionSplit; dest: string }): Promise<{ dir: string; count: number }>
   /**
    * Write an edited trimap (the image's size, values 1/2/3) as annotations/trimaps/<name>.png,
    * atomically; the release's original is kept once so it can be restored. Source becomes 'edited'.
@@ -66,6 +74,8 @@ export interface Api {
   /** Restore the release's original trimap (NOT_FOUND when the image never had one). */
   'labels:revert'(args: { imageId: number }): Promise<ImageDetail>
 }
+
+export type PredictionSplit = 'test' | 'trainval' | 'all'
 
 export type Channel = keyof Api
 export type ArgOf<K extends Channel> = Parameters<Api[K]>[0]
@@ -109,7 +119,7 @@ export type ImageQueryArgs = z.infer<typeof imageQuerySchema>
 
 const none = z.undefined()
 
-const runConfigSchema = z.strictObject({
+export const runConfigSchema = z.strictObject({
   kind: z.enum(['pretrain', 'finetune']),
   datasetId: id,
   method: z.enum([...PRETRAIN_METHODS, 'none']),
@@ -194,6 +204,10 @@ export const argSchemas: { [K in Channel]: z.ZodType<ArgOf<K>> } = {
   'runs:cancel': z.strictObject({ id }),
   'runs:retry': z.strictObject({ id }),
   'runs:reorder': z.strictObject({ id, position: z.number().int().min(0) }),
+  'runs:export': z.strictObject({ id, dest: z.string().min(1).max(4096) }),
+  'runs:import': z.strictObject({ path: z.string().min(1).max(4096), datasetId: id.optional() }),
+  'runs:exportTable': z.strictObject({ ids: z.array(id).max(100_000).optional(), format: z.enum(['csv', 'json']) }),
+  'runs:exportPredictions': z.strictObject({ id, split: z.enum(['test', 'trainval', 'all']), dest: z.string().min(1).max(4096) }),
   'labels:save': z.strictObject({ imageId: id, trimap: trimapSchema }),
   'labels:revert': z.strictObject({ imageId: id }),
 }

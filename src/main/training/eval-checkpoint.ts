@@ -83,21 +83,12 @@ export async function evaluateCheckpoint(o: EvalOptions): Promise<EvalResult> {
   try {
     for (const part of toBatches(images.map((_, k) => k), o.batchSize)) {
       const rows = part.map((k) => images[k]!)
-      const pix = await Promise.all(rows.map((r) => o.datasets.getResized(r.id, size)))
       const tri = await Promise.all(rows.map(async (r) => (await o.datasets.getResizedTrimap(r.id, size))!))
-      const batch = makeBatch(arraySource(size, pix, tri), rows.map((_, k) => k), true)
-      try {
-        const probs = model.predict(batch.x) as tf.Tensor4D
-        const pred = await predictedClassIds(probs)
-        probs.dispose()
-        const c = emptyConfusion()
-        addToConfusion(c, pred, batch.ids!)
-        paper.addBatch(c)
-        mergeConfusion(total, c)
-        await Promise.all(rows.map((r, b) => writeTrimapPng(pred.subarray(b * size * size, (b + 1) * size * size), size, r, o.outDir)))
-      } finally {
-        disposeBatch(batch)
-      }
+      const pred = await predictTrimapPngs(model, o.datasets, rows, size, o.outDir)
+      const c = emptyConfusion()
+      addToConfusion(c, pred, concatBytes(tri))
+      paper.addBatch(c)
+      mergeConfusion(total, c)
       done += rows.length
       o.onProgress?.(done, images.length)
     }
@@ -106,6 +97,31 @@ export async function evaluateCheckpoint(o: EvalOptions): Promise<EvalResult> {
   }
   const metrics = toEpochMetrics({ paper: paper.result(), pooled: pooledMetrics(total), images: images.length })!
   return { backend, split, images: images.length, inputSize: size, metrics }
+}
+
+/**
+ * Predicts one batch of images (resized to the model's size) and writes each as <name>.png in outDir;
+ * returns the class ids at size×size, image after image. Shared with the predictions export.
+ */
+export async function predictTrimapPngs(model: tf.LayersModel, datasets: DatasetService, rows: ImageSummary[], size: number, outDir: string): Promise<Int32Array> {
+  const pix = await Promise.all(rows.map((r) => datasets.getResized(r.id, size)))
+  const batch = makeBatch(arraySource(size, pix), rows.map((_, k) => k), false)
+  let pred: Int32Array
+  try {
+    const probs = model.predict(batch.x) as tf.Tensor4D
+    pred = await predictedClassIds(probs)
+    probs.dispose()
+  } finally {
+    disposeBatch(batch)
+  }
+  await Promise.all(rows.map((r, b) => writeTrimapPng(pred.subarray(b * size * size, (b + 1) * size * size), size, r, outDir)))
+  return pred
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  parts.reduce((off, p) => (out.set(p, off), off + p.length), 0)
+  return out
 }
 
 /** The size×size prediction scaled (nearest neighbour) back to the image's own size, 8-bit grey. */

@@ -17,7 +17,8 @@ const progress = (epoch: number, step: number): RunProgress => ({ epoch, epochs:
 beforeEach(() => {
   setActivePinia(createPinia())
   api = fakeApi({
-    'runs:list': () => [run(1, { status: 'running' }), run(2, { status: 'queued', queuePosition: 0 }), run(3, { status: 'queued', queuePosition: 1 })],
+    // Newest first, as the service lists them.
+    'runs:list': () => [run(3, { status: 'queued', queuePosition: 1 }), run(2, { status: 'queued', queuePosition: 0 }), run(1, { status: 'running' })],
     'runs:get': ({ id }) => detail(run(id), { epochs: [{ epoch: 1, loss: 0.4, seconds: 3, metrics: null }] }),
     'runs:reorder': ({ id, position }) => [run(id, { status: 'queued', queuePosition: position })],
     'runs:cancel': () => {
@@ -36,14 +37,14 @@ describe('useRunsStore', () => {
     expect(store.running?.id).toBe(1)
   })
 
-  it('applies runs:changed events: new runs appear, changed ones are replaced, other datasets ignored', async () => {
+  it('applies runs:changed events: new runs appear first, changed ones are replaced, other datasets ignored', async () => {
     const store = useRunsStore()
     await store.load(1)
     const listCalls = api.calls.length
     api.emit('runs:changed', run(1, { status: 'done' }))
     api.emit('runs:changed', run(4, { status: 'queued', queuePosition: 2 }))
     api.emit('runs:changed', run(5, { cfg: { datasetId: 2 } }))
-    expect(store.runs.map((r) => [r.id, r.status])).toEqual([[1, 'done'], [2, 'queued'], [3, 'queued'], [4, 'queued']])
+    expect(store.runs.map((r) => [r.id, r.status])).toEqual([[4, 'queued'], [3, 'queued'], [2, 'queued'], [1, 'done']])
     expect(store.running).toBeNull()
     expect(api.calls.length).toBe(listCalls) // no polling, no reload
   })
@@ -92,6 +93,49 @@ describe('useRunsStore', () => {
     await store.load(1)
     expect(await store.cancel(9)).toBeNull()
     expect(useErrorStore().errors).toEqual([expect.objectContaining({ context: 'Could not cancel run #9', message: 'run #9 does not exist', code: 'NOT_FOUND' })])
+  })
+
+  it('cancelling a running run: marked as stopping until the cancelled event, never set back to running', async () => {
+    let answer = run(1, { status: 'running' })
+    api = fakeApi({
+      'runs:list': () => [run(1, { status: 'running' })],
+      // The service answers while the worker is still stopping.
+      'runs:cancel': () => answer,
+    })
+    setApi(api)
+    const store = useRunsStore()
+    await store.load(1)
+    await store.cancel(1)
+    expect(store.cancelling.has(1)).toBe(true)
+    api.emit('runs:changed', run(1, { status: 'cancelled' }))
+    expect(store.byId.get(1)?.status).toBe('cancelled')
+    expect(store.cancelling.has(1)).toBe(false)
+    // The event can also come before the answer: the older answer must not undo it.
+    api.emit('runs:changed', run(1, { status: 'running' }))
+    answer = run(1, { status: 'running' })
+    const pending = store.cancel(1)
+    api.emit('runs:changed', run(1, { status: 'cancelled' }))
+    await pending
+    expect(store.byId.get(1)?.status).toBe('cancelled')
+    expect(store.cancelling.has(1)).toBe(false)
+  })
+
+  it('a retried run starts a fresh live curve; new runs from an answer are merged at once', async () => {
+    api = fakeApi({
+      'runs:list': () => [run(1, { status: 'cancelled' })],
+      'runs:retry': ({ id }) => run(id, { status: 'queued' }),
+      'runs:pipeline': () => [run(1, { status: 'done', kind: 'pretrain' }), run(2, { status: 'queued', parentRunId: 1 })],
+    })
+    setApi(api)
+    const store = useRunsStore()
+    await store.load(1)
+    api.emit('runs:progress', { runId: 1, progress: progress(1, 1), lossPoint: { step: 1, loss: 0.9 } })
+    expect(store.lossPoints.get(1)?.length).toBe(1)
+    await store.retry(1)
+    api.emit('runs:changed', run(1, { status: 'queued' }))
+    expect(store.lossPoints.has(1)).toBe(false)
+    await store.pipeline({ pretrain: null, reusePretrainRunId: 1, finetune: run(2).config })
+    expect(store.runs.map((r) => r.id)).toEqual([2, 1])
   })
 
   it('stops listening on request', async () => {

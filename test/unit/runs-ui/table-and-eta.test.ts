@@ -39,8 +39,11 @@ describe('queue order and ETA', () => {
   const q0 = run(4, { status: 'queued', queuePosition: 0, cfg: { epochs: 2 } })
   const other = run(5, { status: 'queued', queuePosition: 2, cfg: { imageSize: 128 } })
 
-  it('puts the running run first, then queued runs by position', () => {
+  it('puts the running run first, then interrupted runs (resumed before the queue), then queued runs by position', () => {
     expect(queueOrder([done, q1, other, running, q0]).map((r) => r.id)).toEqual([2, 4, 3, 5])
+    const interrupted = run(6, { status: 'interrupted' })
+    const failed = run(7, { status: 'failed' })
+    expect(queueOrder([q1, failed, interrupted, running]).map((r) => r.id)).toEqual([2, 6, 3])
   })
   it('estimates queued runs from the most alike finished run and counts the rest as unknown', () => {
     expect(estimateRunSeconds(q1, [done])).toBe(200)

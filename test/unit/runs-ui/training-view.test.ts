@@ -25,7 +25,10 @@ beforeEach(async () => {
     'runs:plan': ({ config }) =>
       config.labels?.mode === 'count' && config.labels.count > 3312
         ? plan({ ok: false, problems: [`N = ${config.labels.count} is above the 3312 labelled trainval images.`] })
-        : plan(),
+        : // As the real service: a finetune from a method's encoder needs its pretraining run.
+          config.kind === 'finetune' && config.method !== 'none' && !config.parentRunId
+          ? plan({ ok: false, problems: [`finetuning from a ${config.method} encoder needs its pretraining run`] })
+          : plan(),
     'runs:pipeline': ({ pretrain, finetune }) => [
       ...(pretrain ? [run(10, { kind: 'pretrain', status: 'queued', queuePosition: 0, cfg: pretrain })] : []),
       run(11, { status: 'queued', queuePosition: 1, cfg: finetune }),
@@ -66,9 +69,12 @@ describe('TrainingView', () => {
     expect(start.disabled).toBe(false)
   })
 
-  it('asks the service about both runs of the pipeline', () => {
-    const planned = api.calls.filter((c) => c.channel === 'runs:plan').map((c) => (c.arg as { config: RunConfig }).config.kind)
-    expect(planned.sort()).toEqual(['finetune', 'pretrain'])
+  it('asks the service about both runs of the pipeline, the finetune as the pipeline checks it', () => {
+    const planned = api.calls.filter((c) => c.channel === 'runs:plan').map((c) => (c.arg as { config: RunConfig }).config)
+    expect(planned.map((c) => c.kind).sort()).toEqual(['finetune', 'pretrain'])
+    // Its parent does not exist yet: checked as if it were done, i.e. like a finetune from scratch.
+    expect(planned.find((c) => c.kind === 'finetune')).toMatchObject({ method: 'none', labels: { mode: 'fraction', fraction: 0.1 } })
+    expect($('plan-problems')).toBeNull()
   })
 
   it('explains a problem from the plan and blocks the buttons', async () => {
@@ -100,6 +106,15 @@ describe('TrainingView', () => {
     expect(call.finetune).toMatchObject({ kind: 'finetune', labels: { mode: 'fraction', fraction: 0.1 }, frozenEncoder: true, skips: true })
     expect($('queue-item-10')).not.toBeNull()
     expect($('queue-item-11')!.querySelector('[role="progressbar"]')!.getAttribute('aria-valuenow')).toBe('0')
+    expect($('start-note')!.textContent).toBe('Queued #10 and #11.')
+  })
+
+  it('says when the pipeline reused an identical pretraining run instead of queueing one', async () => {
+    api.emit('runs:changed', run(10, { kind: 'pretrain', status: 'done', cfg: { kind: 'pretrain' } }))
+    await settle()
+    $<HTMLButtonElement>('start-pipeline')!.click()
+    await settle()
+    expect($('start-note')!.textContent).toContain('Queued #11; it reuses pretraining run #10')
   })
 
   it('"Paper settings" sets the paper\'s epochs, sizes and learning rate', async () => {

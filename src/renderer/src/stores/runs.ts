@@ -30,6 +30,11 @@ export const useRunsStore = defineStore('runs', () => {
   const form = ref<TrainForm>({ ...CPU_DEFAULTS })
   const details = shallowRef(new Map<number, RunDetail>())
   const lossPoints = shallowRef(new Map<number, LossPoint[]>())
+  /**
+   * Running runs asked to stop: 'runs:cancel' answers while the worker is still stopping (the run is
+   * still 'running'); the 'runs:changed' with 'cancelled' follows.
+   */
+  const cancelling = shallowRef(new Set<number>())
   let unsubscribe: (() => void)[] = []
 
   const queue = computed(() => queueOrder(runs.value))
@@ -39,9 +44,18 @@ export const useRunsStore = defineStore('runs', () => {
 
   function upsert(run: RunSummary): void {
     if (datasetId.value !== null && run.config.datasetId !== datasetId.value) return
-    const i = runs.value.findIndex((r) => r.id === run.id)
-    if (i === -1) runs.value = [...runs.value, run]
+    const old = byId.value.get(run.id)
+    // Newest first, as 'runs:list' returns them.
+    if (!old) runs.value = [...runs.value, run].sort((a, b) => b.id - a.id)
     else runs.value = runs.value.map((r) => (r.id === run.id ? run : r))
+    if (run.status !== 'running' && cancelling.value.has(run.id)) {
+      cancelling.value.delete(run.id)
+      triggerRef(cancelling)
+    }
+    // A retried or restarted run trains again from its first step: its old live points would mix in.
+    if (old && old.status !== run.status && (run.status === 'queued' || run.status === 'running') && lossPoints.value.delete(run.id)) {
+      triggerRef(lossPoints)
+    }
     // A cached detail is stale once its run changed (new epoch, finished…): refetch if shown.
     if (details.value.has(run.id)) void fetchDetail(run.id, true)
   }
@@ -101,12 +115,16 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  /** Queue something; the returned runs are merged at once (the events may arrive later). */
+  /**
+   * Queue something. New runs in the answer are merged at once (their events may come later); a run
+   * already known is left to its 'runs:changed' events, which arrive in order: the answer may be older
+   * than an event that came before it (a retried run already running, a cancelled one still 'running').
+   */
   async function act<T extends RunSummary | RunSummary[]>(context: string, call: () => Promise<T>): Promise<T | null> {
     busy.value = true
     try {
       const result = await call()
-      for (const run of Array.isArray(result) ? result : [result]) upsert(run)
+      for (const run of Array.isArray(result) ? result : [result]) if (!byId.value.has(run.id)) upsert(run)
       return result
     } catch (err) {
       errors.report(context, err)
@@ -119,7 +137,15 @@ export const useRunsStore = defineStore('runs', () => {
   const plan = (config: RunConfig): Promise<RunPlan> => api['runs:plan']({ config })
   const pipeline = (args: ArgOf<'runs:pipeline'>) => act('Could not queue the runs', () => api['runs:pipeline'](args))
   const enqueue = (config: RunConfig) => act('Could not queue the run', () => api['runs:enqueue']({ config }))
-  const cancel = (id: number) => act(`Could not cancel run #${id}`, () => api['runs:cancel']({ id }))
+  async function cancel(id: number): Promise<RunSummary | null> {
+    const run = await act(`Could not cancel run #${id}`, () => api['runs:cancel']({ id }))
+    // Only a run that is still running after the answer is stopping; the event may have come first.
+    if (run?.status === 'running' && byId.value.get(id)?.status === 'running') {
+      cancelling.value.add(id)
+      triggerRef(cancelling)
+    }
+    return run
+  }
   const retry = (id: number) => act(`Could not retry run #${id}`, () => api['runs:retry']({ id }))
   const queueTemplate = (steps: readonly TemplateStep[]) =>
     act('Could not queue the experiment', () => runTemplate(steps, (args) => api['runs:pipeline'](args)))
@@ -134,7 +160,7 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   return {
-    runs, datasetId, loading, busy, form, details, lossPoints, queue, running, eta, byId,
+    runs, datasetId, loading, busy, form, details, lossPoints, cancelling, queue, running, eta, byId,
     load, listen, stopListening, fetchDetail, plan, pipeline, enqueue, cancel, retry, move, queueTemplate,
   }
 })

@@ -3,7 +3,7 @@
 import { computed, onScopeDispose, ref, watch, type Ref } from 'vue'
 import type { RunPlan } from '../../../../shared/types/runs'
 import { useRunsStore } from '../../stores/runs'
-import { formProblems, toConfigs, type TrainForm } from '../../lib/runs/train-form'
+import { formProblems, scratchFinetune, toConfigs, type TrainForm } from '../../lib/runs/train-form'
 
 export interface PipelinePlan {
   finetune: RunPlan
@@ -35,8 +35,10 @@ export function useRunPlan(form: Ref<TrainForm>, datasetId: Ref<number | null>, 
     const configs = toConfigs(form.value, datasetId.value)
     planning.value = true
     try {
+      // The finetune is checked as the pipeline checks it before queueing: as if its parent were done
+      // (a finetune from a method's encoder without its pretraining run is a problem on its own).
       const [finetune, pretrain] = await Promise.all([
-        runs.plan(configs.finetune),
+        runs.plan(scratchFinetune(form.value, datasetId.value)),
         configs.pretrain ? runs.plan(configs.pretrain) : Promise.resolve(null),
       ])
       if (id !== seq) return
@@ -67,7 +69,9 @@ export function useRunPlan(form: Ref<TrainForm>, datasetId: Ref<number | null>, 
     if (planError.value) return [planError.value]
     const p = plan.value
     if (!p) return []
-    return [...(p.pretrain?.problems.map((m) => `Pretraining: ${m}`) ?? []), ...p.finetune.problems]
+    // A problem both runs share (no backend loads…) is listed once.
+    const fine = p.finetune.problems
+    return [...(p.pretrain?.problems.filter((m) => !fine.includes(m)).map((m) => `Pretraining: ${m}`) ?? []), ...fine]
   })
   const ready = computed(() => !planning.value && plan.value !== null && problems.value.length === 0 && plan.value.finetune.ok && (plan.value.pretrain?.ok ?? true))
 

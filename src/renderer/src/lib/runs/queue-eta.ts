@@ -2,11 +2,14 @@
 // each queued run, the per-epoch time of the latest finished run most like it.
 import type { RunSummary } from '../../../../shared/types/runs'
 
-/** Running first, then queued by queue position (then id, for a stable order). */
+/**
+ * Running first, then interrupted runs (the service resumes them before anything queued), then queued
+ * by queue position (then id, for a stable order).
+ */
 export function queueOrder(runs: readonly RunSummary[]): RunSummary[] {
-  const pos = (r: RunSummary) => (r.status === 'running' ? -1 : (r.queuePosition ?? Number.MAX_SAFE_INTEGER))
+  const pos = (r: RunSummary) => (r.status === 'running' ? -2 : r.status === 'interrupted' ? -1 : (r.queuePosition ?? Number.MAX_SAFE_INTEGER))
   return runs
-    .filter((r) => r.status === 'running' || r.status === 'queued')
+    .filter((r) => r.status === 'running' || r.status === 'interrupted' || r.status === 'queued')
     .sort((a, b) => pos(a) - pos(b) || a.id - b.id)
 }
 
