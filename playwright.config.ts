@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineConfig } from '@playwright/test'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/e2e/chromium'
 
 // Set once in the runner process; its workers inherit the environment.
 process.env['WB_E2E_DATA_DIR'] ??= mkdtempSync(join(tmpdir(), 'wb-e2e-'))
@@ -22,18 +23,7 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     deviceScaleFactor: 1,
     viewport: { width: 1280, height: 800 },
-    launchOptions: {
-      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   webServer: {
     command: `node node_modules/tsx/dist/cli.mjs src/main/web/serve.ts --port ${port} --data-dir ${process.env['WB_E2E_DATA_DIR']} --token ${process.env['WB_E2E_TOKEN']}`,

@@ -10,22 +10,13 @@ import { createAppContext, type AppContext } from '../src/main/app-context'
 import { DEMO_GENERATOR_VERSION, generateDemo } from '../src/main/dataset/demo/generate'
 import { newToken } from '../src/main/web/auth'
 import { startWebServer } from '../src/main/web/server'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/e2e/chromium'
 
 const COUNT = Number(process.env['BENCH_COUNT'] ?? 7390)
 const SEED = 1
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5)
 /** Pixels scrolled per animation frame: about half a viewport, a brisk scroll through the grid. */
 const SCROLL_STEP_PX = 360
-// The same flags as playwright.config.ts (see PLATFORM.md: Debian's chromium, no sandbox, no GPU).
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 const BASE = process.env['BENCH_DIR'] ?? join(tmpdir(), 'unet-ssl-workbench-bench')
 const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits
 
@@ -180,7 +171,7 @@ async function main(): Promise<void> {
   const { ctx, indexS, datasetId } = await warmIndex(root)
   const token = newToken()
   const server = await startWebServer({ handlers: ctx.handlers, events: ctx.events, media: ctx.media, staticDir, token })
-  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
   try {
     const list = await ctx.handlers['images:list']({ datasetId })
     const paints: PaintRun[] = []

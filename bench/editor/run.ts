@@ -1,13 +1,31 @@
-// Editor benchmark and smoke check in Chromium: brush-stroke-to-pixels latency, undo and save time on
-// a 1000×1000 image, with the canvas pixels checked after painting and undoing.
-// Run: npx tsx bench/editor/run.ts   (needs /usr/bin/chromium or CHROMIUM_PATH)
-import { dirname, join } from 'node:path'
+// Editor benchmark (`npm run bench:editor`): the real app in web mode on a one-image dataset of
+// 1000×1000, driven in Chromium: brush stroke to pixels, undo, and save through 'labels:save' to disk.
+// Needs a built renderer (npm run build) and /usr/bin/chromium (or CHROMIUM_PATH).
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import vue from '@vitejs/plugin-vue'
 import { chromium, type Page } from '@playwright/test'
-import { createServer } from 'vite'
+import sharp from 'sharp'
+import { createAppContext } from '../../src/main/app-context'
+import { newToken } from '../../src/main/web/auth'
+import { startWebServer } from '../../src/main/web/server'
+import { installProbes, type PageProbes } from './probes'
+import { writeBenchDataset, BENCH_IMAGE, BENCH_SIZE } from './dataset'
 
-const here = dirname(fileURLToPath(import.meta.url))
+// The same flags as playwright.config.ts (PLATFORM.md: Debian's chromium, no sandbox, no GPU).
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+const STROKES = Number(process.env['BENCH_STROKES'] ?? 20)
+const SAVES = Number(process.env['BENCH_SAVES'] ?? 20)
 
 interface Stats {
   n: number
@@ -24,113 +42,112 @@ function stats(xs: number[]): Stats {
 const round = (x: number): number => Math.round(x * 100) / 100
 
 async function main(): Promise<void> {
-  const server = await createServer({
-    configFile: false,
-    root: join(here, 'harness'),
-    plugins: [vue()],
-    logLevel: 'error',
-    server: { port: 0, host: '127.0.0.1' },
-  })
-  await server.listen()
-  const address = server.httpServer?.address()
-  const port = typeof address === 'object' && address ? address.port : 0
-  const browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--no-first-run'],
-  })
+  const staticDir = fileURLToPath(new URL('../../out/renderer', import.meta.url))
+  if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`no built renderer in ${staticDir}: run npm run build`)
+  const work = await mkdtemp(join(tmpdir(), 'wb-bench-editor-'))
+  const root = await writeBenchDataset(join(work, 'pets'))
+  const ctx = createAppContext({ dataDir: join(work, 'data'), mode: 'web' })
+  // The service's own share of a save (validate, PNG encode, temp + fsync + rename, SQLite).
+  const serviceMs: number[] = []
+  const handlers = { ...ctx.handlers }
+  handlers['labels:save'] = async (arg) => {
+    const t = performance.now()
+    const out = await ctx.handlers['labels:save'](arg)
+    serviceMs.push(performance.now() - t)
+    return out
+  }
+  const server = await startWebServer({ handlers, events: ctx.events, media: ctx.media, staticDir, token: newToken() })
+  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })
-    page.on('pageerror', (e) => console.error('page error:', e.message))
-    await page.goto(`http://127.0.0.1:${port}/index.html?size=1000`)
-    await page.getByTestId('trimap-stage').locator('canvas').first().waitFor()
-    const result = await runScenario(page)
-    console.log(JSON.stringify(result, null, 2))
+    await ctx.handlers['datasets:open']({ path: root })
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })
+    // tsx (esbuild keepNames) wraps named functions in __name(); functions sent to the page need it too.
+    await context.addInitScript('globalThis.__name = (fn) => fn')
+    const page = await context.newPage()
+    page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`))
+    await openEditor(page, server.url)
+    const probes = await installProbes(page)
+    const result = await measure(page, probes, root, serviceMs)
+    report(result)
   } finally {
     await browser.close()
     await server.close()
+    ctx.close()
+    await rm(work, { recursive: true, force: true })
   }
 }
 
-async function runScenario(page: Page): Promise<Record<string, unknown>> {
+async function openEditor(page: Page, url: string): Promise<void> {
+  await page.goto(url)
+  await page.locator(`[data-testid="tile"][data-image-name="${BENCH_IMAGE}"]`).click({ timeout: 60_000 })
+  await page.getByRole('dialog').getByRole('button', { name: 'Edit trimap' }).click()
   const stage = page.getByTestId('trimap-stage')
-  const box = (await stage.boundingBox())!
-  await page.keyboard.press('0') // 1:1, centred: image pixel = screen offset from the image origin
-  await installLatencyProbe(page)
+  await stage.locator('canvas').nth(2).waitFor()
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="trimap-stage"]')
+    return el?.querySelector('canvas')?.width === el?.clientWidth
+  })
+  await page.keyboard.press('0') // 1:1, centred
+  await page.getByRole('radio', { name: 'Class 1: pet' }).click()
+}
+
+async function measure(page: Page, probes: PageProbes, root: string, serviceMs: number[]): Promise<Record<string, unknown>> {
+  const box = (await page.getByTestId('trimap-stage').boundingBox())!
   const cx = box.x + box.width / 2
   const cy = box.y + box.height / 2
-  await page.keyboard.press('1')
-  await page.mouse.move(cx - 200, cy - 150)
-  await page.mouse.down()
-  for (let i = 1; i <= 120; i++) await page.mouse.move(cx - 200 + i * 3, cy - 150 + Math.sin(i / 8) * 40)
-  await page.mouse.up()
-  await page.waitForTimeout(50)
-  const { latencies, work } = await page.evaluate(() => {
-    const w = window as unknown as { __lat: number[]; __work: number[] }
-    return { latencies: w.__lat.splice(0), work: w.__work.splice(0) }
-  })
-  const painted = await overlayPixel(page, cx - 200 - box.x, cy - 150 - box.y)
-  const undoMs = await timed(page, () => page.keyboard.press('Control+z'))
-  const afterUndo = await overlayPixel(page, cx - 200 - box.x, cy - 150 - box.y)
-  const saveMs = await page.evaluate(async () => {
-    const h = (window as unknown as { __harness: { saves: unknown[] } }).__harness
-    const before = h.saves.length
-    const t0 = performance.now()
-    window.dispatchEvent(new KeyboardEvent('keydown', { key: 's', ctrlKey: true }))
-    while (h.saves.length === before) await new Promise((r) => setTimeout(r, 1))
-    return performance.now() - t0
-  })
+  // Strokes across the middle of the image, each a capsule chain of 60 moves: one undo step each.
+  for (let s = 0; s < STROKES; s++) {
+    const y = cy - 200 + s * 20
+    await page.mouse.move(cx - 300, y)
+    await page.mouse.down()
+    for (let i = 1; i <= 60; i++) await page.mouse.move(cx - 300 + i * 10, y + Math.sin(i / 6) * 15)
+    await page.mouse.up()
+  }
+  const stroke = await probes.takeStrokes()
+  const painted = await probes.overlayPixel(cx - 300 - box.x, cy - 200 - box.y)
+  const undo = await probes.undoAll(STROKES)
+  const afterUndo = await probes.overlayPixel(cx - 300 - box.x, cy - 200 - box.y)
+  serviceMs.length = 0
+  const save = await probes.saves(SAVES)
+  const onDisk = await trimapValues(join(root, 'annotations/trimaps', `${BENCH_IMAGE}.png`))
   return {
-    strokeToCanvasMs: stats(latencies),
-    handlerWorkMs: stats(work),
-    undoMs: round(undoMs),
-    saveToCallbackMs: round(saveMs),
+    image: `${BENCH_SIZE}×${BENCH_SIZE}`,
+    strokeToPixelsMs: stats(stroke.latency),
+    strokeHandlerMs: stats(stroke.work),
+    undoToPixelsMs: stats(undo.latency),
+    undoHandlerMs: stats(undo.work),
+    saveMs: stats(save.total),
+    saveBeforeRequestMs: stats(save.beforeRequest),
+    saveRequestMs: stats(save.request),
+    saveServiceMs: stats(serviceMs),
     paintedPixelRGBA: painted,
     afterUndoPixelRGBA: afterUndo,
-    saveState: await page.getByTestId('save-state').textContent(),
+    savedPngValues: onDisk,
+    load: loadavg().map((l) => round(l)),
+    cpus: cpus().length,
   }
 }
 
-// Two figures per pointermove while drawing: the editor's own work (mask stroke + dirty-rect
-// putImageData, between a capture listener and a bubble listener on window), and the time from the
-// event's timestamp until Konva has drawn the overlay layer (a rAF queued after Konva's own).
-async function installLatencyProbe(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __lat: number[]; __work: number[] }
-    w.__lat = []
-    w.__work = []
-    let start = 0
-    const opts = { capture: true }
-    window.addEventListener('pointermove', () => (start = performance.now()), opts)
-    window.addEventListener('pointermove', (ev) => {
-      if (ev.buttons !== 1) return
-      w.__work.push(performance.now() - start)
-      const t0 = ev.timeStamp
-      requestAnimationFrame(() => w.__lat.push(performance.now() - t0))
-    })
-  })
+/** Which values the saved PNG holds (a check that the save really wrote a trimap). */
+async function trimapValues(file: string): Promise<number[]> {
+  const data = await sharp(await readFile(file)).extractChannel(0).raw().toBuffer()
+  return [...new Set(data)].sort()
 }
 
-async function timed(page: Page, act: () => Promise<void>): Promise<number> {
-  await page.evaluate(() => ((window as unknown as { __t0: number }).__t0 = performance.now()))
-  await act()
-  return page.evaluate(
-    () =>
-      new Promise<number>((r) =>
-        requestAnimationFrame(() => setTimeout(() => r(performance.now() - (window as unknown as { __t0: number }).__t0), 0)),
-      ),
-  )
-}
-
-// RGBA of the overlay layer's canvas (the second Konva canvas) at a stage point.
-async function overlayPixel(page: Page, x: number, y: number): Promise<number[]> {
-  return page.evaluate(
-    ([px, py]) => {
-      const canvases = document.querySelectorAll<HTMLCanvasElement>('[data-testid="trimap-stage"] canvas')
-      const ctx = canvases[1]!.getContext('2d')!
-      return Array.from(ctx.getImageData(Math.floor(px!), Math.floor(py!), 1, 1).data)
-    },
-    [x, y],
-  )
+function report(r: Record<string, unknown>): void {
+  console.log(JSON.stringify(r))
+  const s = (k: string): Stats => r[k] as Stats
+  const line = (name: string, k: string, target: string): string =>
+    `${name.padEnd(30)} p50 ${s(k).p50} ms, p95 ${s(k).p95} ms (n=${s(k).n}) ${target}`
+  console.log(line('brush stroke → pixels', 'strokeToPixelsMs', '[target p95 ≤ 16]'))
+  console.log(line('  of which editor work', 'strokeHandlerMs', ''))
+  console.log(line('undo → pixels', 'undoToPixelsMs', '[target ≤ 16]'))
+  console.log(line('  of which editor work', 'undoHandlerMs', ''))
+  console.log(line('save (Ctrl+S → "Saved")', 'saveMs', '[target ≤ 50]'))
+  console.log(line('  of which before the request', 'saveBeforeRequestMs', ''))
+  console.log(line('  of which the HTTP request', 'saveRequestMs', ''))
+  console.log(line('  of which labels:save service', 'saveServiceMs', ''))
+  console.log(`load average ${(r['load'] as number[]).join(' ')} on ${String(r['cpus'])} CPUs`)
 }
 
 main().catch((err) => {

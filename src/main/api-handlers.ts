@@ -5,6 +5,7 @@ import { AppError } from '../shared/errors'
 import type { DatasetService } from './services/dataset-service'
 import type { ExportService } from './services/export-service'
 import type { LabelsService } from './services/labels-service'
+import type { PredictionsService } from './services/predictions-service'
 import type { RunsService } from './services/runs-service'
 
 export interface HandlerDeps {
@@ -12,13 +13,14 @@ export interface HandlerDeps {
   labels: LabelsService
   runs: RunsService
   exporter: ExportService
+  predictions: PredictionsService
   info: Omit<AppInfo, 'canPickFiles'>
   /** Native file dialog; absent in web mode and the CLI. */
   pick?: (kind: PickKind) => Promise<string[] | null>
 }
 
 export function createHandlers(deps: HandlerDeps): Api {
-  const { datasets, labels, runs, exporter, pick } = deps
+  const { datasets, labels, runs, exporter, predictions, pick } = deps
   return {
     'app:info': async () => ({ ...deps.info, canPickFiles: pick !== undefined }),
     'app:pick': async ({ kind }) => {
@@ -48,5 +50,11 @@ export function createHandlers(deps: HandlerDeps): Api {
     'runs:import': ({ path, datasetId }) => exporter.importRun(path, datasetId),
     'runs:exportTable': async ({ ids, format }) => exporter.exportRunsTable({ ids }, format),
     'runs:exportPredictions': ({ id, split, dest }) => exporter.exportPredictions(id, split, dest),
+    'predictions:start': async ({ runId, datasetId, scope }) => predictions.start(runId, datasetId, scope),
+    'predictions:cancel': ({ jobId }) => predictions.cancel(jobId),
+    'predictions:get': ({ runId, imageId }) => predictions.get(runId, imageId),
+    'predictions:accept': ({ runId, imageId }) => predictions.accept(runId, imageId),
+    'queues:labelNext': async ({ datasetId, runId, limit }) => predictions.labelNext(datasetId, runId, limit),
+    'queues:recheck': ({ datasetId, runId, limit }) => predictions.recheck(datasetId, runId, limit),
   }
 }

@@ -1,6 +1,7 @@
 // The composition root shared by Electron, web mode and tests: opens the database, builds the
 // services and the contract handlers. Electron-only facts (userData, dialogs) are passed in.
 import { mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Api, AppMode, MediaKind, PickKind } from '../shared/api'
 import { createHandlers } from './api-handlers'
 import { openDatabase } from './db/open'
@@ -9,6 +10,7 @@ import { appPaths, type AppPaths } from './paths'
 import { DatasetService } from './services/dataset-service'
 import { ExportService } from './services/export-service'
 import { LabelsService } from './services/labels-service'
+import { PredictionsService } from './services/predictions-service'
 import { RunsService } from './services/runs-service'
 
 export interface AppContextOptions {
@@ -48,11 +50,13 @@ export function createAppContext(opts: AppContextOptions): AppContext {
   // Runs a previous session left running resume from their last checkpoint; queued ones start.
   runs.start()
   const exporter = new ExportService({ db, runs, datasets, runsDir: paths.runsDir, emit: events.emit })
+  const predictions = new PredictionsService({ db, runs, datasets, labels, predictionsDir: join(paths.dataDir, 'predictions'), emit: events.emit })
   const handlers = createHandlers({
     datasets,
     labels,
     runs,
     exporter,
+    predictions,
     info: { version: appVersion(), mode: opts.mode, dataDir: paths.dataDir },
     pick: opts.pick,
   })
@@ -64,6 +68,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     close: () => {
       // Marks a running run interrupted and cancels its worker; the database can close right away.
       void runs.close()
+      void predictions.close()
       datasets.close()
       db.close()
     },

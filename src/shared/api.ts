@@ -11,6 +11,7 @@ import type {
   LabelSource,
 } from './types/dataset'
 import type { RunConfig, RunDetail, RunPlan, RunProgress, RunSummary } from './types/runs'
+import type { PredictionProgress, PredictionScope, QueueItem } from './types/predictions'
 import { PRETRAIN_METHODS } from './training-protocol'
 import { TRIMAP_CLASSES, type Trimap } from './trimap'
 import { AppError } from './errors'
@@ -73,6 +74,21 @@ export interface Api {
   'labels:save'(args: { imageId: number; trimap: Trimap }): Promise<ImageDetail>
   /** Restore the release's original trimap (NOT_FOUND when the image never had one). */
   'labels:revert'(args: { imageId: number }): Promise<ImageDetail>
+  /**
+   * Predict trimaps with a finished finetune for a scope of the dataset's images, in the training
+   * worker; answers at once with the job and its image count, progress follows as events.
+   */
+  'predictions:start'(args: { runId: number; datasetId: number; scope: PredictionScope }): Promise<{ jobId: number; count: number }>
+  /** Stop a running prediction job (predictions made so far are kept). */
+  'predictions:cancel'(args: { jobId: number }): Promise<void>
+  /** The run's predicted trimap of an image at the image's size, or null when it has none. */
+  'predictions:get'(args: { runId: number; imageId: number }): Promise<Trimap | null>
+  /** Save the run's prediction as the image's trimap (source 'predicted'). */
+  'predictions:accept'(args: { runId: number; imageId: number }): Promise<ImageDetail>
+  /** Unlabelled images with a prediction of this run, least confident first. */
+  'queues:labelNext'(args: { datasetId: number; runId: number; limit?: number }): Promise<QueueItem[]>
+  /** Labelled images whose prediction by this run disagrees most with their trimap first. */
+  'queues:recheck'(args: { datasetId: number; runId: number; limit?: number }): Promise<QueueItem[]>
 }
 
 export type PredictionSplit = 'test' | 'trainval' | 'all'
@@ -95,6 +111,8 @@ export interface Events {
    * curve, step counted from the run's first step (epoch − 1) × stepsPerEpoch + step.
    */
   'runs:progress': { runId: number; progress: RunProgress; lossPoint?: { step: number; loss: number } }
+  /** A prediction job started, advanced, ended, failed or was cancelled. */
+  'predictions:progress': PredictionProgress
 }
 export type EventName = keyof Events
 
@@ -210,6 +228,12 @@ export const argSchemas: { [K in Channel]: z.ZodType<ArgOf<K>> } = {
   'runs:exportPredictions': z.strictObject({ id, split: z.enum(['test', 'trainval', 'all']), dest: z.string().min(1).max(4096) }),
   'labels:save': z.strictObject({ imageId: id, trimap: trimapSchema }),
   'labels:revert': z.strictObject({ imageId: id }),
+  'predictions:start': z.strictObject({ runId: id, datasetId: id, scope: z.enum(['unlabelled', 'labelled', 'all']) }),
+  'predictions:cancel': z.strictObject({ jobId: id }),
+  'predictions:get': z.strictObject({ runId: id, imageId: id }),
+  'predictions:accept': z.strictObject({ runId: id, imageId: id }),
+  'queues:labelNext': z.strictObject({ datasetId: id, runId: id, limit: z.number().int().min(1).max(100_000).optional() }),
+  'queues:recheck': z.strictObject({ datasetId: id, runId: id, limit: z.number().int().min(1).max(100_000).optional() }),
 }
 
 export const CHANNELS = Object.keys(argSchemas) as Channel[]

@@ -52,6 +52,12 @@ export type ToWorker =
   | { type: 'cancel' }
   /** Which backend a job would get now (a fresh worker loads it, answers 'backend' and exits). */
   | { type: 'probe'; backend?: (typeof BACKEND_NAMES)[number]; wasmThreads?: number }
+  /** Load a finetuned checkpoint for prediction; the worker answers 'predictReady', then serves batches. */
+  | { type: 'predict'; checkpointDir: string; backend?: (typeof BACKEND_NAMES)[number]; wasmThreads?: number }
+  /** `count` RGB images of the model's input size back to back; answered by 'predicted' with the same batch. */
+  | { type: 'predictBatch'; batch: number; count: number; images: ArrayBuffer }
+  /** No more batches: the worker frees the model and exits. */
+  | { type: 'predictEnd' }
 
 export interface BackendReport {
   name: string
@@ -76,6 +82,12 @@ export type FromWorker =
   | { type: 'done'; cancelled: boolean; epochsDone: number; steps: number; lastLoss: number; metrics: EpochMetrics | null }
   | { type: 'error'; error: WireError }
   | { type: 'backend'; backend: BackendReport }
+  | { type: 'predictReady'; backend: BackendReport; inputSize: number }
+  /**
+   * classes: count × size² class ids (1/2/3, one byte each); confidence: per image, the mean over its
+   * pixels of the largest softmax probability.
+   */
+  | { type: 'predicted'; batch: number; classes: ArrayBuffer; confidence: number[] }
 
 export const toWorkerSchema = z.discriminatedUnion('type', [
   z.object({
@@ -90,4 +102,7 @@ export const toWorkerSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('cancel') }),
   z.object({ type: z.literal('probe'), backend: z.enum(BACKEND_NAMES).optional(), wasmThreads: positiveInt.optional() }),
+  z.object({ type: z.literal('predict'), checkpointDir: z.string().min(1), backend: z.enum(BACKEND_NAMES).optional(), wasmThreads: positiveInt.optional() }),
+  z.object({ type: z.literal('predictBatch'), batch: z.number().int().nonnegative(), count: positiveInt, images: z.instanceof(ArrayBuffer) }),
+  z.object({ type: z.literal('predictEnd') }),
 ])

@@ -60,9 +60,12 @@ export class LabelsService {
     this.user = opts.user ?? osUser()
   }
 
-  /** Write `trimap` as the image's label; throws BAD_INPUT (nothing written) or IO_ERROR (old file intact). */
-  save(imageId: number, trimap: Trimap): Promise<ImageDetail> {
-    return this.serial(imageId, () => this.saveNow(imageId, trimap))
+  /**
+   * Write `trimap` as the image's label; throws BAD_INPUT (nothing written) or IO_ERROR (old file intact).
+   * source: 'edited' from the editor, 'predicted' when a model's prediction is accepted.
+   */
+  save(imageId: number, trimap: Trimap, source: 'edited' | 'predicted' = 'edited'): Promise<ImageDetail> {
+    return this.serial(imageId, () => this.saveNow(imageId, trimap, source))
   }
 
   /** Put the release's trimap back; NOT_FOUND when the image never had one. */
@@ -70,19 +73,19 @@ export class LabelsService {
     return this.serial(imageId, () => this.revertNow(imageId))
   }
 
-  private async saveNow(imageId: number, trimap: Trimap): Promise<ImageDetail> {
+  private async saveNow(imageId: number, trimap: Trimap, source: 'edited' | 'predicted'): Promise<ImageDetail> {
     const t = this.target(imageId)
     checkFits(t, trimap)
     const png = await encodeTrimapPng(trimap)
     const sig = await this.replaceFile(t, 'save', async () => {
       await mkdir(dirname(t.file)).catch(ignoreExists)
-      // The first overwrite of the release's file keeps a copy; an edited file is ours, never "original".
-      if (t.label?.source !== 'edited') await keepOriginalOnce(t.file, t.copy)
+      // The first overwrite of the release's file keeps a copy; an edited or predicted file is ours, never "original".
+      if (t.label?.source !== 'edited' && t.label?.source !== 'predicted') await keepOriginalOnce(t.file, t.copy)
       await writeFileAtomic(t.file, png)
     })
     const { labels, images } = this.datasets
     images.transaction(() => {
-      labels.set({ imageId, source: 'edited', file: t.rel, width: trimap.width, height: trimap.height, updatedBy: this.user })
+      labels.set({ imageId, source, file: t.rel, width: trimap.width, height: trimap.height, updatedBy: this.user })
       images.setTrimapState(imageId, sig, null)
     })
     return this.changed(imageId)

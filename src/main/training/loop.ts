@@ -84,6 +84,9 @@ export async function train(model: tf.LayersModel, data: ImageSource, cfg: Train
     const batches = toBatches(epochOrder(cfg.trainIndices, cfg.seed, epoch), cfg.batchSize, dropLast)
     let lossSum = 0
     for (let s = 0; s < batches.length; s++) {
+      // On wasm a step settles in microtasks only, so without this macrotask turn the worker never
+      // receives a 'cancel' message until the run ends.
+      await new Promise<void>((resolve) => setImmediate(resolve))
       if (cb.signal?.aborted) return { ...result, cancelled: true }
       const ts = performance.now()
       const loss = await trainStep(model, data, batches[s]!, cfg.objective, optimizer, vars, deriveSeed(cfg.seed, epoch, s))

@@ -22,7 +22,7 @@ export interface WorkerOptions {
 }
 
 /** The built worker.js next to this file; from sources (tsx, vitest) worker.ts loaded through tsx's API. */
-function spawn(opts: WorkerOptions): Worker {
+export function spawn(opts: WorkerOptions): Worker {
   const options = { execArgv: opts.execArgv, resourceLimits: opts.resourceLimits }
   if (opts.workerUrl) return new Worker(opts.workerUrl, options)
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), options)

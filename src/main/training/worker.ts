@@ -5,6 +5,7 @@ import { toWireError } from '../../shared/errors'
 import { type FromWorker, toWorkerSchema } from '../../shared/training-protocol'
 import { selectBackend } from './backend'
 import { runJob } from './job'
+import { openPredictSession, type PredictSession } from './predict-job'
 
 const port = parentPort
 if (!port) throw new Error('worker.ts must run in a worker thread')
@@ -14,6 +15,16 @@ let started = false
 
 // A short delay lets the last messages leave before the thread (and its wasm threads) are torn down.
 const finish = (code: number): void => void setTimeout(() => process.exit(code), 20)
+
+// A prediction session: batches are answered in arrival order; any failure ends the worker.
+let predicting: Promise<PredictSession> | null = null
+let predictionFailed = false
+const failPrediction = (err: unknown): void => {
+  if (predictionFailed) return
+  predictionFailed = true
+  post({ type: 'error', error: toWireError(err) })
+  finish(1)
+}
 
 port.on('message', (raw: unknown) => {
   const parsed = toWorkerSchema.safeParse(raw)
@@ -50,6 +61,23 @@ port.on('message', (raw: unknown) => {
           finish(1)
         },
       )
+      return
+    case 'predict':
+      if (started) return post({ type: 'error', error: { code: 'BAD_INPUT', message: 'this worker already runs a job' } })
+      started = true
+      predicting = openPredictSession(msg.checkpointDir, { backend: msg.backend, wasmThreads: msg.wasmThreads }, post)
+      predicting.catch(failPrediction)
+      return
+    case 'predictBatch': {
+      if (!predicting) return post({ type: 'error', error: { code: 'BAD_INPUT', message: "'predictBatch' before 'predict'" } })
+      const { batch, count, images } = msg
+      predicting = predicting.then(async (s) => (post(await s.predict(batch, count, images)), s))
+      predicting.catch(failPrediction)
+      return
+    }
+    case 'predictEnd':
+      if (!predicting) return finish(0)
+      predicting.then((s) => (s.dispose(), finish(0)), () => undefined)
       return
   }
 })

@@ -53,10 +53,13 @@ describe('training worker', () => {
 
   it('stops on cancel', async () => {
     const cdir = await fs.mkdtemp(path.join(os.tmpdir(), 'train-cancel-'))
-    const h = startTrainingWorker(job({ epochs: 50, checkpointDir: cdir }), data(), (m) => m.type === 'step' && h.cancel())
+    // One epoch of 200 steps (batch 1): the cancel must land between steps, not at the epoch's end.
+    const many = Array.from({ length: 200 }, (_, i) => i % 4)
+    const h = startTrainingWorker(job({ epochs: 50, batchSize: 1, trainIndices: many, checkpointDir: cdir }), data(), (m) => m.type === 'step' && h.cancel())
     const done = await h.done
     expect(done.cancelled).toBe(true)
-    expect(done.epochsDone).toBeLessThan(50)
+    expect(done.epochsDone).toBe(0)
+    expect(done.steps).toBeLessThan(20)
     await fs.rm(cdir, { recursive: true, force: true })
   })
 

@@ -2,5 +2,6 @@
 import type { Migration } from '../migrate'
 import { init } from './001-init'
 import { runs } from './002-runs'
+import { predictions } from './003-predictions'
 
-export const MIGRATIONS: readonly Migration[] = [init, runs]
+export const MIGRATIONS: readonly Migration[] = [init, runs, predictions]

@@ -79,7 +79,7 @@ export const useBrowserStore = defineStore('browser', () => {
   }
 
   function select(id: number | null): void {
-    anchor = null
+    if (id !== selectedId.value) anchor = null
     selectedId.value = id
     if (id === null) editing.value = false
   }

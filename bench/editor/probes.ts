@@ -1,0 +1,96 @@
+// Page-side timing for the editor benchmark. Timed inside the page: Playwright's CDP round trip
+// (several ms) would swamp the figures if timed around page.mouse / page.keyboard.
+import type { Page } from '@playwright/test'
+
+export interface PageProbes {
+  /** Per pointermove while drawing: editor work, and event → next frame (Konva has drawn by then). */
+  takeStrokes(): Promise<{ latency: number[]; work: number[] }>
+  /** Undoes n steps one per frame: handler work, and key → the frame that shows it. */
+  undoAll(n: number): Promise<{ latency: number[]; work: number[] }>
+  /**
+   * n saves, each after a redo/undo made the image dirty: Ctrl+S until the editor says "Saved"; and
+   * of that, before the request went out (snapshot, base64) and the HTTP request itself.
+   */
+  saves(n: number): Promise<{ total: number[]; beforeRequest: number[]; request: number[] }>
+  /** RGBA of the overlay layer (Konva's second canvas) at a stage point. */
+  overlayPixel(x: number, y: number): Promise<number[]>
+}
+
+export async function installProbes(page: Page): Promise<PageProbes> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __lat: number[]; __work: number[] }
+    w.__lat = []
+    w.__work = []
+    let start = 0
+    // Capture on window runs before the stage's own listener, bubble on window after it.
+    window.addEventListener('pointermove', () => (start = performance.now()), { capture: true })
+    window.addEventListener('pointermove', (ev) => {
+      if (ev.buttons !== 1) return
+      w.__work.push(performance.now() - start)
+      const t0 = ev.timeStamp
+      // Queued after Konva's batchDraw of this move, so it runs once the overlay is drawn.
+      requestAnimationFrame(() => w.__lat.push(performance.now() - t0))
+    })
+  })
+  return {
+    takeStrokes: () =>
+      page.evaluate(async () => {
+        await new Promise((r) => requestAnimationFrame(r))
+        const w = window as unknown as { __lat: number[]; __work: number[] }
+        return { latency: w.__lat.splice(0), work: w.__work.splice(0) }
+      }),
+    undoAll: (n) =>
+      page.evaluate(async (count) => {
+        const frame = () => new Promise((r) => requestAnimationFrame(r))
+        const latency: number[] = []
+        const work: number[] = []
+        for (let i = 0; i < count; i++) {
+          await frame()
+          const t0 = performance.now()
+          window.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, cancelable: true }))
+          work.push(performance.now() - t0)
+          await frame()
+          latency.push(performance.now() - t0)
+        }
+        return { latency, work }
+      }, n),
+    saves: (n) =>
+      page.evaluate(async (count) => {
+        const state = document.querySelector('[data-testid="save-state"]')!
+        const key = (k: string, shift = false) =>
+          window.dispatchEvent(new KeyboardEvent('keydown', { key: k, ctrlKey: true, shiftKey: shift, cancelable: true }))
+        const out = { total: [] as number[], beforeRequest: [] as number[], request: [] as number[] }
+        performance.setResourceTimingBufferSize(10_000)
+        for (let i = 0; i < count; i++) {
+          key('z', i % 2 === 0) // redo, then undo: the mask differs from what is on disk each time
+          const t0 = performance.now()
+          const done = new Promise<void>((resolve) => {
+            // The text changes to "Saving…" first (Vue renders after this task), so wait for a change.
+            const mo = new MutationObserver(() => {
+              if (state.textContent?.trim() !== 'Saved') return
+              mo.disconnect()
+              resolve()
+            })
+            mo.observe(state, { childList: true, characterData: true, subtree: true })
+          })
+          key('s')
+          await done
+          out.total.push(performance.now() - t0)
+          const req = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/labels:save')).at(-1)
+          if (req && req.startTime >= t0) {
+            out.beforeRequest.push(req.startTime - t0)
+            out.request.push(req.duration)
+          }
+        }
+        return out
+      }, n),
+    overlayPixel: (x, y) =>
+      page.evaluate(
+        ([px, py]) => {
+          const canvases = document.querySelectorAll<HTMLCanvasElement>('[data-testid="trimap-stage"] canvas')
+          return Array.from(canvases[1]!.getContext('2d')!.getImageData(Math.floor(px!), Math.floor(py!), 1, 1).data)
+        },
+        [x, y],
+      ),
+  }
+}

@@ -1,0 +1,233 @@
+// Model in the loop (issue 5 item 7): predicts trimaps with a finished finetune in the training worker,
+// keeps them under <dataDir>/predictions/<run id>/ (never in the dataset), scores them, serves the
+// "label next" and "re-check" queues, and accepts a prediction as an image's label.
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Events } from '../../shared/api'
+import { AppError } from '../../shared/errors'
+import type { Trimap } from '../../shared/trimap'
+import type { ImageDetail, ImageSummary } from '../../shared/types/dataset'
+import type { PredictionProgress, PredictionScope, QueueItem } from '../../shared/types/predictions'
+import { decodeTrimap } from '../dataset/image-cache'
+import { encodeTrimapPng, writeFileAtomic } from '../dataset/trimap-file'
+import type { Db } from '../db/open'
+import { type PredictionRow, PredictionsRepo } from '../db/repositories/predictions-repo'
+import type { BackendName } from '../training/backend'
+import { checkSegmentationCheckpoint } from '../training/eval-checkpoint'
+import { startPredictWorker, type PredictWorker } from '../training/predict-client'
+import type { WorkerOptions } from '../training/worker-client'
+import type { DatasetService } from './dataset-service'
+import type { LabelsService } from './labels-service'
+import { disagreement, upsampleNearest } from './prediction-scores'
+import type { RunsService } from './runs-service'
+
+export interface PredictionsServiceOptions {
+  db: Db
+  runs: RunsService
+  datasets: DatasetService
+  labels: LabelsService
+  /** Predicted PNGs go to <predictionsDir>/<run id>/<image name>.png. */
+  predictionsDir: string
+  emit: (name: 'predictions:progress', payload: Events['predictions:progress']) => void
+  backend?: BackendName
+  wasmThreads?: number
+  worker?: WorkerOptions
+  batchSize?: number
+  /** Least milliseconds between two progress events of a job (default 250). */
+  progressIntervalMs?: number
+}
+
+interface Job {
+  progress: PredictionProgress
+  worker: PredictWorker | null
+  cancelled: boolean
+  finished: Promise<PredictionProgress>
+}
+
+const DEFAULT_LIMIT = 50
+
+export class PredictionsService {
+  readonly repo: PredictionsRepo
+  private readonly jobs = new Map<number, Job>()
+  private current: Job | null = null
+  private nextJobId = 1
+
+  constructor(private readonly o: PredictionsServiceOptions) {
+    this.repo = new PredictionsRepo(o.db)
+  }
+
+  /** Starts predicting `scope` of the dataset with run `runId`; one job at a time. */
+  start(runId: number, datasetId: number, scope: PredictionScope): { jobId: number; count: number } {
+    const ckpt = this.checkpointOf(runId)
+    const run = this.o.runs.get(runId)
+    if (run.config.datasetId !== datasetId) {
+      throw new AppError('BAD_INPUT', `run #${runId} was trained on dataset #${run.config.datasetId}, not #${datasetId}: choose a run of this dataset`)
+    }
+    if (this.current) throw new AppError('BAD_INPUT', `prediction job #${this.current.progress.jobId} is still running: wait for it or cancel it`)
+    const images = this.imagesIn(datasetId, scope)
+    if (images.length === 0) throw new AppError('BAD_INPUT', `the dataset has no readable ${scope === 'all' ? '' : `${scope} `}images to predict`)
+    const jobId = this.nextJobId++
+    const progress: PredictionProgress = { jobId, runId, datasetId, scope, phase: 'loading', done: 0, total: images.length, error: null }
+    const job: Job = { progress, worker: null, cancelled: false, finished: Promise.resolve(progress) }
+    job.finished = this.execute(job, ckpt, images)
+    this.jobs.set(jobId, job)
+    this.current = job
+    this.o.emit('predictions:progress', { ...progress })
+    return { jobId, count: images.length }
+  }
+
+  /** Resolves with the job's last progress once it has ended (done, failed or cancelled). */
+  waitFor(jobId: number): Promise<PredictionProgress> {
+    const job = this.jobs.get(jobId)
+    if (!job) throw new AppError('NOT_FOUND', `no prediction job #${jobId}`)
+    return job.finished
+  }
+
+  async cancel(jobId: number): Promise<void> {
+    const job = this.jobs.get(jobId)
+    if (!job) throw new AppError('NOT_FOUND', `no prediction job #${jobId}`)
+    if (job !== this.current) return
+    job.cancelled = true
+    await job.worker?.terminate()
+    await job.finished
+  }
+
+  /** The run's prediction for an image at the image's size, or null when there is none. */
+  async get(runId: number, imageId: number): Promise<Trimap | null> {
+    const row = this.repo.get(runId, imageId)
+    if (!row || !existsSync(row.file)) return null
+    try {
+      return await decodeTrimap(row.file)
+    } catch (err) {
+      throw new AppError('IO_ERROR', `cannot read the prediction ${row.file}: ${(err as Error).message}`)
+    }
+  }
+
+  /** Saves the prediction as the image's trimap, with source 'predicted'. */
+  async accept(runId: number, imageId: number): Promise<ImageDetail> {
+    const trimap = await this.get(runId, imageId)
+    if (!trimap) throw new AppError('NOT_FOUND', `run #${runId} has no prediction for image ${imageId}: predict it first`)
+    return this.o.labels.save(imageId, trimap, 'predicted')
+  }
+
+  /** Unlabelled images with a prediction of the run, least confident first. */
+  labelNext(datasetId: number, runId: number, limit = DEFAULT_LIMIT): QueueItem[] {
+    const preds = this.predictionsOf(datasetId, runId)
+    return this.o.datasets
+      .listImages({ datasetId, label: 'unlabelled' })
+      .flatMap((image) => {
+        const p = preds.get(image.id)
+        return p ? [{ image, score: p.confidence, confidence: p.confidence }] : []
+      })
+      .sort((a, b) => a.score - b.score || a.image.id - b.image.id)
+      .slice(0, limit)
+  }
+
+  /** Labelled images whose prediction disagrees most with the label first; edited labels are re-measured. */
+  async recheck(datasetId: number, runId: number, limit = DEFAULT_LIMIT): Promise<QueueItem[]> {
+    const preds = this.predictionsOf(datasetId, runId)
+    const items: QueueItem[] = []
+    for (const image of this.o.datasets.listImages({ datasetId, label: 'labelled' })) {
+      const p = preds.get(image.id)
+      if (!p || image.broken) continue
+      const score = await this.currentDisagreement(p, image)
+      if (score !== null) items.push({ image, score, confidence: p.confidence })
+    }
+    return items.sort((a, b) => b.score - a.score || a.image.id - b.image.id).slice(0, limit)
+  }
+
+  /** Stops a running job (on app close). */
+  async close(): Promise<void> {
+    if (this.current) await this.cancel(this.current.progress.jobId)
+  }
+
+  private checkpointOf(runId: number): string {
+    const run = this.o.runs.get(runId)
+    if (run.kind !== 'finetune') throw new AppError('BAD_INPUT', `run #${runId} is a pretraining run: predictions need a finished finetune run`)
+    if (run.status !== 'done') throw new AppError('BAD_INPUT', `run #${runId} is ${run.status}: predictions need a finished (done) finetune run`)
+    const dir = run.checkpointDir
+    if (!dir || !existsSync(join(dir, 'model.json'))) throw new AppError('NOT_FOUND', `run #${runId} has no checkpoint (no model.json in ${dir ?? 'its run folder'})`)
+    checkSegmentationCheckpoint(dir)
+    return dir
+  }
+
+  private imagesIn(datasetId: number, scope: PredictionScope): ImageSummary[] {
+    const q = scope === 'all' ? { datasetId } : { datasetId, label: scope }
+    return this.o.datasets.listImages(q).filter((i) => !i.broken && i.width !== null && i.height !== null)
+  }
+
+  private predictionsOf(datasetId: number, runId: number): Map<number, PredictionRow> {
+    this.o.runs.get(runId)
+    return new Map(this.repo.forDataset(runId, datasetId).map((p) => [p.image_id, p]))
+  }
+
+  private async execute(job: Job, ckpt: string, images: ImageSummary[]): Promise<PredictionProgress> {
+    const p = job.progress
+    let last = 0
+    const report = (force: boolean): void => {
+      const now = performance.now()
+      if (!force && now - last < (this.o.progressIntervalMs ?? 250)) return
+      last = now
+      this.o.emit('predictions:progress', { ...p })
+    }
+    try {
+      job.worker = startPredictWorker(ckpt, { backend: this.o.backend, wasmThreads: this.o.wasmThreads }, this.o.worker)
+      const { inputSize } = await job.worker.ready
+      p.phase = 'predicting'
+      report(true)
+      const outDir = join(this.o.predictionsDir, String(p.runId))
+      await mkdir(outDir, { recursive: true })
+      const step = this.o.batchSize ?? 16
+      for (let at = 0; at < images.length && !job.cancelled; at += step) {
+        await this.predictBatch(job.worker, images.slice(at, at + step), inputSize, outDir, p.runId)
+        p.done = Math.min(at + step, images.length)
+        report(p.done === images.length)
+      }
+      job.worker.end()
+      p.phase = job.cancelled ? 'cancelled' : 'done'
+    } catch (err) {
+      p.phase = job.cancelled ? 'cancelled' : 'failed'
+      p.error = job.cancelled ? null : (err as Error).message
+      await job.worker?.terminate()
+    } finally {
+      this.current = null
+    }
+    report(true)
+    return { ...p }
+  }
+
+  private async predictBatch(worker: PredictWorker, rows: ImageSummary[], size: number, outDir: string, runId: number): Promise<void> {
+    const px = size * size * 3
+    const buf = new Uint8Array(rows.length * px)
+    const pix = await Promise.all(rows.map((r) => this.o.datasets.getResized(r.id, size)))
+    pix.forEach((x, b) => buf.set(x, b * px))
+    const out = await worker.predict(rows.length, buf.buffer)
+    for (const [b, row] of rows.entries()) {
+      const full = await upsampleNearest(out.classes.subarray(b * size * size, (b + 1) * size * size), size, row.width!, row.height!)
+      const file = join(outDir, `${row.name}.png`)
+      await writeFileAtomic(file, await encodeTrimapPng(full))
+      const label = this.o.datasets.labels.get(row.id)
+      const score = label ? await this.measure(full, row.id) : null
+      this.repo.upsert({ runId, imageId: row.id, file, inputSize: size, confidence: out.confidence[b]!, disagreement: score, labelUpdatedAt: label?.updated_at ?? null })
+    }
+  }
+
+  /** Disagreement with the image's stored trimap, or null when it cannot be read or has another size. */
+  private async measure(pred: Trimap, imageId: number): Promise<number | null> {
+    const truth = await this.o.datasets.getTrimap(imageId).catch(() => null)
+    if (!truth || truth.width !== pred.width || truth.height !== pred.height) return null
+    return disagreement(pred.data, truth.data)
+  }
+
+  /** The stored disagreement, re-measured when the label changed since the prediction was scored. */
+  private async currentDisagreement(p: PredictionRow, image: ImageSummary): Promise<number | null> {
+    const label = this.o.datasets.labels.get(image.id)
+    if (!label) return null
+    if (label.updated_at === p.label_updated_at && p.disagreement !== null) return p.disagreement
+    const pred = await this.get(p.run_id, p.image_id)
+    const score = pred ? await this.measure(pred, image.id) : null
+    this.repo.setDisagreement(p.run_id, p.image_id, score, label.updated_at)
+    return score
+  }
+}
