@@ -26,7 +26,7 @@ export default defineConfig({
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   webServer: {
-    command: `node node_modules/tsx/dist/cli.mjs src/main/web/serve.ts --port ${port} --data-dir ${process.env['WB_E2E_DATA_DIR']} --token ${process.env['WB_E2E_TOKEN']}`,
+    command: `node node_modules/tsx/dist/cli.mjs src/main/web/serve.ts --port=${port} --data-dir=${process.env['WB_E2E_DATA_DIR']} --token=${process.env['WB_E2E_TOKEN']}`,
     url: `http://127.0.0.1:${port}/`,
     timeout: 120_000,
     reuseExistingServer: false,

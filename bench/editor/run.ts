@@ -11,19 +11,10 @@ import sharp from 'sharp'
 import { createAppContext } from '../../src/main/app-context'
 import { newToken } from '../../src/main/web/auth'
 import { startWebServer } from '../../src/main/web/server'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/e2e/chromium'
 import { installProbes, type PageProbes } from './probes'
 import { writeBenchDataset, BENCH_IMAGE, BENCH_SIZE } from './dataset'
 
-// The same flags as playwright.config.ts (PLATFORM.md: Debian's chromium, no sandbox, no GPU).
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 const STROKES = Number(process.env['BENCH_STROKES'] ?? 20)
 const SAVES = Number(process.env['BENCH_SAVES'] ?? 20)
 
@@ -57,7 +48,7 @@ async function main(): Promise<void> {
     return out
   }
   const server = await startWebServer({ handlers, events: ctx.events, media: ctx.media, staticDir, token: newToken() })
-  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
   try {
     await ctx.handlers['datasets:open']({ path: root })
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })

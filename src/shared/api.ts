@@ -11,7 +11,7 @@ import type {
   LabelSource,
 } from './types/dataset'
 import type { RunConfig, RunDetail, RunPlan, RunProgress, RunSummary } from './types/runs'
-import type { PredictionProgress, PredictionScope, QueueItem } from './types/predictions'
+import type { PredictionPhase, PredictionProgress, PredictionScope, QueueItem } from './types/predictions'
 import { PRETRAIN_METHODS } from './training-protocol'
 import { TRIMAP_CLASSES, type Trimap } from './trimap'
 import { AppError } from './errors'
@@ -113,6 +113,20 @@ export interface Events {
   'runs:progress': { runId: number; progress: RunProgress; lossPoint?: { step: number; loss: number } }
   /** A prediction job started, advanced, ended, failed or was cancelled. */
   'predictions:progress': PredictionProgress
+  /** runs:exportPredictions started, advanced (a few times a second at most), ended, failed or was cancelled. */
+  'runs:exportProgress': PredictionsExportProgress
+}
+
+/** A predictions export's state; done counts the images predicted and written so far. */
+export interface PredictionsExportProgress {
+  runId: number
+  split: PredictionSplit
+  dest: string
+  phase: PredictionPhase
+  done: number
+  total: number
+  /** Why it failed (phase 'failed'), else null. */
+  error: string | null
 }
 export type EventName = keyof Events
 

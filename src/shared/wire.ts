@@ -75,3 +75,52 @@ export function decodeWire<T = unknown>(text: string): T {
     return v
   }) as T
 }
+
+/**
+ * Binary framing for the web binding's calls, so a 1000×1000 trimap travels as its 1 MB of bytes
+ * rather than as base64 text: [uint32 LE: JSON length][JSON][bytes…], where each Uint8Array in the
+ * JSON is replaced by {"$bin":[offset,length]} into the bytes that follow.
+ */
+export const WIRE_BINARY_TYPE = 'application/x-workbench-wire'
+const BIN = '$bin'
+
+export function encodeWireBinary(value: unknown): Uint8Array<ArrayBuffer> {
+  const blobs: Uint8Array[] = []
+  let size = 0
+  const json =
+    JSON.stringify(value, (_key, v: unknown) => {
+      if (!(v instanceof Uint8Array)) return v
+      const ref = { [BIN]: [size, v.length] }
+      blobs.push(v)
+      size += v.length
+      return ref
+    }) ?? 'null'
+  const head = new TextEncoder().encode(json)
+  const out = new Uint8Array(4 + head.length + size)
+  new DataView(out.buffer).setUint32(0, head.length, true)
+  out.set(head, 4)
+  let at = 4 + head.length
+  for (const b of blobs) {
+    out.set(b, at)
+    at += b.length
+  }
+  return out
+}
+
+export function decodeWireBinary<T = unknown>(bytes: Uint8Array): T {
+  if (bytes.length < 4) throw new Error('binary message shorter than its header')
+  const headLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true)
+  const base = 4 + headLength
+  if (base > bytes.length) throw new Error('binary message shorter than its JSON part')
+  const json = new TextDecoder().decode(bytes.subarray(4, base))
+  return JSON.parse(json, (_key, v: unknown) => {
+    if (!v || typeof v !== 'object' || !(BIN in v) || Object.keys(v).length !== 1) return v
+    const ref = (v as Record<string, unknown>)[BIN]
+    const [offset, length] = Array.isArray(ref) ? (ref as unknown[]) : []
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || (offset as number) < 0 || (length as number) < 0
+      || base + (offset as number) + (length as number) > bytes.length) {
+      throw new Error('binary message refers to bytes it does not hold')
+    }
+    return bytes.slice(base + (offset as number), base + (offset as number) + (length as number))
+  }) as T
+}

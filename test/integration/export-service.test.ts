@@ -1,6 +1,7 @@
 // ExportService against a real SQLite file, the demo dataset and a tiny trained run: the exported model
 // loads in a separate Node process that has only @tensorflow/tfjs and predicts what our model predicts;
-// the folder imports back as a run; corrupt or foreign folders and unfinished runs are refused.
+// the folder imports back as a run; corrupt or foreign folders and unfinished runs are refused;
+// predicted trimaps are exported from a worker, with progress, without blocking this thread.
 import * as tf from '@tensorflow/tfjs'
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -14,7 +15,10 @@ import { DatasetService } from '../../src/main/services/dataset-service'
 import { ExportService } from '../../src/main/services/export-service'
 import { RunsService } from '../../src/main/services/runs-service'
 import { STANDARD_LAYERS } from '../../src/main/services/export/standard-topology'
-import { loadModel, loadNamedTensors } from '../../src/main/training/models/weights-io'
+import { selectBackend } from '../../src/main/training/backend'
+import { buildUnet } from '../../src/main/training/models/unet'
+import { loadModel, loadNamedTensors, saveModel } from '../../src/main/training/models/weights-io'
+import type { PredictionsExportProgress } from '../../src/shared/api'
 import type { RunConfig, RunDetail } from '../../src/shared/types/runs'
 
 let dir: string
@@ -218,4 +222,83 @@ describe('ExportService', () => {
     }
     await expect(exporter.exportPredictions(run.id, 'test', out)).rejects.toThrow(/is not empty/)
   }, 20_000)
+})
+
+describe('ExportService predictions export off the main thread', () => {
+  const HEAVY = { imageSize: 64, channels: [32, 64, 128] }
+  const progress: PredictionsExportProgress[] = []
+  let heavy: number
+  let ex: ExportService
+  let onProgress: (p: PredictionsExportProgress) => void = () => {}
+
+  // An untrained but larger finetune checkpoint: one batch of 16 takes a few hundred ms to predict,
+  // which would stall this thread's timers if it ran here.
+  beforeAll(async () => {
+    const config: RunConfig = { ...tiny(run.config.datasetId), ...HEAVY }
+    heavy = runs.repo.insert({ name: 'heavy', config, manifest: run.manifest })
+    // Building the model here needs a started backend (when run alone, no earlier test started one).
+    await selectBackend({ wasmThreads: 1 })
+    const ckpt = join(dir, 'heavy-ckpt')
+    const model = buildUnet({ inputSize: HEAVY.imageSize, channels: HEAVY.channels, skips: true, outChannels: 3, outActivation: 'softmax' })
+    await saveModel(model, ckpt)
+    model.dispose()
+    runs.repo.setBackend(heavy, { name: 'wasm', threads: 1, attempts: [] }, ckpt)
+    runs.repo.finish(heavy, { metrics: null })
+    ex = new ExportService({
+      db, runs, datasets, runsDir: join(dir, 'runs'), wasmThreads: 1, predictBatchSize: 16, progressIntervalMs: 0,
+      emit: (name, payload) => {
+        if (name !== 'runs:exportProgress') return
+        progress.push(payload as PredictionsExportProgress)
+        onProgress(payload as PredictionsExportProgress)
+      },
+    })
+  }, 30_000)
+
+  it('reports progress and keeps this thread responsive while it predicts', async () => {
+    const all = datasets.listImages({ datasetId: run.config.datasetId }).filter((i) => !i.broken)
+    const out = join(dir, 'pred-all')
+    // Timed from the first 'predicting' event: the phase whose tfjs work used to run on this thread
+    // (one batch of this model takes ~0.5 s here). The worker's start-up is left out: in tests it
+    // loads through tsx and, on a loaded 2-core machine, competes with this thread for the CPU.
+    let last = 0
+    let worstGap = 0
+    onProgress = (p) => {
+      if (p.dest === out && p.phase === 'predicting' && last === 0) last = performance.now()
+    }
+    const timer = setInterval(() => {
+      if (last === 0) return
+      const now = performance.now()
+      worstGap = Math.max(worstGap, now - last)
+      last = now
+    }, 10)
+    try {
+      expect(await ex.exportPredictions(heavy, 'all', out)).toEqual({ dir: out, count: all.length })
+    } finally {
+      clearInterval(timer)
+      onProgress = () => {}
+    }
+    expect(last).toBeGreaterThan(0)
+    expect(worstGap).toBeLessThan(200)
+    const mine = progress.filter((p) => p.dest === out)
+    expect(mine[0]).toMatchObject({ runId: heavy, split: 'all', phase: 'loading', done: 0, total: all.length })
+    expect(mine.some((p) => p.phase === 'predicting' && p.done > 0 && p.done < all.length)).toBe(true)
+    expect(mine.at(-1)).toMatchObject({ phase: 'done', done: all.length, error: null })
+    expect(readdirSync(join(out, 'annotations/trimaps')).sort()).toEqual(all.map((i) => `${i.name}.png`).sort())
+    const img = all[0]!
+    const meta = await sharp(join(out, 'annotations/trimaps', `${img.name}.png`)).metadata()
+    expect([meta.width, meta.height, meta.channels]).toEqual([img.width, img.height, 1])
+  }, 60_000)
+
+  it('stops when the service is closed, leaving nothing in the destination', async () => {
+    const out = join(dir, 'pred-cancelled')
+    // Closed as soon as the first batch is written: the worker is busy with the next one.
+    onProgress = (p) => p.dest === out && p.phase === 'predicting' && p.done > 0 && ex.close()
+    await expect(ex.exportPredictions(heavy, 'all', out)).rejects.toThrow(/was cancelled: the app is closing/)
+    onProgress = () => {}
+    expect(existsSync(out)).toBe(false)
+    expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([])
+    const mine = progress.filter((p) => p.dest === out)
+    expect(mine.at(-1)).toMatchObject({ phase: 'cancelled', error: null })
+    expect(mine.at(-1)!.done).toBeLessThan(mine.at(-1)!.total)
+  }, 60_000)
 })

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAppContext, type AppContext } from '../../src/main/app-context'
 import { startWebServer, type RunningServer } from '../../src/main/web/server'
-import { decodeWire, encodeWire } from '../../src/shared/wire'
+import { decodeWire, decodeWireBinary, encodeWire, encodeWireBinary, WIRE_BINARY_TYPE } from '../../src/shared/wire'
 import type { IndexSummary } from '../../src/shared/types/dataset'
 import { generateDemoDataset } from '../../src/main/dataset/demo/generate'
 
@@ -106,6 +106,30 @@ describe('web mode', () => {
     expect(escape.status).toBe(404)
     const noSuch = await fetch(`http://127.0.0.1:${web.port}/media/image/999999`, { headers: { 'x-workbench-token': token } })
     expect(noSuch.status).toBe(404)
+  })
+
+  it('speaks the binary framing: a trimap saved and read back as raw bytes', async () => {
+    const current = await call('datasets:current')
+    const datasetId = (current.body as { id: number }).id
+    const [image] = (await call('images:list', { datasetId, breed: 'Bengal' })).body as unknown as { id: number }[]
+    const detail = (await call('images:get', { id: image!.id })).body as unknown as { width: number; height: number }
+    const data = new Uint8Array(detail.width * detail.height).fill(2)
+    data[0] = 1
+    const binary = { 'x-workbench-token': token, 'content-type': WIRE_BINARY_TYPE, accept: WIRE_BINARY_TYPE }
+    const post = (channel: string, arg: unknown) =>
+      fetch(`http://127.0.0.1:${web.port}/api/${channel}`, { method: 'POST', headers: binary, body: encodeWireBinary(arg) })
+    const saved = await post('labels:save', { imageId: image!.id, trimap: { width: detail.width, height: detail.height, data } })
+    expect(saved.status).toBe(200)
+    expect(saved.headers.get('content-type')).toBe(WIRE_BINARY_TYPE)
+    const read = await post('labels:get', { imageId: image!.id })
+    const trimap = decodeWireBinary<{ data: Uint8Array }>(new Uint8Array(await read.arrayBuffer()))
+    expect(trimap.data).toEqual(data)
+
+    const truncated = await fetch(`http://127.0.0.1:${web.port}/api/labels:get`, {
+      method: 'POST', headers: binary, body: new Uint8Array([200, 0, 0, 0, 123]),
+    })
+    expect(truncated.status).toBe(400)
+    expect((await truncated.json()).error.code).toBe('BAD_INPUT')
   })
 
   it('streams progress events while a dataset is indexed', async () => {

@@ -1,19 +1,23 @@
 // Export and import of runs (issue 5 item 6): a finished run as a folder any TensorFlow.js (and, through
 // tensorflowjs_converter, Keras) user can load; such a folder back as a run; the runs table as CSV/JSON;
-// a model's predicted trimaps for a split in the release's PNG layout.
+// a model's predicted trimaps for a split in the release's PNG layout (predicted in a worker, so a large
+// split never blocks this thread).
 import * as tf from '@tensorflow/tfjs'
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import type { PredictionSplit } from '../../shared/api'
+import type { PredictionSplit, PredictionsExportProgress } from '../../shared/api'
 import { AppError } from '../../shared/errors'
+import type { ImageSummary } from '../../shared/types/dataset'
 import type { RunDetail, RunSummary } from '../../shared/types/runs'
 import type { Db } from '../db/open'
 import type { Emit } from '../events'
 import { type BackendName, selectBackend } from '../training/backend'
-import { toBatches } from '../training/data/sampling'
-import { checkSegmentationCheckpoint, predictTrimapPngs } from '../training/eval-checkpoint'
-import { loadModel, saveEncoderWeights, saveModel } from '../training/models/weights-io'
+import { encodeTrimapPng } from '../dataset/trimap-file'
+import { checkSegmentationCheckpoint } from '../training/eval-checkpoint'
+import { saveEncoderWeights, saveModel } from '../training/models/weights-io'
+import { predictImages } from '../training/predict-client'
+import type { WorkerOptions } from '../training/worker-client'
 import type { DatasetService } from './dataset-service'
 import {
   type ConfigFile, configFileSchema, checkWeightFiles, EXPORT_FORMAT, EXPORT_VERSION, type ManifestFile,
@@ -32,16 +36,23 @@ export interface ExportServiceOptions {
   datasets: DatasetService
   runsDir: string
   emit: Emit
-  /** Backend and wasm threads for predicting trimaps in this process (default: fastest, 1 thread). */
+  /** Backend and wasm threads, for importing here and predicting in the worker (default: fastest, 1 thread). */
   backend?: BackendName
   wasmThreads?: number
+  worker?: WorkerOptions
   predictBatchSize?: number
+  /** Least milliseconds between two 'runs:exportProgress' events of an export (default 250). */
+  progressIntervalMs?: number
 }
+
+type Reporter = (change: Partial<PredictionsExportProgress>) => void
 
 const json = (v: unknown): string => JSON.stringify(v, null, 2) + '\n'
 
 export class ExportService {
   private backend: Promise<unknown> | null = null
+  /** Running predictions exports, aborted by close(). */
+  private readonly exports = new Set<AbortController>()
 
   constructor(private readonly o: ExportServiceOptions) {}
 
@@ -70,20 +81,14 @@ export class ExportService {
       'manifest.json': json({ dataset: { name: dataset?.name ?? `dataset #${run.config.datasetId}`, root: dataset?.root ?? null, isDemo: dataset?.isDemo ?? false }, ...run.manifest } satisfies ManifestFile),
       'README.md': modelCard(run, dataset?.name ?? `dataset #${run.config.datasetId}`),
     }
-    // Written beside dest and renamed, so a failure never leaves a half-written export behind.
-    const tmp = `${dest}.partial-${process.pid}`
-    rmSync(tmp, { recursive: true, force: true })
-    try {
-      mkdirSync(tmp, { recursive: true })
-      for (const f of weightFiles) await fs.copyFile(join(ckpt, f), join(tmp, f))
-      for (const [name, text] of Object.entries(files)) await fs.writeFile(join(tmp, name), text)
-      // rmdir, not rm -r: if something wrote into dest since the check, this fails instead of deleting it.
-      if (existsSync(dest)) rmdirSync(dest)
-      renameSync(tmp, dest)
-    } catch (err) {
-      rmSync(tmp, { recursive: true, force: true })
-      throw new AppError('IO_ERROR', `could not write the export to ${dest}: ${(err as Error).message}`)
-    }
+    await writeFolder(dest, async (tmp) => {
+      try {
+        for (const f of weightFiles) await fs.copyFile(join(ckpt, f), join(tmp, f))
+        for (const [name, text] of Object.entries(files)) await fs.writeFile(join(tmp, name), text)
+      } catch (err) {
+        throw new AppError('IO_ERROR', `could not write the export to ${dest}: ${(err as Error).message}`)
+      }
+    })
     return { dir: dest }
   }
 
@@ -135,25 +140,66 @@ export class ExportService {
   async exportPredictions(runId: number, split: PredictionSplit, destDir: string): Promise<{ dir: string; count: number }> {
     const run = this.o.runs.get(runId)
     const ckpt = this.finishedCheckpoint(run)
-    const size = checkSegmentationCheckpoint(ckpt)
+    // Refused here, from model.json alone, before a worker starts.
+    checkSegmentationCheckpoint(ckpt)
     const images = this.o.datasets
       .listImages({ datasetId: run.config.datasetId, ...(split === 'all' ? {} : { split }) })
       .filter((i) => !i.broken)
     if (images.length === 0) throw new AppError('BAD_INPUT', `the run's dataset has no readable ${split === 'all' ? '' : `${split} `}images to predict`)
     const dest = resolve(destDir)
     refuseNonEmpty(dest)
-    const out = join(dest, 'annotations', 'trimaps')
-    await fs.mkdir(out, { recursive: true })
-    await this.ready()
-    const model = await loadModel(ckpt)
+    const p: PredictionsExportProgress = { runId, split, dest, phase: 'loading', done: 0, total: images.length, error: null }
+    const report = this.reporter(p)
+    const abort = new AbortController()
+    this.exports.add(abort)
     try {
-      for (const part of toBatches(images.map((_, k) => k), this.o.predictBatchSize ?? 16)) {
-        await predictTrimapPngs(model, this.o.datasets, part.map((k) => images[k]!), size, out)
-      }
+      await writeFolder(dest, async (tmp) => {
+        const finished = await this.predictInto(join(tmp, 'annotations', 'trimaps'), ckpt, images, abort.signal, report)
+        if (!finished) throw new AppError('INTERNAL', `the predictions export to ${dest} was cancelled: the app is closing`)
+      })
+      report({ phase: 'done' })
+      return { dir: dest, count: images.length }
+    } catch (err) {
+      report(abort.signal.aborted ? { phase: 'cancelled' } : { phase: 'failed', error: (err as Error).message })
+      throw err
     } finally {
-      model.dispose()
+      this.exports.delete(abort)
     }
-    return { dir: dest, count: images.length }
+  }
+
+  /** Predicts `images` in a worker and writes each as out/<name>.png; false when cancelled. */
+  private async predictInto(out: string, ckpt: string, images: ImageSummary[], signal: AbortSignal, report: Reporter): Promise<boolean> {
+    await fs.mkdir(out, { recursive: true })
+    let done = 0
+    return predictImages({
+      checkpointDir: ckpt, images, resized: (imageId, side) => this.o.datasets.getResized(imageId, side), batchSize: this.o.predictBatchSize ?? 16,
+      backend: this.o.backend, wasmThreads: this.o.wasmThreads, worker: this.o.worker, signal,
+      onReady: () => report({ phase: 'predicting' }),
+      onBatch: async (batch) => {
+        await Promise.all(batch.map(async (b) => fs.writeFile(join(out, `${b.image.name}.png`), await encodeTrimapPng(b.trimap))))
+        done += batch.length
+        report({ done })
+      },
+    })
+  }
+
+  /** Cancels running predictions exports (their workers stop, nothing is left in their destinations). */
+  close(): void {
+    for (const abort of this.exports) abort.abort()
+  }
+
+  /** Applies a change to an export's progress and emits it: at once for a phase change, else throttled. */
+  private reporter(p: PredictionsExportProgress): Reporter {
+    let last = -Infinity
+    this.o.emit('runs:exportProgress', { ...p })
+    return (change) => {
+      const now = performance.now()
+      const phaseChange = change.phase !== undefined && change.phase !== p.phase
+      Object.assign(p, change)
+      if (!phaseChange && now - last < (this.o.progressIntervalMs ?? 250)) return
+      last = now
+      this.o.emit('runs:exportProgress', { ...p })
+    }
   }
 
   /** The run's checkpoint folder, or why a run cannot be exported. */
@@ -201,6 +247,25 @@ function configFileOf(run: RunDetail): ConfigFile {
     version: EXPORT_VERSION,
     run: { id: run.id, name: run.name, kind: run.kind, backend: run.backend, parentRunId: run.parentRunId, createdAt: run.createdAt, startedAt: run.startedAt, finishedAt: run.finishedAt },
     config: run.config,
+  }
+}
+
+/**
+ * Fills a folder beside dest and renames it into place, so a failure (or cancel) never leaves a
+ * half-written export behind; dest must be missing or empty (refuseNonEmpty).
+ */
+async function writeFolder(dest: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = `${dest}.partial-${process.pid}`
+  rmSync(tmp, { recursive: true, force: true })
+  try {
+    mkdirSync(tmp, { recursive: true })
+    await fill(tmp)
+    // rmdir, not rm -r: if something wrote into dest since the check, this fails instead of deleting it.
+    if (existsSync(dest)) rmdirSync(dest)
+    renameSync(tmp, dest)
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true })
+    throw err instanceof AppError ? err : new AppError('IO_ERROR', `could not write the export to ${dest}: ${(err as Error).message}`)
   }
 }
 

@@ -15,11 +15,11 @@ import type { Db } from '../db/open'
 import { type PredictionRow, PredictionsRepo } from '../db/repositories/predictions-repo'
 import type { BackendName } from '../training/backend'
 import { checkSegmentationCheckpoint } from '../training/eval-checkpoint'
-import { startPredictWorker, type PredictWorker } from '../training/predict-client'
+import { type ImagePrediction, predictImages } from '../training/predict-client'
 import type { WorkerOptions } from '../training/worker-client'
 import type { DatasetService } from './dataset-service'
 import type { LabelsService } from './labels-service'
-import { disagreement, upsampleNearest } from './prediction-scores'
+import { disagreement } from './prediction-scores'
 import type { RunsService } from './runs-service'
 
 export interface PredictionsServiceOptions {
@@ -40,8 +40,7 @@ export interface PredictionsServiceOptions {
 
 interface Job {
   progress: PredictionProgress
-  worker: PredictWorker | null
-  cancelled: boolean
+  abort: AbortController
   finished: Promise<PredictionProgress>
 }
 
@@ -69,7 +68,7 @@ export class PredictionsService {
     if (images.length === 0) throw new AppError('BAD_INPUT', `the dataset has no readable ${scope === 'all' ? '' : `${scope} `}images to predict`)
     const jobId = this.nextJobId++
     const progress: PredictionProgress = { jobId, runId, datasetId, scope, phase: 'loading', done: 0, total: images.length, error: null }
-    const job: Job = { progress, worker: null, cancelled: false, finished: Promise.resolve(progress) }
+    const job: Job = { progress, abort: new AbortController(), finished: Promise.resolve(progress) }
     job.finished = this.execute(job, ckpt, images)
     this.jobs.set(jobId, job)
     this.current = job
@@ -88,8 +87,7 @@ export class PredictionsService {
     const job = this.jobs.get(jobId)
     if (!job) throw new AppError('NOT_FOUND', `no prediction job #${jobId}`)
     if (job !== this.current) return
-    job.cancelled = true
-    await job.worker?.terminate()
+    job.abort.abort()
     await job.finished
   }
 
@@ -171,25 +169,26 @@ export class PredictionsService {
       last = now
       this.o.emit('predictions:progress', { ...p })
     }
+    const outDir = join(this.o.predictionsDir, String(p.runId))
     try {
-      job.worker = startPredictWorker(ckpt, { backend: this.o.backend, wasmThreads: this.o.wasmThreads }, this.o.worker)
-      const { inputSize } = await job.worker.ready
-      p.phase = 'predicting'
-      report(true)
-      const outDir = join(this.o.predictionsDir, String(p.runId))
       await mkdir(outDir, { recursive: true })
-      const step = this.o.batchSize ?? 16
-      for (let at = 0; at < images.length && !job.cancelled; at += step) {
-        await this.predictBatch(job.worker, images.slice(at, at + step), inputSize, outDir, p.runId)
-        p.done = Math.min(at + step, images.length)
-        report(p.done === images.length)
-      }
-      job.worker.end()
-      p.phase = job.cancelled ? 'cancelled' : 'done'
+      const finished = await predictImages({
+        checkpointDir: ckpt, images, resized: (id, size) => this.o.datasets.getResized(id, size), batchSize: this.o.batchSize ?? 16,
+        backend: this.o.backend, wasmThreads: this.o.wasmThreads, worker: this.o.worker, signal: job.abort.signal,
+        onReady: () => {
+          p.phase = 'predicting'
+          report(true)
+        },
+        onBatch: async (batch, size) => {
+          await this.store(batch, size, outDir, p.runId)
+          p.done += batch.length
+          report(p.done === images.length)
+        },
+      })
+      p.phase = finished ? 'done' : 'cancelled'
     } catch (err) {
-      p.phase = job.cancelled ? 'cancelled' : 'failed'
-      p.error = job.cancelled ? null : (err as Error).message
-      await job.worker?.terminate()
+      p.phase = 'failed'
+      p.error = (err as Error).message
     } finally {
       this.current = null
     }
@@ -197,19 +196,14 @@ export class PredictionsService {
     return { ...p }
   }
 
-  private async predictBatch(worker: PredictWorker, rows: ImageSummary[], size: number, outDir: string, runId: number): Promise<void> {
-    const px = size * size * 3
-    const buf = new Uint8Array(rows.length * px)
-    const pix = await Promise.all(rows.map((r) => this.o.datasets.getResized(r.id, size)))
-    pix.forEach((x, b) => buf.set(x, b * px))
-    const out = await worker.predict(rows.length, buf.buffer)
-    for (const [b, row] of rows.entries()) {
-      const full = await upsampleNearest(out.classes.subarray(b * size * size, (b + 1) * size * size), size, row.width!, row.height!)
-      const file = join(outDir, `${row.name}.png`)
-      await writeFileAtomic(file, await encodeTrimapPng(full))
-      const label = this.o.datasets.labels.get(row.id)
-      const score = label ? await this.measure(full, row.id) : null
-      this.repo.upsert({ runId, imageId: row.id, file, inputSize: size, confidence: out.confidence[b]!, disagreement: score, labelUpdatedAt: label?.updated_at ?? null })
+  /** Writes a batch's predictions under outDir and records them with their scores. */
+  private async store(batch: ImagePrediction[], size: number, outDir: string, runId: number): Promise<void> {
+    for (const { image, trimap, confidence } of batch) {
+      const file = join(outDir, `${image.name}.png`)
+      await writeFileAtomic(file, await encodeTrimapPng(trimap))
+      const label = this.o.datasets.labels.get(image.id)
+      const score = label ? await this.measure(trimap, image.id) : null
+      this.repo.upsert({ runId, imageId: image.id, file, inputSize: size, confidence, disagreement: score, labelUpdatedAt: label?.updated_at ?? null })
     }
   }
 

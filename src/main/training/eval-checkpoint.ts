@@ -101,7 +101,8 @@ export async function evaluateCheckpoint(o: EvalOptions): Promise<EvalResult> {
 
 /**
  * Predicts one batch of images (resized to the model's size) and writes each as <name>.png in outDir;
- * returns the class ids at size×size, image after image. Shared with the predictions export.
+ * returns the class ids at size×size, image after image. On this thread: fine for the CLI, which has no
+ * UI to freeze; the app predicts in a worker (predict-client.ts's predictImages).
  */
 export async function predictTrimapPngs(model: tf.LayersModel, datasets: DatasetService, rows: ImageSummary[], size: number, outDir: string): Promise<Int32Array> {
   const pix = await Promise.all(rows.map((r) => datasets.getResized(r.id, size)))

@@ -1,7 +1,11 @@
 // Main-process side of a prediction session in the training worker: sends batches of resized images,
-// gets class ids and confidences back, and turns a worker crash into a rejected promise.
+// gets class ids and confidences back, and turns a worker crash into a rejected promise. predictImages
+// is the one loop the predictions service and the predictions export share.
 import { AppError, fromWireError } from '../../shared/errors'
 import type { BackendReport, FromWorker, ToWorker } from '../../shared/training-protocol'
+import type { Trimap } from '../../shared/trimap'
+import type { ImageSummary } from '../../shared/types/dataset'
+import { upsampleNearest } from '../services/prediction-scores'
 import type { BackendName } from './backend'
 import { spawn, type WorkerOptions } from './worker-client'
 
@@ -67,4 +71,85 @@ export function startPredictWorker(
       await worker.terminate()
     },
   }
+}
+
+/** One image's prediction: class ids (1/2/3) at the image's own size, and the model's confidence. */
+export interface ImagePrediction {
+  image: ImageSummary
+  trimap: Trimap
+  confidence: number
+}
+
+export interface PredictImagesOptions {
+  checkpointDir: string
+  images: ImageSummary[]
+  /** The image's RGB pixels resized to size×size (the dataset's cache). */
+  resized: (imageId: number, size: number) => Promise<Uint8Array>
+  batchSize: number
+  backend?: BackendName
+  wasmThreads?: number
+  worker?: WorkerOptions
+  /** Aborting terminates the worker; predictImages then resolves false. */
+  signal?: AbortSignal
+  /** The model is loaded: predictions follow. */
+  onReady?: (inputSize: number) => void
+  /** Each batch's predictions, in order; the worker predicts the next batch meanwhile. */
+  onBatch: (predictions: ImagePrediction[], inputSize: number) => Promise<void>
+}
+
+/**
+ * Predicts `images` in a prediction worker, so no tfjs runs on this thread; resolves true when every
+ * image was handed to onBatch, false when `signal` cancelled it. A worker crash or an onBatch error rejects.
+ */
+export async function predictImages(o: PredictImagesOptions): Promise<boolean> {
+  if (o.signal?.aborted) return false
+  const worker = startPredictWorker(o.checkpointDir, { backend: o.backend, wasmThreads: o.wasmThreads }, o.worker)
+  const abort = (): void => void worker.terminate()
+  o.signal?.addEventListener('abort', abort, { once: true })
+  try {
+    const { inputSize: size } = await worker.ready
+    o.onReady?.(size)
+    const step = Math.max(1, o.batchSize)
+    const send = (at: number): Promise<PredictedBatch> => {
+      const rows = o.images.slice(at, at + step)
+      const sent = resizedBatch(rows, size, o.resized).then((buf) => worker.predict(rows.length, buf))
+      // Awaited on the next turn of the loop; until then a rejection is not "unhandled".
+      sent.catch(() => undefined)
+      return sent
+    }
+    let ahead = o.images.length > 0 ? send(0) : null
+    for (let at = 0; ahead; at += step) {
+      const out = await ahead
+      ahead = at + step < o.images.length ? send(at + step) : null
+      await o.onBatch(await atImageSize(o.images.slice(at, at + step), size, out), size)
+    }
+    worker.end()
+    return !o.signal?.aborted
+  } catch (err) {
+    await worker.terminate()
+    if (o.signal?.aborted) return false
+    throw err
+  } finally {
+    o.signal?.removeEventListener('abort', abort)
+  }
+}
+
+async function resizedBatch(rows: ImageSummary[], size: number, resized: PredictImagesOptions['resized']): Promise<ArrayBuffer> {
+  const px = size * size * 3
+  const buf = new Uint8Array(rows.length * px)
+  const pix = await Promise.all(rows.map((r) => resized(r.id, size)))
+  pix.forEach((x, b) => buf.set(x, b * px))
+  return buf.buffer
+}
+
+/** The batch's size×size class ids scaled (nearest neighbour) to each image's size (the model's when unknown). */
+function atImageSize(rows: ImageSummary[], size: number, out: PredictedBatch): Promise<ImagePrediction[]> {
+  const px = size * size
+  return Promise.all(
+    rows.map(async (image, b) => ({
+      image,
+      trimap: await upsampleNearest(out.classes.subarray(b * px, (b + 1) * px), size, image.width ?? size, image.height ?? size),
+      confidence: out.confidence[b]!,
+    })),
+  )
 }

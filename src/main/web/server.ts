@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { isChannel, MEDIA_KINDS, parseArg, type Api, type Channel, type MediaKind } from '../../shared/api'
 import { AppError, toWireError, type WireError } from '../../shared/errors'
 import { API_PREFIX, EVENTS_PATH, MEDIA_PREFIX } from '../../shared/web-protocol'
-import { decodeWire, encodeWire } from '../../shared/wire'
+import { decodeWire, decodeWireBinary, encodeWire, encodeWireBinary, WIRE_BINARY_TYPE } from '../../shared/wire'
 import type { EventHub } from '../events'
 import { checkToken, hostAllowed, tokenCookie } from './auth'
 import { readStatic } from './static-files'
@@ -49,7 +49,7 @@ function sendError(res: ServerResponse, err: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: wire }))
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -60,17 +60,19 @@ function readBody(req: IncomingMessage): Promise<string> {
         req.destroy()
       } else chunks.push(c)
     })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
 }
 
-async function callApi(handlers: Api, channel: Channel, body: string): Promise<unknown> {
+async function callApi(handlers: Api, channel: Channel, body: Buffer, binary: boolean): Promise<unknown> {
   let raw: unknown
   try {
-    raw = body === '' ? undefined : decodeWire(body)
-  } catch {
-    throw new AppError('BAD_INPUT', `${channel}: request body is not JSON`)
+    if (body.length === 0) raw = undefined
+    else raw = binary ? decodeWireBinary(body) : decodeWire(body.toString('utf8'))
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err)
+    throw new AppError('BAD_INPUT', `${channel}: request body is not a valid message (${why})`)
   }
   const arg = parseArg(channel, raw)
   const handler = handlers[channel] as (a: typeof arg) => Promise<unknown>
@@ -119,8 +121,13 @@ async function route(req: IncomingMessage, res: ServerResponse, opts: WebServerO
     const channel = path.slice(API_PREFIX.length)
     if (req.method !== 'POST') throw new AppError('BAD_INPUT', 'API calls are POST')
     if (!isChannel(channel)) throw new AppError('NOT_FOUND', `Unknown call: ${channel}`)
-    const result = await callApi(opts.handlers, channel, await readBody(req))
-    res.writeHead(200, { 'content-type': 'application/json' }).end(encodeWire(result ?? null))
+    const binaryIn = (req.headers['content-type'] ?? '').startsWith(WIRE_BINARY_TYPE)
+    const result = await callApi(opts.handlers, channel, await readBody(req), binaryIn)
+    if ((req.headers.accept ?? '').includes(WIRE_BINARY_TYPE)) {
+      res.writeHead(200, { 'content-type': WIRE_BINARY_TYPE }).end(encodeWireBinary(result ?? null))
+    } else {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(encodeWire(result ?? null))
+    }
     return
   }
   if (path === EVENTS_PATH) return openEventStream(req, res, opts.events)

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { createHttpClient, takeToken, type HttpEnv } from '../../../src/renderer/src/api/http-client'
 import { AppError } from '../../../src/shared/errors'
-import { encodeWire } from '../../../src/shared/wire'
+import { decodeWireBinary, encodeWire, encodeWireBinary, WIRE_BINARY_TYPE } from '../../../src/shared/wire'
 
 interface Sent {
   url: string
@@ -66,14 +66,32 @@ describe('http client', () => {
     expect(s!.url).toBe('/api/images:list')
     expect(s!.init.method).toBe('POST')
     expect((s!.init.headers as Record<string, string>)['x-workbench-token']).toBe('tok')
-    expect(JSON.parse(String(s!.init.body))).toEqual({ datasetId: 3, breed: 'beagle' })
+    expect((s!.init.headers as Record<string, string>)['content-type']).toBe(WIRE_BINARY_TYPE)
+    expect(decodeWireBinary(s!.init.body as Uint8Array)).toEqual({ datasetId: 3, breed: 'beagle' })
+  })
+
+  it('sends a trimap as raw bytes and reads a binary answer', async () => {
+    const trimap = { width: 1000, height: 1000, data: new Uint8Array(1_000_000).fill(2) }
+    const t = env('http://h/?token=tok', () =>
+      new Response(encodeWireBinary({ width: 2, height: 1, data: new Uint8Array([1, 3]) }), {
+        headers: { 'content-type': WIRE_BINARY_TYPE },
+      }),
+    )
+    const api = createHttpClient(t.env)
+    const back = await api['labels:get']({ imageId: 1 })
+    expect(back!.data).toEqual(new Uint8Array([1, 3]))
+    await api['labels:save']({ imageId: 1, trimap }).catch(() => undefined)
+    const body = t.sent[1]!.init.body as Uint8Array
+    // Raw bytes plus a small JSON head, not 1.33 MB of base64.
+    expect(body.length).toBeLessThan(1_000_200)
+    expect(decodeWireBinary<{ trimap: { data: Uint8Array } }>(body).trimap.data).toEqual(trimap.data)
   })
 
   it('sends an empty body for a call without an argument', async () => {
     const t = env('http://h/?token=tok', () => json(null))
     const api = createHttpClient(t.env)
     await expect(api['datasets:current']()).resolves.toBeNull()
-    expect(t.sent[0]!.init.body).toBe('')
+    expect((t.sent[0]!.init.body as Uint8Array).length).toBe(0)
   })
 
   it('decodes a trimap back into a Uint8Array', async () => {

@@ -3,7 +3,7 @@
 import { EVENTS_PATH, API_PREFIX, MEDIA_PREFIX, TOKEN_HEADER, TOKEN_QUERY } from '../../../shared/web-protocol'
 import { AppError, fromWireError, isWireError } from '../../../shared/errors'
 import type { EventName, Events } from '../../../shared/api'
-import { decodeWire, encodeWire } from '../../../shared/wire'
+import { decodeWire, decodeWireBinary, encodeWireBinary, WIRE_BINARY_TYPE } from '../../../shared/wire'
 import { buildCalls, type ApiClient, type Invoke } from './client'
 
 const TOKEN_KEY = 'workbench-token'
@@ -63,7 +63,8 @@ async function errorFrom(res: Response, channel: string): Promise<AppError> {
 
 export function createHttpClient(env: HttpEnv = browserEnv()): ApiClient {
   const token = takeToken(env)
-  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  // Calls travel in the binary framing so trimaps go as raw bytes, not base64 text (see wire.ts).
+  const headers: Record<string, string> = { 'content-type': WIRE_BINARY_TYPE, accept: WIRE_BINARY_TYPE }
   if (token) headers[TOKEN_HEADER] = token
 
   const invoke: Invoke = async (channel, arg) => {
@@ -72,18 +73,19 @@ export function createHttpClient(env: HttpEnv = browserEnv()): ApiClient {
       res = await env.fetch(API_PREFIX + channel, {
         method: 'POST',
         headers,
-        body: arg === undefined ? '' : encodeWire(arg),
+        body: arg === undefined ? new Uint8Array(0) : encodeWireBinary(arg),
       })
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       throw new AppError('IO_ERROR', `Cannot reach the workbench server (${channel}): ${message}`)
     }
     if (!res.ok) throw await errorFrom(res, channel)
-    const text = await res.text()
     try {
-      return decodeWire(text)
+      const type = res.headers.get('content-type') ?? ''
+      if (type.startsWith(WIRE_BINARY_TYPE)) return decodeWireBinary(new Uint8Array(await res.arrayBuffer()))
+      return decodeWire(await res.text())
     } catch {
-      throw new AppError('INTERNAL', `${channel}: the server answered with something that is not JSON`)
+      throw new AppError('INTERNAL', `${channel}: the server answered with something it cannot read`)
     }
   }
 
