@@ -69,6 +69,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       // Marks a running run interrupted and cancels its worker; the database can close right away.
       void runs.close()
       void predictions.close()
+      exporter.close()
       datasets.close()
       db.close()
     },

@@ -3,8 +3,9 @@
 import { TRIMAP_BACKGROUND, type Trimap, type TrimapClass } from '../../../shared/trimap'
 import { MaskDocument } from './history/document'
 import type { History, HistoryManager } from './history/history'
+import { copyAll } from './mask/copy'
 import { createMask, hashBytes, type Mask, type Point } from './mask/mask'
-import { EMPTY_RECT, type Rect } from './mask/rect'
+import { EMPTY_RECT, isEmptyRect, type Rect } from './mask/rect'
 import { inspectTrimap, repairTrimap, type TrimapReport } from './mask/validate'
 import { createTools, type Tool, type ToolContext, type ToolId, type ToolKey } from './tools'
 
@@ -67,6 +68,10 @@ export class EditorSession {
   report: TrimapReport | null
   readonly restored: boolean
   readonly tools: readonly Tool[] = createTools()
+  /** The chosen run's prediction for this image (same size as the mask), or null. */
+  prediction: Mask | null = null
+  /** The run the prediction came from. */
+  predictionRunId: number | null = null
   private readonly ctx: ToolContext
 
   constructor(
@@ -96,6 +101,9 @@ export class EditorSession {
       },
       get pickRadius() {
         return hooks.pickRadius()
+      },
+      get prediction() {
+        return self.prediction
       },
       changed: (rect) => hooks.painted(rect),
     }
@@ -141,6 +149,44 @@ export class EditorSession {
   }
   redo(): void {
     this.act(() => this.hooks.painted(this.doc.redo() ?? EMPTY_RECT))
+  }
+
+  /**
+   * Shows a run's prediction (null: none). One of another size than the mask is refused with a
+   * RangeError, since neither accepting nor painting from it could be pixel-exact.
+   */
+  setPrediction(runId: number | null, prediction: Mask | null): void {
+    const m = this.doc.mask
+    if (prediction && (prediction.width !== m.width || prediction.height !== m.height)) {
+      throw new RangeError(`the prediction is ${prediction.width}×${prediction.height}, the trimap ${m.width}×${m.height}`)
+    }
+    this.prediction = prediction
+    this.predictionRunId = prediction ? runId : null
+  }
+
+  /** True when the mask is exactly the shown prediction (so it may be saved as 'predicted'). */
+  get matchesPrediction(): boolean {
+    const p = this.prediction
+    if (!p || this.doc.hasPending) return false
+    const a = this.doc.mask.data
+    for (let i = 0; i < a.length; i++) if (a[i] !== p.data[i]) return false
+    return true
+  }
+
+  /** Replaces the whole mask by the prediction as one undoable step; false when there is nothing to do. */
+  acceptPrediction(): boolean {
+    const p = this.prediction
+    if (!p || this.locked) return false
+    let done = false
+    this.act(() => {
+      this.tool.reset?.(this.ctx)
+      const rect = copyAll(this.doc.mask, p)
+      done = !isEmptyRect(rect)
+      this.doc.touch(rect)
+      this.hooks.painted(rect)
+      this.doc.commit('Accept prediction')
+    })
+    return done
   }
 
   /** Replaces a broken trimap by its repair (resize, map bad values); the image's history restarts. */

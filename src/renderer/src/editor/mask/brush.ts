@@ -43,11 +43,29 @@ export function strokeSegment(
   value: number,
   mode: PaintMode = 'paint',
 ): Rect {
+  const { data } = mask
+  return forEachBrushSpan(mask, from, to, size, (start, end) => {
+    if (mode === 'paint') data.fill(value, start, end)
+    else for (let i = start; i < end; i++) if (data[i] === TRIMAP_BORDER) data[i] = value
+  })
+}
+
+/**
+ * Calls fn(start, end) with the [start, end) index range of each row of the capsule strokeSegment
+ * paints (clipped to the mask), so other brushes share the exact footprint. Returns the rows' bounds.
+ */
+export function forEachBrushSpan(
+  mask: { width: number; height: number },
+  from: Point,
+  to: Point,
+  size: number,
+  fn: (start: number, end: number) => void,
+): Rect {
   const d = clampBrushSize(size)
   const r = d / 2
   const a = snapBrushCentre(from, d)
   const b = snapBrushCentre(to, d)
-  const { width, height, data } = mask
+  const { width, height } = mask
   const bounds = new Bounds()
   const y0 = Math.max(0, Math.floor(Math.min(a.y, b.y) - r))
   const y1 = Math.min(height - 1, Math.ceil(Math.max(a.y, b.y) + r))
@@ -57,12 +75,7 @@ export function strokeSegment(
     const xs = Math.max(0, Math.ceil(span[0] - 0.5 - EPS))
     const xe = Math.min(width - 1, Math.floor(span[1] - 0.5 + EPS))
     if (xe < xs) continue
-    const row = y * width
-    if (mode === 'paint') {
-      data.fill(value, row + xs, row + xe + 1)
-    } else {
-      for (let i = row + xs; i <= row + xe; i++) if (data[i] === TRIMAP_BORDER) data[i] = value
-    }
+    fn(y * width + xs, y * width + xe + 1)
     bounds.addSpan(xs, xe, y)
   }
   return bounds.toRect()

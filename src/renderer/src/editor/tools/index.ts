@@ -1,5 +1,5 @@
 // The editor's tool set, in toolbar order; the commands and the toolbar are generated from it.
-import { createBorderBrushTool, createBrushTool, createEraserTool } from './stroke-tools'
+import { createBorderBrushTool, createBrushTool, createEraserTool, createPredictionBrushTool } from './stroke-tools'
 import { createBandTool, createFillTool, createPolygonTool } from './region-tools'
 import type { Tool } from './tool'
 
@@ -11,6 +11,7 @@ export function createTools(): Tool[] {
     createBrushTool(),
     createEraserTool(),
     createBorderBrushTool(),
+    createPredictionBrushTool(),
     createFillTool(),
     createPolygonTool(),
     createBandTool(),

@@ -1,22 +1,24 @@
-// The brush family: brush (selected class), eraser (background) and border brush (only pixels that
-// are border now). Each pointer-down→up is one history step.
+// The brush family: brush (selected class), eraser (background), border brush (only pixels that
+// are border now) and the prediction brush (copies the prediction). Each pointer-down→up is one step.
 import { TRIMAP_BACKGROUND } from '../../../../shared/trimap'
 import type { Point } from '../mask/mask'
-import { strokeSegment, type PaintMode } from '../mask/brush'
+import { strokeSegment } from '../mask/brush'
+import { copySegment } from '../mask/copy'
+import { EMPTY_RECT, type Rect } from '../mask/rect'
 import type { Tool, ToolContext, ToolId } from './tool'
 
 interface StrokeSpec {
   id: ToolId
   label: string
   key: string
-  mode: PaintMode
-  value(ctx: ToolContext): number
+  /** Paints one capsule of the stroke; returns the rectangle it touched. */
+  apply(ctx: ToolContext, from: Point, to: Point): Rect
 }
 
 function createStrokeTool(spec: StrokeSpec): Tool {
   let last: Point | null = null
   const paint = (ctx: ToolContext, from: Point, to: Point): void => {
-    const rect = strokeSegment(ctx.doc.mask, from, to, ctx.brushSize, spec.value(ctx), spec.mode)
+    const rect = spec.apply(ctx, from, to)
     ctx.doc.touch(rect)
     ctx.changed(rect)
   }
@@ -49,7 +51,12 @@ function createStrokeTool(spec: StrokeSpec): Tool {
 }
 
 export function createBrushTool(): Tool {
-  return createStrokeTool({ id: 'brush', label: 'Brush', key: 'B', mode: 'paint', value: (c) => c.classId })
+  return createStrokeTool({
+    id: 'brush',
+    label: 'Brush',
+    key: 'B',
+    apply: (c, a, b) => strokeSegment(c.doc.mask, a, b, c.brushSize, c.classId),
+  })
 }
 
 export function createEraserTool(): Tool {
@@ -57,8 +64,7 @@ export function createEraserTool(): Tool {
     id: 'eraser',
     label: 'Eraser (paints background)',
     key: 'E',
-    mode: 'paint',
-    value: () => TRIMAP_BACKGROUND,
+    apply: (c, a, b) => strokeSegment(c.doc.mask, a, b, c.brushSize, TRIMAP_BACKGROUND),
   })
 }
 
@@ -68,7 +74,16 @@ export function createBorderBrushTool(): Tool {
     id: 'borderBrush',
     label: 'Border brush (repaints border pixels only)',
     key: 'R',
-    mode: 'borderOnly',
-    value: (c) => c.classId,
+    apply: (c, a, b) => strokeSegment(c.doc.mask, a, b, c.brushSize, c.classId, 'borderOnly'),
+  })
+}
+
+/** Copies the prediction's class ids under the brush; without a prediction it changes nothing. */
+export function createPredictionBrushTool(): Tool {
+  return createStrokeTool({
+    id: 'predictionBrush',
+    label: 'Paint from prediction (copies the prediction under the brush)',
+    key: 'T',
+    apply: (c, a, b) => (c.prediction ? copySegment(c.doc.mask, c.prediction, a, b, c.brushSize) : { ...EMPTY_RECT }),
   })
 }

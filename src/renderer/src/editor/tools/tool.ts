@@ -2,10 +2,10 @@
 // coordinates; it edits the mask through the context and closes one history step per action.
 import type { TrimapClass } from '../../../../shared/trimap'
 import type { MaskDocument } from '../history/document'
-import type { Point } from '../mask/mask'
+import type { Mask, Point } from '../mask/mask'
 import type { Rect } from '../mask/rect'
 
-export type ToolId = 'brush' | 'eraser' | 'borderBrush' | 'fill' | 'polygon' | 'band'
+export type ToolId = 'brush' | 'eraser' | 'borderBrush' | 'predictionBrush' | 'fill' | 'polygon' | 'band'
 
 export interface ToolContext {
   readonly doc: MaskDocument
@@ -15,6 +15,8 @@ export interface ToolContext {
   readonly bandWidth: number
   /** How many image pixels a few screen pixels span at the current zoom (polygon closing). */
   readonly pickRadius: number
+  /** The chosen run's predicted trimap at the mask's size, or null when none is shown. */
+  readonly prediction: Mask | null
   /** Tells the view which rectangle of the mask changed. */
   changed(rect: Rect): void
 }

@@ -1,10 +1,11 @@
 // The editor's Konva view: the image, the trimap overlay (an offscreen canvas updated one dirty
-// rectangle at a time with putImageData) and a UI layer for the brush footprint and polygon outline.
+// rectangle at a time with putImageData), a model's prediction (outlined, its own opacity) and a UI
+// layer for the brush footprint and polygon outline.
 import Konva from 'konva'
 import { snapBrushCentre, clampBrushSize } from '../mask/brush'
 import { clipRect, fullRect, type Mask, type Point } from '../mask/mask'
 import { isEmptyRect, type Rect } from '../mask/rect'
-import { buildClassLut, maskRectToRgba } from './overlay-pixels'
+import { buildClassLut, maskRectToRgba, predictionToRgba } from './overlay-pixels'
 import { actualSizeTransform, fitTransform, zoomAround, type Size, type ViewTransform } from './transform'
 
 // One canvas pixel per CSS pixel: pixels read back in tests are deterministic (PLATFORM.md) and the
@@ -18,11 +19,14 @@ export class MaskView {
   readonly stage: Konva.Stage
   private readonly imageLayer = new Konva.Layer({ listening: false })
   private readonly overlayLayer = new Konva.Layer({ listening: false, imageSmoothingEnabled: false })
+  private readonly predictionLayer = new Konva.Layer({ listening: false, imageSmoothingEnabled: false })
   private readonly uiLayer = new Konva.Layer({ listening: false })
   private readonly imageNode = new Konva.Image({ image: undefined, x: 0, y: 0 })
   private readonly overlayNode: Konva.Image
   private readonly overlayCanvas = document.createElement('canvas')
   private readonly overlayCtx: CanvasRenderingContext2D
+  private readonly predictionNode = new Konva.Image({ image: undefined, x: 0, y: 0 })
+  private readonly predictionCanvas = document.createElement('canvas')
   private readonly lut = buildClassLut()
   private readonly footprint = [new Konva.Circle({ stroke: OUTLINE_DARK }), new Konva.Circle({ stroke: OUTLINE })]
   private readonly outline = new Konva.Line({ stroke: OUTLINE, points: [], lineJoin: 'round' })
@@ -45,8 +49,10 @@ export class MaskView {
     this.overlayNode = new Konva.Image({ image: this.overlayCanvas, x: 0, y: 0 })
     this.imageLayer.add(this.imageNode)
     this.overlayLayer.add(this.overlayNode)
+    this.predictionLayer.add(this.predictionNode)
     this.uiLayer.add(this.outline, this.outlineStart, ...this.footprint)
-    this.stage.add(this.imageLayer, this.overlayLayer, this.uiLayer)
+    // Canvas order in the container: image, overlay, prediction, UI (tests read the overlay as the second).
+    this.stage.add(this.imageLayer, this.overlayLayer, this.predictionLayer, this.uiLayer)
   }
 
   get transform(): ViewTransform {
@@ -59,7 +65,7 @@ export class MaskView {
 
   setTransform(t: ViewTransform): void {
     this.t = { ...t }
-    for (const layer of [this.imageLayer, this.overlayLayer, this.uiLayer]) {
+    for (const layer of [this.imageLayer, this.overlayLayer, this.predictionLayer, this.uiLayer]) {
       layer.position({ x: t.x, y: t.y })
       layer.scale({ x: t.scale, y: t.scale })
     }
@@ -79,6 +85,7 @@ export class MaskView {
     this.imageNode.image(source ?? undefined)
     this.imageNode.size(size)
     this.overlayNode.size(size)
+    this.predictionNode.size(size)
     this.imageLayer.batchDraw()
   }
 
@@ -108,6 +115,32 @@ export class MaskView {
     this.overlayNode.opacity(Math.min(1, Math.max(0, opacity)))
     this.overlayLayer.visible(visible)
     this.overlayLayer.batchDraw()
+  }
+
+  /** Shows a prediction (drawn once: it does not change while shown); null removes it. */
+  setPrediction(prediction: Mask | null): void {
+    if (!prediction) {
+      this.predictionNode.image(undefined)
+      this.predictionLayer.batchDraw()
+      return
+    }
+    const c = this.predictionCanvas
+    c.width = prediction.width
+    c.height = prediction.height
+    const ctx = c.getContext('2d')
+    if (!ctx) throw new Error('this browser gives no 2D canvas context for the prediction overlay')
+    const img = ctx.createImageData(prediction.width, prediction.height)
+    predictionToRgba(prediction, this.lut, new Uint32Array(img.data.buffer))
+    ctx.putImageData(img, 0, 0)
+    this.predictionNode.image(c)
+    this.predictionNode.size(this.imageSize)
+    this.predictionLayer.batchDraw()
+  }
+
+  setPredictionOverlay(opacity: number, visible: boolean): void {
+    this.predictionNode.opacity(Math.min(1, Math.max(0, opacity)))
+    this.predictionLayer.visible(visible)
+    this.predictionLayer.batchDraw()
   }
 
   fit(): void {

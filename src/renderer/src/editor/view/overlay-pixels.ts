@@ -29,3 +29,28 @@ export function maskRectToRgba(mask: Mask, rect: Rect, lut: Uint32Array, out: Ui
     while (i < end) out[o++] = lut[data[i++]!]!
   }
 }
+
+/**
+ * The prediction overlay's look, distinct from the label overlay's flat fill: pixels on a class
+ * boundary (a 4-neighbour of another class) take the full colour, the inside a faint tint of it.
+ * Writes the whole mask into out (width × height words).
+ */
+export function predictionToRgba(mask: Mask, lut: Uint32Array, out: Uint32Array, interiorAlpha = 64): void {
+  const { width, height, data } = mask
+  if (out.length < width * height) throw new RangeError('overlay buffer smaller than the prediction')
+  const alphaShift = LITTLE_ENDIAN ? 24 : 0
+  const faint = (word: number): number => ((word & ~(0xff << alphaShift)) | (interiorAlpha << alphaShift)) >>> 0
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x
+      const v = data[i]!
+      const edge =
+        (x > 0 && data[i - 1] !== v) ||
+        (x < width - 1 && data[i + 1] !== v) ||
+        (y > 0 && data[i - width] !== v) ||
+        (y < height - 1 && data[i + width] !== v)
+      const word = lut[v]!
+      out[i] = edge || word === 0 ? word : faint(word)
+    }
+  }
+}
