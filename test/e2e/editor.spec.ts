@@ -59,7 +59,7 @@ async function editFromGrid(page: Page, name: string): Promise<void> {
   await page.getByRole('dialog').getByRole('button', { name: 'Edit trimap' }).click()
   await expect(page.getByTestId('editor-view').getByRole('heading', { name })).toBeVisible()
   const stage = page.getByTestId('trimap-stage')
-  await expect(stage.locator('canvas')).toHaveCount(3)
+  await expect(stage.locator('canvas')).toHaveCount(4)
   // The stage has its final size (Konva follows the container) before 1:1 centres the image in it.
   await expect.poll(() => stage.evaluate((el) => el.querySelector('canvas')!.width - el.clientWidth)).toBe(0)
   await page.keyboard.press('0')
@@ -294,6 +294,9 @@ test('the shortcut help lists every command with its keys; Escape closes it, the
     'Zoom to fit F',
     'Zoom 1:1 0',
     'Show/hide trimap overlay O',
+    'Paint from prediction (copies the prediction under the brush) T',
+    'Accept prediction (replace the trimap) Shift+A',
+    'Show/hide prediction Shift+O',
     'Save now Ctrl+S',
     'Keyboard shortcuts ?',
   ]) {

@@ -1,16 +1,7 @@
-// Small seeded PRNG (mulberry32) so the demo dataset is byte-for-byte reproducible from its seed.
-export type Rng = () => number
+// Seeding for the demo dataset (mulberry32, shared), so it is byte-for-byte reproducible from its seed.
+import type { Rng } from '../../../shared/prng'
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { mulberry32, type Rng } from '../../../shared/prng'
 
 /** A seed for one item derived from the dataset seed, so items do not depend on generation order. */
 export function deriveSeed(seed: number, index: number): number {

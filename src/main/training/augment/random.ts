@@ -1,16 +1,10 @@
 // Seeded randomness for augmentations, masks, shuffles and subsets: the same seed gives the same
 // images, crops and masks on every backend and every run.
+import { mulberry32 } from '../../../shared/prng'
 
-/** mulberry32: small, fast, good enough for sampling; returns floats in [0, 1). */
+/** Floats in [0, 1) from mulberry32; the xor keeps these streams apart from the demo generator's. */
 export function makeRng(seed: number): () => number {
-  let a = (Math.floor(seed) >>> 0) ^ 0x9e3779b9
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  return mulberry32((Math.floor(seed) >>> 0) ^ 0x9e3779b9)
 }
 
 /** A seed derived from a base seed and a few integers (epoch, step…), so streams do not overlap. */

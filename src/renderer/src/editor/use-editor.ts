@@ -9,6 +9,7 @@ import { HistoryManager } from './history/history'
 import { clampBrushSize } from './mask/brush'
 import type { Point } from './mask/mask'
 import { describeReport } from './mask/validate'
+import { usePrediction, type PredictionSource } from './prediction'
 import { AUTOSAVE_DELAY_MS, type SaveTrimap } from './save'
 import { createTools } from './tools'
 import { MaskView } from './view/konva-view'
@@ -31,7 +32,12 @@ export interface EditorHooks {
   onEscape(): void
 }
 
-export function useEditor(save: SaveTrimap, histories: HistoryManager, hooks: EditorHooks) {
+export function useEditor(
+  save: SaveTrimap,
+  histories: HistoryManager,
+  hooks: EditorHooks,
+  predictionSource: () => PredictionSource | undefined = () => undefined,
+) {
   const platform = detectPlatform(typeof navigator === 'undefined' ? undefined : navigator)
   const commands = buildCommands(createTools())
   const settings = reactive<EditorSettings>({ toolId: 'brush', classId: 1, brushSize: 12, bandWidth: 4 })
@@ -52,6 +58,12 @@ export function useEditor(save: SaveTrimap, histories: HistoryManager, hooks: Ed
   // A stroke is being drawn: Escape then must not take the user away mid-action.
   let pointerActive = false
   const cleanups: (() => void)[] = []
+  const prediction = usePrediction({
+    session: () => session.value,
+    view: () => view,
+    source: predictionSource,
+    accepted: () => (autosave?.markDirty(), void autosave?.flush()),
+  })
 
   const cursor = computed(() => panCursor.value ?? (warning.value ? 'not-allowed' : currentTool().cursor))
   const currentTool = () => session.value?.tool ?? createTools()[0]!
@@ -83,6 +95,8 @@ export function useEditor(save: SaveTrimap, histories: HistoryManager, hooks: Ed
     zoomActual: () => view?.actualSize(),
     zoomBy: (f) => view?.zoomBy(f),
     toggleOverlay: () => setOverlay(overlay.opacity, !overlay.visible),
+    acceptPrediction: () => prediction.accept(),
+    togglePrediction: () => prediction.toggle(),
     save: () => void autosave?.flush(),
     toggleHelp: () => void (helpOpen.value = !helpOpen.value),
     toolKey: (key) => {
@@ -109,6 +123,7 @@ export function useEditor(save: SaveTrimap, histories: HistoryManager, hooks: Ed
   function mount(container: HTMLDivElement, input: EditorInput): void {
     view = new MaskView(container)
     view.onTransform = (t) => (zoom.value = t.scale)
+    prediction.attach()
     cleanups.push(
       attachInput(container, view, {
         down: (p) => ((pointerActive = true), session.value?.pointerDown(p), refresh()),
@@ -143,7 +158,7 @@ export function useEditor(save: SaveTrimap, histories: HistoryManager, hooks: Ed
     session.value = s
     autosave = new Autosave({
       delayMs: AUTOSAVE_DELAY_MS,
-      save: () => save(s.imageId, s.snapshot()).then(() => hooks.onSaved(s.imageId)),
+      save: () => saveSession(s).then(() => hooks.onSaved(s.imageId)),
       onState: (st) => (saveState.value = st),
     })
     saveState.value = { kind: 'saved' }
@@ -157,7 +172,17 @@ export function useEditor(save: SaveTrimap, histories: HistoryManager, hooks: Ed
     view.setOverlay(overlay.opacity, overlay.visible)
     fit()
     refresh()
+    void prediction.load()
     void loadImage(input.imageUrl, input.width, input.height)
+  }
+
+  // A mask that is exactly the shown prediction is saved as the run's prediction (provenance
+  // 'predicted'); anything else, an undone accept included, through the normal save ('edited').
+  function saveSession(s: EditorSession): Promise<void> {
+    const src = predictionSource()
+    const runId = s.predictionRunId
+    if (src && runId !== null && s.matchesPrediction) return src.accept(runId, s.imageId)
+    return save(s.imageId, s.snapshot())
   }
 
   async function loadImage(url: string, width: number, height: number): Promise<void> {
@@ -203,6 +228,7 @@ export function useEditor(save: SaveTrimap, histories: HistoryManager, hooks: Ed
     view.setMask(s.doc.mask)
     warning.value = null
     refresh()
+    void prediction.load()
   }
 
   function unmount(): Promise<void> {
@@ -220,7 +246,7 @@ export function useEditor(save: SaveTrimap, histories: HistoryManager, hooks: Ed
   }
 
   return {
-    platform, commands, settings, overlay, saveState, history, warning, notice, helpOpen, zoom, cursor,
+    platform, commands, settings, overlay, prediction, saveState, history, warning, notice, helpOpen, zoom, cursor,
     actions, mount, switchTo, unmount, fix, setOverlay, refresh,
     retrySave: () => void autosave?.flush(),
     /** Saves the open image now; true when nothing is left unsaved. */

@@ -15,6 +15,9 @@ export interface EditorActions {
   zoomActual(): void
   zoomBy(factor: number): void
   toggleOverlay(): void
+  /** Replaces the trimap by the shown prediction (one undo step). */
+  acceptPrediction(): void
+  togglePrediction(): void
   save(): void
   toggleHelp(): void
   /** Passes a key to the current tool; false when the tool did not want it. */
@@ -80,6 +83,20 @@ export function buildCommands(tools: readonly Tool[]): Command[] {
     { id: 'zoom.in', label: 'Zoom in', group: 'View', keys: ['='], run: (a) => a.zoomBy(1.25) },
     { id: 'zoom.out', label: 'Zoom out', group: 'View', keys: ['-'], run: (a) => a.zoomBy(0.8) },
     { id: 'overlay.toggle', label: 'Show/hide trimap overlay', group: 'View', keys: ['O'], run: (a) => a.toggleOverlay() },
+    {
+      id: 'prediction.accept',
+      label: 'Accept prediction (replace the trimap)',
+      group: 'Edit',
+      keys: ['Shift+A'],
+      run: (a) => a.acceptPrediction(),
+    },
+    {
+      id: 'prediction.toggle',
+      label: 'Show/hide prediction',
+      group: 'View',
+      keys: ['Shift+O'],
+      run: (a) => a.togglePrediction(),
+    },
     { id: 'save', label: 'Save now', group: 'File', keys: ['Mod+S'], run: (a) => a.save() },
     { id: 'help', label: 'Keyboard shortcuts', group: 'Help', keys: ['?'], run: (a) => a.toggleHelp() },
   ]
