@@ -46,6 +46,8 @@ export function createHandlers(deps: HandlerDeps): Api {
     'runs:cancel': async ({ id }) => runs.cancel(id),
     'runs:retry': async ({ id }) => runs.retry(id),
     'runs:reorder': async ({ id, position }) => runs.reorder(id, position),
+    'runs:concurrency': async () => runs.concurrency(),
+    'runs:setConcurrency': async ({ max }) => runs.setMaxConcurrent(max),
     'runs:export': ({ id, dest }) => exporter.exportRun(id, dest),
     'runs:import': ({ path, datasetId }) => exporter.importRun(path, datasetId),
     'runs:exportTable': async ({ ids, format }) => exporter.exportRunsTable({ ids }, format),

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { expect, type APIRequestContext, type Page } from '@playwright/test'
 import type { ArgOf, Channel, ResultOf } from '../../src/shared/api'
 import type { WireError } from '../../src/shared/errors'
+import type { RunConfig } from '../../src/shared/types/runs'
 import { API_PREFIX, TOKEN_HEADER } from '../../src/shared/web-protocol'
 import { decodeWire, encodeWire } from '../../src/shared/wire'
 
@@ -43,4 +44,25 @@ export async function facetCount(page: Page, group: string, option: string): Pro
   const match = /(\d+)\s*$/.exec(text)
   if (!match) throw new Error(`no count in facet option "${text}"`)
   return Number(match[1])
+}
+
+/** The result of a callApi, or an Error with the service's message. */
+export async function ok<T>(p: Promise<{ ok: true; result: T } | { ok: false; error: { message: string } }>): Promise<T> {
+  const r = await p
+  if (!r.ok) throw new Error(r.error.message)
+  return r.result
+}
+
+/** Trains a tiny finetune from scratch through the API (seconds on wasm) and waits until it is done. */
+export async function trainTinyFinetune(request: APIRequestContext, datasetId: number, seed: number, tag: string): Promise<number> {
+  const config: RunConfig = {
+    kind: 'finetune', datasetId, method: 'none', labels: { mode: 'count', count: 10 }, frozenEncoder: false,
+    skips: true, epochs: 1, batchSize: 8, imageSize: 32, simclrSize: 32, learningRate: 0.001, seed,
+    channels: [4, 8], tag,
+  }
+  const run = await ok(callApi(request, 'runs:enqueue', { config }))
+  await expect
+    .poll(async () => (await ok(callApi(request, 'runs:get', { id: run.id }))).status, { timeout: 60_000 })
+    .toBe('done')
+  return run.id
 }

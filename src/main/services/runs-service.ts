@@ -1,6 +1,8 @@
-// The runs service behind the contract's runs: calls: plans and queues training runs, runs them one at
-// a time in the training worker, and keeps everything in SQLite so the queue survives a restart.
+// The runs service behind the contract's runs: calls: plans and queues training runs, runs them in the
+// training worker (one at a time unless set to more, while memory allows), and keeps everything in
+// SQLite so the queue survives a restart.
 import { rmSync } from 'node:fs'
+import type { RunConcurrency } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { BackendReport } from '../../shared/training-protocol'
 import type { RunConfig, RunDetail, RunPlan, RunProgress, RunStatus, RunSummary } from '../../shared/types/runs'
@@ -9,6 +11,9 @@ import { type RunRecord, RunsRepo } from '../db/repositories/runs-repo'
 import type { Emit } from '../events'
 import { probeBackend, type WorkerOptions } from '../training/worker-client'
 import type { DatasetService } from './dataset-service'
+import {
+  concurrencyLimit, concurrencyProblem, defaultConcurrentMemory, fitsBeside, storedMaxConcurrent, storeMaxConcurrent,
+} from './run-concurrency'
 import { checkpointDirOf, type Execution, executeRun } from './run-executor'
 import { channelsOf, planRun, type Planned } from './run-plan'
 import { runName, samePretrainConfig } from './run-names'
@@ -24,6 +29,10 @@ export interface RunsServiceOptions {
   worker?: WorkerOptions
   /** Least milliseconds between two 'runs:progress' events of a run (default 250: ≤ 4/s). */
   progressIntervalMs?: number
+  /** Runs training at once for this service only (default: the stored setting, else 1); see setMaxConcurrent. */
+  maxConcurrent?: number
+  /** Bytes the steps of concurrent runs may need together (default: 60 % of the RAM). */
+  concurrentMemoryBytes?: number
 }
 
 type PipelineArgs = { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig }
@@ -43,13 +52,37 @@ export class RunsService {
   private readonly progress = new Map<number, RunProgress>()
   private readonly waiters = new Map<number, ((s: RunSummary) => void)[]>()
   private idleWaiters: (() => void)[] = []
-  private current: Current | null = null
+  private readonly running = new Map<number, Current>()
+  private maxConcurrent = 1
   private started = false
   private only: Set<number> | null = null
   private closed = false
 
   constructor(private readonly opts: RunsServiceOptions) {
     this.repo = new RunsRepo(opts.db)
+    const max = opts.maxConcurrent ?? storedMaxConcurrent(opts.db)
+    const problem = concurrencyProblem(max)
+    if (problem) throw new AppError('BAD_INPUT', problem)
+    this.maxConcurrent = max
+  }
+
+  /** How many runs may train at once, the most allowed here, and the runs training now. */
+  concurrency(): RunConcurrency {
+    return { max: this.maxConcurrent, limit: concurrencyLimit(), running: [...this.running.keys()] }
+  }
+
+  /**
+   * Lets up to `max` runs train at once. A further run starts only while the estimated memory of all
+   * running steps together fits; lowering it lets running runs finish and starts fewer after them.
+   * Stored, so it holds after a restart (and for the CLI).
+   */
+  setMaxConcurrent(max: number): RunConcurrency {
+    const problem = concurrencyProblem(max)
+    if (problem) throw new AppError('BAD_INPUT', problem)
+    storeMaxConcurrent(this.opts.db, max)
+    this.maxConcurrent = max
+    this.pump()
+    return this.concurrency()
   }
 
   /**
@@ -112,9 +145,10 @@ export class RunsService {
   cancel(id: number): RunSummary {
     const r = this.record(id)
     const status = r.summary.status
-    if (this.current?.id === id) {
-      this.current.stop = 'user'
-      this.current.exec.cancel()
+    const cur = this.running.get(id)
+    if (cur) {
+      cur.stop = 'user'
+      cur.exec.cancel()
     } else if (status === 'queued' || status === 'interrupted') {
       this.end(id, 'cancelled', null)
     } else if (status === 'running') {
@@ -179,19 +213,20 @@ export class RunsService {
   }
 
   /**
-   * Stops the queue. A running run is cancelled in its worker and marked interrupted at once, so a
-   * restart resumes it from its last checkpoint; the promise resolves when the worker has ended.
+   * Stops the queue. Running runs are cancelled in their workers and marked interrupted at once, so a
+   * restart resumes them from their last checkpoints; the promise resolves when the workers have ended.
    */
   close(): Promise<void> {
-    if (this.closed) return this.current?.settled ?? Promise.resolve()
+    const ended = Promise.all([...this.running.values()].map((c) => c.settled)).then(() => undefined)
+    if (this.closed) return ended
     this.closed = true
-    const cur = this.current
-    if (!cur) return Promise.resolve()
-    cur.stop = 'close'
-    this.repo.setStatus(cur.id, 'interrupted')
-    cur.exec.detach()
-    cur.exec.cancel()
-    return cur.settled
+    for (const cur of this.running.values()) {
+      cur.stop = 'close'
+      this.repo.setStatus(cur.id, 'interrupted')
+      cur.exec.detach()
+      cur.exec.cancel()
+    }
+    return ended
   }
 
   private async planned(config: RunConfig): Promise<Planned> {
@@ -239,15 +274,23 @@ export class RunsService {
     return null
   }
 
+  /** Starts queued runs while fewer than the setting run and their memory fits beside the running ones. */
   private pump(): void {
-    if (!this.started || this.closed || this.current) return
-    const next = this.pickNext()
-    if (!next) {
-      const w = this.idleWaiters
-      this.idleWaiters = []
-      w.forEach((f) => f())
-      return
+    if (!this.started || this.closed) return
+    while (this.running.size < this.maxConcurrent) {
+      const next = this.pickNext()
+      if (!next) break
+      const beside = [...this.running.keys()].map((id) => this.record(id).summary.config)
+      if (!fitsBeside(beside, next.rec.summary.config, this.opts.concurrentMemoryBytes ?? defaultConcurrentMemory())) break
+      this.launch(next)
     }
+    if (this.running.size > 0) return
+    const w = this.idleWaiters
+    this.idleWaiters = []
+    w.forEach((f) => f())
+  }
+
+  private launch(next: { rec: RunRecord; resume: boolean }): void {
     const id = next.rec.summary.id
     const startedAt = next.rec.summary.startedAt ?? new Date().toISOString()
     this.repo.setStatus(id, 'running', { startedAt, error: null, finishedAt: null })
@@ -261,11 +304,11 @@ export class RunsService {
       )
       // Storing the outcome failed (database gone?): report it, never take the process down.
       .catch((err: unknown) => console.error(`runs: could not record the end of run #${id}:`, err))
-    this.current = cur
+    this.running.set(id, cur)
   }
 
   private settle(cur: Current, done: { metrics: RunSummary['metrics'] } | null, error: string | null): void {
-    this.current = null
+    this.running.delete(cur.id)
     this.progress.delete(cur.id)
     if (cur.stop === 'close') return
     if (error !== null) this.end(cur.id, 'failed', error)

@@ -3,5 +3,6 @@ import type { Migration } from '../migrate'
 import { init } from './001-init'
 import { runs } from './002-runs'
 import { predictions } from './003-predictions'
+import { settings } from './004-settings'
 
-export const MIGRATIONS: readonly Migration[] = [init, runs, predictions]
+export const MIGRATIONS: readonly Migration[] = [init, runs, predictions, settings]

@@ -1,11 +1,15 @@
 // The open dataset: which one, opening another (folder, archives, demo), indexing progress.
 // On start it re-opens the last dataset, or the built-in demo on a first start.
+// Counts follow label edits: 'labels:changed' re-reads the dataset info, debounced.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { AppInfo, PickKind } from '../../../shared/api'
 import type { DatasetInfo, DatasetProgress, IndexSummary } from '../../../shared/types/dataset'
 import { useApi } from '../api'
 import { useErrorStore } from './errors'
+
+/** A burst of label changes (autosave while painting, accepting many predictions) costs one re-read. */
+export const COUNTS_REFRESH_MS = 300
 
 export const useDatasetStore = defineStore('dataset', () => {
   const api = useApi()
@@ -17,6 +21,26 @@ export const useDatasetStore = defineStore('dataset', () => {
   const busy = ref(false)
   const canPickFiles = computed(() => appInfo.value?.canPickFiles ?? false)
   let unsubscribe: (() => void)[] = []
+  let refreshTimer: ReturnType<typeof setTimeout> | null = null
+
+  /** Re-reads the current dataset's info (its labelled count changes when labels are added or reverted). */
+  async function refreshCounts(): Promise<void> {
+    try {
+      const current = await api['datasets:current']()
+      // An open/import in flight sets info itself when done; a read racing it could be stale.
+      if (!busy.value && current && current.id === info.value?.id) info.value = current
+    } catch (err) {
+      errors.report('Could not refresh the dataset counts', err)
+    }
+  }
+
+  function scheduleRefresh(): void {
+    if (refreshTimer) clearTimeout(refreshTimer)
+    refreshTimer = setTimeout(() => {
+      refreshTimer = null
+      void refreshCounts()
+    }, COUNTS_REFRESH_MS)
+  }
 
   function listen(): void {
     if (unsubscribe.length) return
@@ -27,12 +51,15 @@ export const useDatasetStore = defineStore('dataset', () => {
       api.on('dataset:opened', (d) => {
         info.value = d
       }),
+      api.on('labels:changed', scheduleRefresh),
     ]
   }
 
   function stopListening(): void {
     for (const off of unsubscribe) off()
     unsubscribe = []
+    if (refreshTimer) clearTimeout(refreshTimer)
+    refreshTimer = null
   }
 
   /** Runs one open/import; the dataset it opened becomes current. Errors go to the alert region. */
@@ -99,6 +126,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     importArchives,
     openDemo,
     pickAndOpen,
+    refreshCounts,
     stopListening,
   }
 })

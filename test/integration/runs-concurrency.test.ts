@@ -1,0 +1,101 @@
+// The queue's "runs at a time" setting against real tiny training workers: one at a time by default,
+// more when set (also raised while runs wait), never beyond the memory budget, closing interrupts all.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { generateDemo } from '../../src/main/dataset/demo/generate'
+import { openDatabase, type Db } from '../../src/main/db/open'
+import { concurrencyLimit, runStepBytes } from '../../src/main/services/run-concurrency'
+import { DatasetService } from '../../src/main/services/dataset-service'
+import { RunsService, type RunsServiceOptions } from '../../src/main/services/runs-service'
+import type { RunConfig } from '../../src/shared/types/runs'
+
+let dir: string
+let db: Db
+let datasets: DatasetService
+let datasetId: number
+const open: RunsService[] = []
+
+function service(over: Partial<RunsServiceOptions> = {}): RunsService {
+  const s = new RunsService({ db, datasets, runsDir: join(dir, 'runs'), wasmThreads: 1, progressIntervalMs: 0, emit: () => undefined, ...over })
+  open.push(s)
+  s.start()
+  return s
+}
+
+const tiny = (seed: number): RunConfig => ({
+  kind: 'finetune', datasetId, method: 'none', labels: { mode: 'count', count: 4 }, frozenEncoder: false, skips: true,
+  epochs: 1, batchSize: 4, imageSize: 32, simclrSize: 16, learningRate: 0.01, seed, channels: [4, 8],
+})
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'wb-conc-'))
+  await generateDemo({ out: join(dir, 'pets'), count: 40, seed: 3 })
+  db = openDatabase(join(dir, 'data/workbench.sqlite'))
+  datasets = new DatasetService({ db, cacheDir: join(dir, 'data/cache'), demoDir: join(dir, 'data/demo') })
+  datasetId = (await datasets.open(join(dir, 'pets'))).datasetId
+})
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()))
+})
+
+afterAll(() => {
+  datasets.close()
+  db.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('runs at a time', () => {
+  it('runs one at a time by default; raising the setting starts the waiting run beside it', async () => {
+    const runs = service()
+    expect(runs.concurrency()).toEqual({ max: 1, limit: concurrencyLimit(), running: [] })
+    const a = await runs.enqueue(tiny(1))
+    const b = await runs.enqueue(tiny(2))
+    // A worker takes far longer to start than a plan: run a is still training here.
+    expect(runs.concurrency().running).toEqual([a.id])
+    expect(runs.get(b.id).status).toBe('queued')
+    if (concurrencyLimit() >= 2) {
+      expect(runs.setMaxConcurrent(2).running).toEqual([a.id, b.id])
+      expect(runs.get(b.id).status).toBe('running')
+    }
+    await runs.whenIdle()
+    expect([runs.get(a.id).status, runs.get(b.id).status]).toEqual(['done', 'done'])
+    // The setting is stored: a service opened later (after a restart, or the CLI's) starts with it.
+    const later = new RunsService({ db, datasets, runsDir: join(dir, 'runs'), emit: () => undefined })
+    expect(later.concurrency().max).toBe(Math.min(2, concurrencyLimit()))
+    runs.setMaxConcurrent(1)
+    expect(new RunsService({ db, datasets, runsDir: join(dir, 'runs'), emit: () => undefined }).concurrency().max).toBe(1)
+  })
+
+  it('starts no further run whose memory does not fit beside the running ones', async () => {
+    const budget = runStepBytes(tiny(3)) * 1.5
+    const runs = service({ maxConcurrent: Math.min(2, concurrencyLimit()), concurrentMemoryBytes: budget })
+    const a = await runs.enqueue(tiny(3))
+    const b = await runs.enqueue(tiny(4))
+    expect(runs.concurrency().running).toEqual([a.id])
+    await runs.waitFor(a.id)
+    await runs.whenIdle()
+    expect(runs.get(b.id).status).toBe('done')
+    expect(runs.get(b.id).startedAt! >= runs.get(a.id).finishedAt!).toBe(true)
+  })
+
+  it('refuses settings it cannot honour, and closing interrupts every running run', async () => {
+    const runs = service()
+    expect(() => runs.setMaxConcurrent(0)).toThrow(/at least 1, not 0/)
+    expect(() => runs.setMaxConcurrent(1.5)).toThrow(/whole number/)
+    expect(() => runs.setMaxConcurrent(concurrencyLimit() + 1)).toThrow(new RegExp(`at most ${concurrencyLimit()} here`))
+    expect(runs.concurrency().max).toBe(1)
+    expect(() => service({ maxConcurrent: 0 })).toThrow(/at least 1/)
+    if (concurrencyLimit() < 2) return
+    runs.setMaxConcurrent(2)
+    const a = await runs.enqueue(tiny(5))
+    const b = await runs.enqueue(tiny(6))
+    expect(runs.concurrency().running).toEqual([a.id, b.id])
+    await runs.close()
+    expect([runs.get(a.id).status, runs.get(b.id).status]).toEqual(['interrupted', 'interrupted'])
+    // Left interrupted, they would resume in the next test's service: end them here.
+    for (const id of [a.id, b.id]) runs.repo.setStatus(id, 'cancelled', { error: null, finishedAt: new Date().toISOString() })
+  })
+})
