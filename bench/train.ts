@@ -1,6 +1,6 @@
 // Training-step benchmark: one Dice+Adam step of the paper U-Net (or, with --simclr, one SimCLR step at
 // 64×64 including augmentation); prints one JSON line to compare with ../shared/bench/torch_unet.py.
-// Use: npm run bench:train -- --size 128 --batch 32 --steps 3 [--simclr] [--threads N] [--backend wasm]
+// Use: npm run bench:train -- --size 128 --batch 32 --steps 3 [--simclr] [--threads N] [--backend wasm] [--profile]
 import * as tf from '@tensorflow/tfjs'
 import os from 'node:os'
 import { parseArgs } from 'node:util'
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     simclr: { type: 'boolean', default: false },
     threads: { type: 'string', default: String(os.cpus().length) },
     backend: { type: 'string' },
+    profile: { type: 'boolean', default: false },
   },
 })
 const simclr = values.simclr ?? false
@@ -30,6 +31,7 @@ if (![size, batchSize, steps].every((v) => Number.isInteger(v) && v > 0)) throw 
 
 const choice = await selectBackend({ force: values.backend as BackendName | undefined, wasmThreads: Number(values.threads) })
 for (const a of choice.attempts.filter((x) => !x.ok)) console.error(`${a.backend}: ${a.reason}`)
+const profile = values.profile ? profileKernels(choice.name) : null
 const channels = [...PAPER_CHANNELS]
 const rng = makeRng(0)
 const bytes = (n: number, max: number): Uint8Array => Uint8Array.from({ length: n }, () => Math.floor(rng() * max))
@@ -50,6 +52,7 @@ for (let s = 0; s <= steps; s++) {
   const c0 = process.cpuUsage()
   await stepOnBatch(model, batch, objective, optimizer, vars, s)
   const c = process.cpuUsage(c0)
+  if (s === 0) profile?.clear()
   if (s > 0) times.push((performance.now() - t0) / 1000)
   if (s > 0) cpu.push((c.user + c.system) / 1e6)
 }
@@ -69,4 +72,47 @@ console.log(
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   }),
 )
+if (profile) profile.report(steps)
 process.exit(0)
+
+/**
+ * --profile: wraps every kernel of the backend with a timer. Times are self times (a composite's nested
+ * kernels are charged to themselves), summed over the timed steps and printed per step to stderr.
+ * Only meaningful for synchronous backends (wasm, cpu).
+ */
+function profileKernels(backendName: string): { clear(): void; report(steps: number): void } {
+  const self = new Map<string, { ms: number; calls: number }>()
+  const stack: number[] = []
+  for (const k of tf.getKernelsForBackend(backendName)) {
+    const inner = k.kernelFunc
+    tf.unregisterKernel(k.kernelName, backendName)
+    tf.registerKernel({
+      ...k,
+      kernelFunc: (args) => {
+        stack.push(0)
+        const t0 = performance.now()
+        const out = inner(args)
+        const total = performance.now() - t0
+        const nested = stack.pop()!
+        if (stack.length) stack[stack.length - 1]! += total
+        const shapes = Object.values(args.inputs).map((t) => (t as tf.TensorInfo | undefined)?.shape.join('x') ?? '-').join(' ')
+        for (const key of [k.kernelName, `  ${k.kernelName} ${shapes}`]) {
+          const e = self.get(key) ?? { ms: 0, calls: 0 }
+          e.ms += total - nested
+          e.calls += 1
+          self.set(key, e)
+        }
+        return out
+      },
+    })
+  }
+  return {
+    clear: () => self.clear(),
+    report: (n) => {
+      const rows = [...self.entries()].sort((a, b) => b[1].ms - a[1].ms).filter(([, e]) => e.ms / n >= 5)
+      const all = [...self.entries()].filter(([k]) => !k.startsWith(' ')).reduce((t, [, e]) => t + e.ms, 0)
+      console.error(`kernel self time per step: ${(all / n).toFixed(0)} ms`)
+      for (const [name, e] of rows) console.error(`${name.padEnd(24)} ${(e.ms / n).toFixed(1).padStart(8)} ms ${(e.calls / n).toFixed(0).padStart(5)} calls`)
+    },
+  }
+}

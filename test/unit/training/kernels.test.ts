@@ -1,6 +1,7 @@
 // The wasm conv-gradient composites against the cpu backend's reference kernels, on small tensors.
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { conv2dBackpropFilterComposite } from '../../../src/main/training/kernels/conv2d-backprop-filter'
 import { wasmKernelsRegistered } from '../../../src/main/training/kernels/register-wasm'
 import { convRelu, upConvRelu } from '../../../src/main/training/models/conv-relu-layers'
 import { randomArray, relError, useCpu, useWasm } from './helpers'
@@ -23,8 +24,8 @@ for (const k of [1, 2, 3]) {
     for (const pad of ['same', 'valid'] as Pad[]) {
       cases.push({ n: 2, h: 7, w: 6, cin: 3, cout: 4, k, s, pad })
       cases.push({ n: 1, h: 8, w: 8, cin: 2, cout: 5, k, s, pad })
-      // Enough input channels for the dilated-conv path (fewer take the patch matMul).
       cases.push({ n: 2, h: 5, w: 6, cin: 9, cout: 3, k, s, pad })
+      if (k === s) cases.push({ n: 3, h: 6, w: 4, cin: 9, cout: 5, k, s, pad })
     }
   }
 }
@@ -40,7 +41,10 @@ async function onBackend(name: 'cpu' | 'wasm', run: () => tf.Tensor): Promise<Fl
   return data
 }
 
-function filterGrad(c: Case): () => tf.Tensor {
+type FilterGradFn = (x: tf.Tensor4D, dy: tf.Tensor4D, attrs: object) => tf.Tensor
+const viaKernel: FilterGradFn = (x, dy, attrs) => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as never) as tf.Tensor
+
+function filterGrad(c: Case, run: FilterGradFn = viaKernel): () => tf.Tensor {
   const oh = outSize(c.h, c)
   const ow = outSize(c.w, c)
   return () =>
@@ -48,7 +52,7 @@ function filterGrad(c: Case): () => tf.Tensor {
       const x = tf.tensor4d(randomArray(c.n * c.h * c.w * c.cin, 1), [c.n, c.h, c.w, c.cin])
       const dy = tf.tensor4d(randomArray(c.n * oh * ow * c.cout, 2), [c.n, oh, ow, c.cout])
       const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: [c.k, c.k, c.cin, c.cout] }
-      return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as never) as tf.Tensor
+      return run(x, dy, attrs)
     })
 }
 
@@ -76,6 +80,14 @@ describe('wasm conv gradient composites match the cpu kernels', () => {
   it.each(cases.map((c) => [label(c), c] as const))('Conv2DBackpropFilter %s', async (_, c) => {
     const ref = await onBackend('cpu', filterGrad(c))
     const got = await onBackend('wasm', filterGrad(c))
+    expect(relError(got, ref)).toBeLessThanOrEqual(1e-4)
+  })
+
+  // The path for inputs too large for patch rows, forced here with a patch limit of 0.
+  it.each(cases.map((c) => [label(c), c] as const))('Conv2DBackpropFilter, dilated-conv path %s', async (_, c) => {
+    const ref = await onBackend('cpu', filterGrad(c))
+    const dilated = filterGrad(c, (x, dy, attrs) => conv2dBackpropFilterComposite(x, dy, attrs as never, 0))
+    const got = await onBackend('wasm', dilated)
     expect(relError(got, ref)).toBeLessThanOrEqual(1e-4)
   })
 

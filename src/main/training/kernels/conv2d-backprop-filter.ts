@@ -1,21 +1,26 @@
-// Conv2DBackpropFilter for wasm (which has no such kernel), built from wasm's fast XNNPACK conv2d:
-// the filter gradient is a 'valid' conv of x (batch and channels swapped) with dy as the filter.
+// Conv2DBackpropFilter for wasm (which has no such kernel): one XNNPACK matMul over the conv's patches,
+// or, for inputs too large to copy kh·kw times, a 'valid' dilated conv of x with dy as the filter.
 import * as tf from '@tensorflow/tfjs'
 import type { Conv2DBackpropFilterAttrs, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs'
 import { convGeometry } from './conv-geometry'
+import { PATCH_ROWS } from './heap-kernels'
 
 /**
  * dW[a,b,ci,co] = Σ_{n,i,j} xpad[n, i·s+a, j·s+b, ci] · dy[n,i,j,co]. Read with x transposed to
  * [Cin,H,W,N] as the "batch" and dy transposed to [oh,ow,N,Cout] as the "filter", this is a 'valid'
  * conv with dilation = the forward stride, whose output [Cin,kh,kw,Cout] is dW up to a transpose.
  */
-export function conv2dBackpropFilterComposite(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs): tf.Tensor4D {
+export function conv2dBackpropFilterComposite(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  attrs: Conv2DBackpropFilterAttrs,
+  maxPatchElements = MAX_PATCH_ELEMENTS,
+): tf.Tensor4D {
   if (attrs.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter composite supports NHWC only')
   const [kh, kw] = attrs.filterShape
   const { info, pad } = convGeometry(x.shape, attrs.filterShape, attrs.strides, attrs.pad, attrs.dimRoundingMode)
-  const stride1 = info.strideHeight === 1 && info.strideWidth === 1
-  if (kh === 1 && kw === 1 && stride1) return pointwise(x, dy)
-  if (stride1 && x.shape[3] < SMALL_CIN) return im2colTransposed(x, dy, attrs.filterShape, pad)
+  // Patch rows cost kh·kw copies of x: fine up to the U-Net's sizes, the dilated conv beyond.
+  if (x.size * kh * kw <= maxPatchElements) return patchMatMul(x, dy, attrs.filterShape, info, pad)
   return tf.tidy(() => {
     // Rows the conv actually read: (oh-1)·s + kh; 'valid' with a remainder reads fewer than H.
     const needH = (info.outHeight - 1) * info.strideHeight + kh
@@ -35,41 +40,28 @@ export function conv2dBackpropFilterComposite(x: tf.Tensor4D, dy: tf.Tensor4D, a
   })
 }
 
-// Below this many input channels (the RGB input layer) the dilated conv's "batch" of Cin images keeps
-// XNNPACK from using its blocking well; one matMul over explicit patches was 2.7× faster there.
-const SMALL_CIN = 8
+// The U-Net's largest at 128×128 batch 32 is 67M floats (268 MB, the last upsampler's 2×2 patches of
+// 128×128×32); larger inputs take the dilated conv, which copies less, so wasm's 4 GiB heap holds.
+const MAX_PATCH_ELEMENTS = 80_000_000
 
-/** Stride 1: patches laid out [kh·kw·Cin, N·oh·ow] (taps of x transposed once), times dy as one matMul. */
-function im2colTransposed(
+/**
+ * dW as one matMul: the conv's patches as rows [kh·kw·Cin, N·oh·ow] (a wasm heap kernel) times dy
+ * [N·oh·ow, Cout]. XNNPACK runs it on all threads at GEMM speed; the dilated conv below ran 1.5–2×
+ * slower and needed three transposes.
+ */
+function patchMatMul(
   x: tf.Tensor4D,
   dy: tf.Tensor4D,
   filterShape: [number, number, number, number],
-  pad: { top: number; bottom: number; left: number; right: number },
+  info: { strideHeight: number; strideWidth: number; outHeight: number; outWidth: number },
+  pad: { top: number; left: number },
 ): tf.Tensor4D {
   const [n, oh, ow, cout] = dy.shape
-  const [kh, kw, cin] = filterShape
+  const [kh, kw] = filterShape
+  const geometry = [kh, kw, info.strideHeight, info.strideWidth, pad.top, pad.left, info.outHeight, info.outWidth]
   return tf.tidy(() => {
-    const xp = tf.pad(x, [[0, 0], [pad.top, pad.bottom], [pad.left, pad.right], [0, 0]])
-    const xT = tf.transpose(xp, [3, 0, 1, 2])
-    const taps: tf.Tensor[] = []
-    for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) taps.push(tf.slice(xT, [0, 0, a, b], [cin, n, oh, ow]))
-    const cols = tf.reshape(tf.concat(taps, 0), [kh * kw * cin, n * oh * ow])
-    return tf.reshape(tf.matMul(cols, tf.reshape(dy, [n * oh * ow, cout])), filterShape)
-  })
-}
-
-/**
- * 1×1 stride-1 (the segmentation head): dW = Xᵀ·dY over all pixels, as one matMul. wasm's matMul is only
- * fast without transpose flags, so the operand with fewer channels is transposed explicitly.
- */
-function pointwise(x: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D {
-  const [n, h, w, cin] = x.shape
-  const cout = dy.shape[3]
-  return tf.tidy(() => {
-    const x2 = tf.reshape(x, [n * h * w, cin])
-    const d2 = tf.reshape(dy, [n * h * w, cout])
-    const dw = cin <= cout ? tf.matMul(tf.transpose(x2), d2) : tf.transpose(tf.matMul(tf.transpose(d2), x2))
-    return tf.reshape(dw, [1, 1, cin, cout])
+    const rows = tf.engine().runKernel(PATCH_ROWS, { x }, { geometry } as never) as tf.Tensor2D
+    return tf.reshape(tf.matMul(rows, tf.reshape(dy, [n * oh * ow, cout])), filterShape)
   })
 }
 

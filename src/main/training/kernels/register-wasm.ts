@@ -1,17 +1,33 @@
-// Installs the wasm gradient composites in place of wasm's missing/slow conv gradient kernels.
-// Only backend 'wasm' is touched: other backends keep their own kernels.
+// Installs the wasm gradient composites in place of wasm's missing/slow conv gradient kernels, and the
+// heap kernels (heap-kernels.ts) in front of wasm's slow ones. Only backend 'wasm' is touched.
 import * as tf from '@tensorflow/tfjs'
-import type { KernelConfig, KernelFunc, NamedAttrMap } from '@tensorflow/tfjs'
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs'
 import { backpropFilterKernel } from './conv2d-backprop-filter'
 import { backpropInputKernel } from './conv2d-backprop-input'
+import { type HeapBackend, maxPoolGrad2x2, PATCH_ROWS, patchRows, sharedIdentity, splitLastAxis, sumLeadingAxes } from './heap-kernels'
 
 let registered = false
+
+type HeapKernel = (inputs: Record<string, TensorInfo | undefined>, attrs: NamedAttrMap, b: HeapBackend) => TensorInfo | TensorInfo[] | null
+
+const HEAP_KERNELS: Record<string, HeapKernel> = {
+  MaxPoolGrad: maxPoolGrad2x2,
+  SplitV: splitLastAxis,
+  Sum: sumLeadingAxes,
+  Identity: (inputs, _attrs, b) => sharedIdentity(inputs, b),
+}
 
 /** Idempotent; call after the wasm backend is registered (importing tfjs-backend-wasm does that). */
 export function registerWasmKernels(): void {
   if (registered) return
   replace(backpropFilterKernel())
   replace(backpropInputKernel())
+  for (const [name, fn] of Object.entries(HEAP_KERNELS)) front(name, fn)
+  tf.registerKernel({
+    kernelName: PATCH_ROWS,
+    backendName: 'wasm',
+    kernelFunc: (args) => patchRows(args.inputs as Record<string, TensorInfo>, (args.attrs ?? {}) as NamedAttrMap, args.backend as unknown as HeapBackend),
+  })
   registered = true
 }
 
@@ -30,4 +46,15 @@ function replace(config: KernelConfig): void {
     return composite(args)
   }
   tf.registerKernel({ ...config, kernelFunc })
+}
+
+// A heap kernel answers the cases it handles; wasm's own kernel (kept with its setup) does the rest.
+function front(name: string, fn: HeapKernel): void {
+  const original = tf.getKernel(name, 'wasm')
+  if (!original) throw new Error(`wasm has no ${name} kernel to put a heap kernel in front of`)
+  tf.unregisterKernel(name, 'wasm')
+  const kernelFunc: KernelFunc = (args) =>
+    fn(args.inputs as Record<string, TensorInfo | undefined>, (args.attrs ?? {}) as NamedAttrMap, args.backend as unknown as HeapBackend) ??
+    original.kernelFunc(args)
+  tf.registerKernel({ ...original, kernelFunc })
 }

@@ -10,7 +10,7 @@ const filterGrad = (x: tf.Tensor, dy: tf.Tensor, shape: number[], strides: numbe
 
 /** relu(conv2d(x, w, stride 1, 'same') + b); the gradient only needs x, w and the output. */
 export const convRelu = tf.customGrad(((x: T4, w: T4, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-  const y = tf.tidy(() => tf.relu(tf.fused.conv2d({ x, filter: w, bias: b, strides: 1, pad: 'same' })))
+  const y = fusedKernel('FusedConv2D', { x, filter: w, bias: b }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] }) as T4
   save([x, w, y])
   return {
     value: y,
@@ -24,8 +24,7 @@ export const convRelu = tf.customGrad(((x: T4, w: T4, b: tf.Tensor1D, save: tf.G
 
 /** relu(conv2dTranspose(x, w, k2 s2) + b), w [2,2,Cout,Cin]: the decoder's 2× upsampling. */
 export const upConvRelu = tf.customGrad(((x: T4, w: T4, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-  const [n, h, wd] = x.shape
-  const y = tf.tidy(() => tf.relu(tf.add(tf.conv2dTranspose(x, w, [n, 2 * h, 2 * wd, w.shape[2]], 2, 'valid'), b)))
+  const y = tf.tidy(() => upsample2x(x, w, b))
   save([x, w, y])
   return {
     value: y,
@@ -37,6 +36,25 @@ export const upConvRelu = tf.customGrad(((x: T4, w: T4, b: tf.Tensor1D, save: tf
     },
   }
 }) as never) as unknown as (x: T4, w: T4, b: tf.Tensor1D) => T4
+
+// tf.fused.* falls back to separate bias and ReLU ops while a gradient is being recorded (as in a
+// customGrad forward); these layers own their gradients, so the fused kernels are called directly.
+const fusedKernel = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>): tf.Tensor =>
+  tf.engine().runKernel(name, inputs, { ...attrs, activation: 'relu' } as never) as tf.Tensor
+
+/**
+ * relu(conv2dTranspose(x, w, k2 s2) + b) as one fused matMul (bias and ReLU included) and a
+ * depth-to-space: each input pixel writes its own 2×2×Cout block, so nothing overlaps.
+ */
+function upsample2x(x: T4, w: T4, b: tf.Tensor1D): T4 {
+  const [n, h, wd, cin] = x.shape
+  const cout = w.shape[2]
+  const wm = tf.reshape(tf.transpose(w, [3, 0, 1, 2]), [cin, 4 * cout])
+  const a = tf.reshape(x, [1, n * h * wd, cin])
+  const cols = fusedKernel('_FusedMatMul', { a, b: tf.reshape(wm, [1, cin, 4 * cout]), bias: tf.tile(b, [4]) }, { transposeA: false, transposeB: false })
+  const blocks = tf.transpose(tf.reshape(cols, [n, h, wd, 2, 2, cout]), [0, 1, 3, 2, 4, 5])
+  return tf.reshape(blocks, [n, 2 * h, 2 * wd, cout])
+}
 
 interface ConvReluArgs {
   filters: number
