@@ -278,7 +278,10 @@ describe('ExportService predictions export off the main thread', () => {
       onProgress = () => {}
     }
     expect(last).toBeGreaterThan(0)
-    expect(worstGap).toBeLessThan(200)
+    // One batch of this model on this thread took ~490 ms; the worker keeps every gap far below
+    // that (≤ 75 ms seen at load 9.5). 400 ms leaves room for a loaded CI machine and still fails
+    // the old main-thread code.
+    expect(worstGap).toBeLessThan(400)
     const mine = progress.filter((p) => p.dest === out)
     expect(mine[0]).toMatchObject({ runId: heavy, split: 'all', phase: 'loading', done: 0, total: all.length })
     expect(mine.some((p) => p.phase === 'predicting' && p.done > 0 && p.done < all.length)).toBe(true)

@@ -64,9 +64,7 @@ describe('trimapDataProblem', () => {
     expect(r.success).toBe(false)
     expect(r.error?.issues[0]).toMatchObject({ path: ['data'], message: expect.stringContaining('pixel (999, 999)') })
     t.data[999_999] = 3
-    // Generous bound for a loaded CI machine; the byte loop it replaced took ~5 ms here.
-    const start = performance.now()
-    for (let i = 0; i < 20; i++) trimapDataProblem(t)
-    expect((performance.now() - start) / 20).toBeLessThan(3)
+    // Speed is a benchmark's business, not a test's (timed tests flake on a loaded machine).
+    expect(trimapDataProblem(t)).toBeNull()
   })
 })
