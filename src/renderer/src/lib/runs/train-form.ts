@@ -4,20 +4,18 @@ import type { PretrainMethod } from '../../../../shared/training-protocol'
 import type { BackendName, LabelBudget, RunConfig } from '../../../../shared/types/runs'
 import { PAPER_SETTINGS } from './paper'
 
-export interface TrainForm {
+/** The run settings the form edits as they are, plus its own shapes for labels and backend. */
+type SharedSettings = Pick<
+  RunConfig,
+  'frozenEncoder' | 'skips' | 'epochs' | 'batchSize' | 'imageSize' | 'simclrSize' | 'learningRate' | 'seed'
+>
+
+export interface TrainForm extends SharedSettings {
   method: PretrainMethod | 'none'
   labelMode: 'count' | 'fraction'
   labelCount: number
   /** Percent of the labelled trainval pool, 0 < p ≤ 100. */
   labelPercent: number
-  frozenEncoder: boolean
-  skips: boolean
-  epochs: number
-  batchSize: number
-  imageSize: number
-  simclrSize: number
-  learningRate: number
-  seed: number
   backend: 'auto' | BackendName
 }
 
