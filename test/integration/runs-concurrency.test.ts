@@ -1,5 +1,6 @@
 // The queue's "runs at a time" setting against real tiny training workers: one at a time by default,
-// more when set (also raised while runs wait), never beyond the memory budget, closing interrupts all.
+// more when set (also raised while runs wait), never beyond the memory budget, the cores shared out
+// between the wasm threads of runs training together, closing interrupts all.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -79,6 +80,23 @@ describe('runs at a time', () => {
     await runs.whenIdle()
     expect(runs.get(b.id).status).toBe('done')
     expect(runs.get(b.id).startedAt! >= runs.get(a.id).finishedAt!).toBe(true)
+  })
+
+  it('two runs training at once on 2 cores get one wasm thread each, recorded with each run', async () => {
+    // The core count is injected, so this holds on any machine; the runs start together.
+    const runs = new RunsService({ db, datasets, runsDir: join(dir, 'runs'), progressIntervalMs: 0, emit: () => undefined, cores: 2, maxConcurrent: 2 })
+    open.push(runs)
+    const a = await runs.enqueue({ ...tiny(7), backend: 'wasm' })
+    const b = await runs.enqueue({ ...tiny(8), backend: 'wasm' })
+    runs.start()
+    expect(runs.concurrency()).toEqual({ max: 2, limit: 2, running: [a.id, b.id] })
+    await runs.whenIdle()
+    for (const id of [a.id, b.id]) {
+      const r = runs.get(id)
+      expect(r.status).toBe('done')
+      expect(r.backendReport?.threads).toBe(1)
+      expect(r.backendReport?.attempts.find((t) => t.ok)?.reason).toMatch(/1 thread.*2 cores shared by 2 runs/)
+    }
   })
 
   it('refuses settings it cannot honour, and closing interrupts every running run', async () => {

@@ -1,5 +1,6 @@
-// How many training runs may run at once: the user's setting (1 by default), capped by the cores, and a
-// further run starts only while the estimated memory of all running steps together fits the budget.
+// How many training runs may run at once: the user's setting (1 by default), capped by the cores, a
+// further run starts only while the estimated memory of all running steps together fits the budget,
+// and runs started together share the cores between their wasm thread pools.
 import os from 'node:os'
 import type { RunConfig } from '../../shared/types/runs'
 import type { Db } from '../db/open'
@@ -37,11 +38,19 @@ export function fitsBeside(running: RunConfig[], next: RunConfig, budget: number
 
 const SETTING_KEY = 'runs.maxConcurrent'
 
+/**
+ * wasm threads for each of `runsNow` runs training at once: the cores shared out, at least one each.
+ * A worker's pool is fixed when it starts, so this counts the runs running when it starts.
+ */
+export function threadsPerRun(cores: number, runsNow: number): number {
+  return Math.max(1, Math.floor(cores / Math.max(1, runsNow)))
+}
+
 /** The stored setting (1 when never set), lowered to this machine's limit if it was set on a bigger one. */
-export function storedMaxConcurrent(db: Db): number {
+export function storedMaxConcurrent(db: Db, limit = concurrencyLimit()): number {
   const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(SETTING_KEY) as { value: string } | undefined
   const v = row ? (JSON.parse(row.value) as unknown) : 1
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? Math.min(v, concurrencyLimit()) : 1
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? Math.min(v, limit) : 1
 }
 
 export function storeMaxConcurrent(db: Db, max: number): void {

@@ -15,7 +15,6 @@ export interface ExecDeps {
   datasets: DatasetService
   repo: RunsRepo
   runsDir: string
-  wasmThreads?: number
   worker?: WorkerOptions
   /** Least time between two progress events of a run (the last step of an epoch always reports). */
   progressIntervalMs: number
@@ -35,7 +34,15 @@ export interface Execution {
 
 export const checkpointDirOf = (runsDir: string, runId: number): string => join(runsDir, String(runId))
 
-export function executeRun(deps: ExecDeps, rec: RunRecord, resume: boolean): Execution {
+/** How this start of the run goes: from its last checkpoint or not, and its worker's wasm threads. */
+export interface ExecStart {
+  resume: boolean
+  wasmThreads?: number
+  /** Why wasm got that many threads (e.g. "2 cores shared by 2 runs"), kept with its backend reason. */
+  threadsNote?: string
+}
+
+export function executeRun(deps: ExecDeps, rec: RunRecord, start: ExecStart): Execution {
   let cancelled = false
   let detached = false
   let cancelWorker: (() => void) | null = null
@@ -58,13 +65,13 @@ export function executeRun(deps: ExecDeps, rec: RunRecord, resume: boolean): Exe
       trainIndices: built.trainIndices,
       evalIndices: built.evalIndices,
       backend: cfg.backend,
-      wasmThreads: deps.wasmThreads,
+      wasmThreads: start.wasmThreads,
       checkpointDir,
       encoderFrom: finetune && parent ? parent.checkpointDir : null,
-      resume,
+      resume: start.resume,
       simclr: { viewSize: cfg.simclrSize, temperature: SIMCLR_TEMPERATURE },
     }
-    const onMessage = progressForwarder(deps, rec, checkpointDir, () => detached)
+    const onMessage = progressForwarder(deps, rec, { checkpointDir, threadsNote: start.threadsNote }, () => detached)
     const handle = startTrainingWorker(job, built.data, onMessage, deps.worker)
     cancelWorker = handle.cancel
     if (cancelled) handle.cancel()
@@ -82,7 +89,19 @@ export function executeRun(deps: ExecDeps, rec: RunRecord, resume: boolean): Exe
   }
 }
 
-function progressForwarder(deps: ExecDeps, rec: RunRecord, checkpointDir: string, isDetached: () => boolean): (m: FromWorker) => void {
+/** The run's backend report, its wasm reason saying why the thread count is what it is. */
+function withThreadsNote(report: BackendReport, note: string | undefined): BackendReport {
+  if (!note || report.name !== 'wasm') return report
+  const attempts = report.attempts.map((a) => (a.backend === 'wasm' && a.ok ? { ...a, reason: `${a.reason}: ${note}` } : a))
+  return { ...report, attempts }
+}
+
+interface Where {
+  checkpointDir: string
+  threadsNote?: string
+}
+
+function progressForwarder(deps: ExecDeps, rec: RunRecord, where: Where, isDetached: () => boolean): (m: FromWorker) => void {
   const id = rec.summary.id
   const cfg = rec.summary.config
   let lastEmit = 0
@@ -92,7 +111,7 @@ function progressForwarder(deps: ExecDeps, rec: RunRecord, checkpointDir: string
   const handle = (m: FromWorker): void => {
     switch (m.type) {
       case 'ready':
-        deps.repo.setBackend(id, m.backend, checkpointDir)
+        deps.repo.setBackend(id, withThreadsNote(m.backend, where.threadsNote), where.checkpointDir)
         // Epochs after the checkpoint are trained again; a fresh start clears any old records.
         deps.repo.trimEpochs(id, m.resumedFromEpoch)
         deps.onBackend(cfg.backend, m.backend)

@@ -1,22 +1,21 @@
-// The runs service behind the contract's runs: calls: plans and queues training runs, runs them in the
-// training worker (one at a time unless set to more, while memory allows), and keeps everything in
-// SQLite so the queue survives a restart.
+// The runs service behind the contract's runs: calls: plans and queues training runs, has them trained
+// in workers (run-scheduler.ts decides which and how many at once), and keeps everything in SQLite so
+// the queue survives a restart.
 import { rmSync } from 'node:fs'
 import type { RunConcurrency } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { BackendReport } from '../../shared/training-protocol'
-import type { RunConfig, RunDetail, RunPlan, RunProgress, RunStatus, RunSummary } from '../../shared/types/runs'
+import type { RunConfig, RunDetail, RunPlan, RunProgress, RunSummary } from '../../shared/types/runs'
 import type { Db } from '../db/open'
 import { type RunRecord, RunsRepo } from '../db/repositories/runs-repo'
 import type { Emit } from '../events'
 import { probeBackend, type WorkerOptions } from '../training/worker-client'
 import type { DatasetService } from './dataset-service'
-import {
-  concurrencyLimit, concurrencyProblem, defaultConcurrentMemory, fitsBeside, storedMaxConcurrent, storeMaxConcurrent,
-} from './run-concurrency'
-import { checkpointDirOf, type Execution, executeRun } from './run-executor'
+import { concurrencyLimit, defaultConcurrentMemory, storedMaxConcurrent, storeMaxConcurrent } from './run-concurrency'
+import { checkpointDirOf, type ExecDeps, executeRun } from './run-executor'
 import { channelsOf, planRun, type Planned } from './run-plan'
 import { runName, samePretrainConfig } from './run-names'
+import { parentFailure, RunScheduler, TERMINAL } from './run-scheduler'
 
 export interface RunsServiceOptions {
   db: Db
@@ -24,8 +23,10 @@ export interface RunsServiceOptions {
   /** Checkpoints go to <runsDir>/<run id>/. */
   runsDir: string
   emit: Emit
-  /** wasm thread count for the worker (default: one per core). */
+  /** wasm threads for every training worker (default: the cores shared by the runs training at once). */
   wasmThreads?: number
+  /** Cores of this machine (default: os.availableParallelism()): the most runs at a time, and the threads they share. */
+  cores?: number
   worker?: WorkerOptions
   /** Least milliseconds between two 'runs:progress' events of a run (default 250: ≤ 4/s). */
   progressIntervalMs?: number
@@ -36,14 +37,7 @@ export interface RunsServiceOptions {
 }
 
 type PipelineArgs = { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig }
-interface Current {
-  id: number
-  exec: Execution
-  stop: 'user' | 'close' | null
-  settled: Promise<void>
-}
 
-const TERMINAL: RunStatus[] = ['done', 'failed', 'cancelled']
 // Which backend loads does not change while the process lives: probe once per forced choice.
 const backendCache = new Map<string, Promise<BackendReport>>()
 
@@ -51,24 +45,27 @@ export class RunsService {
   readonly repo: RunsRepo
   private readonly progress = new Map<number, RunProgress>()
   private readonly waiters = new Map<number, ((s: RunSummary) => void)[]>()
-  private idleWaiters: (() => void)[] = []
-  private readonly running = new Map<number, Current>()
-  private maxConcurrent = 1
-  private started = false
-  private only: Set<number> | null = null
-  private closed = false
+  private readonly scheduler: RunScheduler
 
   constructor(private readonly opts: RunsServiceOptions) {
     this.repo = new RunsRepo(opts.db)
-    const max = opts.maxConcurrent ?? storedMaxConcurrent(opts.db)
-    const problem = concurrencyProblem(max)
-    if (problem) throw new AppError('BAD_INPUT', problem)
-    this.maxConcurrent = max
+    const cores = opts.cores ?? concurrencyLimit()
+    this.scheduler = new RunScheduler({
+      repo: this.repo,
+      maxConcurrent: opts.maxConcurrent ?? storedMaxConcurrent(opts.db, cores),
+      cores,
+      memoryBytes: opts.concurrentMemoryBytes ?? defaultConcurrentMemory(),
+      wasmThreads: opts.wasmThreads,
+      execute: (rec, start) => executeRun(this.execDeps(), rec, start),
+      changed: (id) => this.changed(id),
+      end: (id, status, error) => this.end(id, status, error),
+      released: (id) => this.progress.delete(id),
+    })
   }
 
   /** How many runs may train at once, the most allowed here, and the runs training now. */
   concurrency(): RunConcurrency {
-    return { max: this.maxConcurrent, limit: concurrencyLimit(), running: [...this.running.keys()] }
+    return this.scheduler.concurrency()
   }
 
   /**
@@ -77,12 +74,9 @@ export class RunsService {
    * Stored, so it holds after a restart (and for the CLI).
    */
   setMaxConcurrent(max: number): RunConcurrency {
-    const problem = concurrencyProblem(max)
-    if (problem) throw new AppError('BAD_INPUT', problem)
+    const c = this.scheduler.setMax(max)
     storeMaxConcurrent(this.opts.db, max)
-    this.maxConcurrent = max
-    this.pump()
-    return this.concurrency()
+    return c
   }
 
   /**
@@ -90,15 +84,7 @@ export class RunsService {
    * queue. `only` (the CLI): run just these runs and leave the rest, which an app may own, alone.
    */
   start(opts: { only?: number[] } = {}): void {
-    if (this.started || this.closed) return
-    this.started = true
-    this.only = opts.only ? new Set(opts.only) : null
-    if (this.only) return this.pump()
-    for (const r of this.repo.withStatus('running')) {
-      this.repo.setStatus(r.summary.id, 'interrupted')
-      this.changed(r.summary.id)
-    }
-    this.pump()
+    this.scheduler.start(opts.only)
   }
 
   async plan(config: RunConfig): Promise<RunPlan> {
@@ -145,11 +131,9 @@ export class RunsService {
   cancel(id: number): RunSummary {
     const r = this.record(id)
     const status = r.summary.status
-    const cur = this.running.get(id)
-    if (cur) {
-      cur.stop = 'user'
-      cur.exec.cancel()
-    } else if (status === 'queued' || status === 'interrupted') {
+    // A run training here stops after its current step; the scheduler then records it as cancelled.
+    if (this.scheduler.stop(id)) return this.summaryOf(id)
+    if (status === 'queued' || status === 'interrupted') {
       this.end(id, 'cancelled', null)
     } else if (status === 'running') {
       throw new AppError('UNSUPPORTED', `run #${id} is running in another process (the CLI?): stop it there`)
@@ -181,7 +165,7 @@ export class RunsService {
         this.changed(child.summary.id)
       }
     }
-    this.pump()
+    this.scheduler.pump()
     return this.summaryOf(id)
   }
 
@@ -205,11 +189,7 @@ export class RunsService {
 
   /** Resolves when nothing runs and nothing runnable is queued. */
   whenIdle(): Promise<void> {
-    if (!this.started || this.closed) return Promise.resolve()
-    return new Promise((resolve) => {
-      this.idleWaiters.push(resolve)
-      this.pump()
-    })
+    return this.scheduler.whenIdle()
   }
 
   /**
@@ -217,16 +197,7 @@ export class RunsService {
    * restart resumes them from their last checkpoints; the promise resolves when the workers have ended.
    */
   close(): Promise<void> {
-    const ended = Promise.all([...this.running.values()].map((c) => c.settled)).then(() => undefined)
-    if (this.closed) return ended
-    this.closed = true
-    for (const cur of this.running.values()) {
-      cur.stop = 'close'
-      this.repo.setStatus(cur.id, 'interrupted')
-      cur.exec.detach()
-      cur.exec.cancel()
-    }
-    return ended
+    return this.scheduler.close()
   }
 
   private async planned(config: RunConfig): Promise<Planned> {
@@ -251,72 +222,11 @@ export class RunsService {
   }
 
   private insert(p: Planned): RunSummary {
-    if (this.closed) throw new AppError('INTERNAL', 'The runs service is closed')
+    if (this.scheduler.closed) throw new AppError('INTERNAL', 'The runs service is closed')
     const id = this.repo.insert({ name: runName(p.config, p.plan.trainCount), config: p.config, manifest: p.manifest })
     this.changed(id)
-    this.pump()
+    this.scheduler.pump()
     return this.summaryOf(id)
-  }
-
-  /** The next run to start: interrupted ones first (resumed), then the queue; waits on unfinished parents. */
-  private pickNext(): { rec: RunRecord; resume: boolean } | null {
-    const mine = (r: RunRecord): boolean => !this.only || this.only.has(r.summary.id)
-    const interrupted = this.repo.withStatus('interrupted').find(mine)
-    if (interrupted) return { rec: interrupted, resume: true }
-    for (const q of this.repo.queued().filter(mine)) {
-      const pid = q.summary.parentRunId
-      if (pid === null) return { rec: q, resume: false }
-      const parent = this.repo.get(pid)
-      if (parent?.summary.status === 'done') return { rec: q, resume: false }
-      if (parent && !TERMINAL.includes(parent.summary.status)) continue
-      this.end(q.summary.id, 'failed', parentFailure(pid, parent))
-    }
-    return null
-  }
-
-  /** Starts queued runs while fewer than the setting run and their memory fits beside the running ones. */
-  private pump(): void {
-    if (!this.started || this.closed) return
-    while (this.running.size < this.maxConcurrent) {
-      const next = this.pickNext()
-      if (!next) break
-      const beside = [...this.running.keys()].map((id) => this.record(id).summary.config)
-      if (!fitsBeside(beside, next.rec.summary.config, this.opts.concurrentMemoryBytes ?? defaultConcurrentMemory())) break
-      this.launch(next)
-    }
-    if (this.running.size > 0) return
-    const w = this.idleWaiters
-    this.idleWaiters = []
-    w.forEach((f) => f())
-  }
-
-  private launch(next: { rec: RunRecord; resume: boolean }): void {
-    const id = next.rec.summary.id
-    const startedAt = next.rec.summary.startedAt ?? new Date().toISOString()
-    this.repo.setStatus(id, 'running', { startedAt, error: null, finishedAt: null })
-    this.changed(id)
-    const exec = executeRun(this.execDeps(), this.record(id), next.resume)
-    const cur: Current = { id, exec, stop: null, settled: Promise.resolve() }
-    cur.settled = exec.done
-      .then(
-        (d) => this.settle(cur, d.cancelled ? null : d, null),
-        (err: unknown) => this.settle(cur, null, err instanceof Error ? err.message : String(err)),
-      )
-      // Storing the outcome failed (database gone?): report it, never take the process down.
-      .catch((err: unknown) => console.error(`runs: could not record the end of run #${id}:`, err))
-    this.running.set(id, cur)
-  }
-
-  private settle(cur: Current, done: { metrics: RunSummary['metrics'] } | null, error: string | null): void {
-    this.running.delete(cur.id)
-    this.progress.delete(cur.id)
-    if (cur.stop === 'close') return
-    if (error !== null) this.end(cur.id, 'failed', error)
-    else if (done) {
-      this.repo.finish(cur.id, { metrics: done.metrics })
-      this.changed(cur.id)
-    } else this.end(cur.id, 'cancelled', null)
-    this.pump()
   }
 
   /** Ends a run that is not done; a finetune waiting on it fails with the reason. */
@@ -328,12 +238,11 @@ export class RunsService {
     }
   }
 
-  private execDeps(): Parameters<typeof executeRun>[0] {
+  private execDeps(): ExecDeps {
     return {
       datasets: this.opts.datasets,
       repo: this.repo,
       runsDir: this.opts.runsDir,
-      wasmThreads: this.opts.wasmThreads,
       worker: this.opts.worker,
       progressIntervalMs: this.opts.progressIntervalMs ?? 250,
       onProgress: (runId, progress, lossPoint) => {
@@ -368,10 +277,4 @@ export class RunsService {
   private summaryOf(id: number): RunSummary {
     return this.summary(this.record(id))
   }
-}
-
-function parentFailure(pid: number, parent: RunRecord | null): string {
-  if (!parent) return `its pretraining run #${pid} no longer exists`
-  const s = parent.summary
-  return s.status === 'failed' ? `its pretraining run #${pid} failed: ${s.error ?? 'unknown reason'}` : `its pretraining run #${pid} was ${s.status}`
 }

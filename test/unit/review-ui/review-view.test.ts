@@ -1,25 +1,21 @@
 // @vitest-environment happy-dom
 // The Review view in a DOM with a scripted client: only finished finetunes are offered, predicting shows
 // live progress and reloads the queues when done, rows show name and score, and a row opens the editor.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createApp, type App as VueApp } from 'vue'
-import { createPinia, type Pinia } from 'pinia'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { Pinia } from 'pinia'
 import ReviewView from '../../../src/renderer/src/views/ReviewView.vue'
-import { setApi } from '../../../src/renderer/src/api'
 import { useBrowserStore } from '../../../src/renderer/src/stores/browser'
-import { useDatasetStore } from '../../../src/renderer/src/stores/dataset'
 import { useErrorStore } from '../../../src/renderer/src/stores/errors'
 import type { PredictionProgress, QueueItem } from '../../../src/shared/types/predictions'
 import { dataset, fakeApi, image, settle, type FakeApi } from '../renderer/fake-api'
 import { run } from '../runs-ui/fixtures'
+import { $, mount } from '../runs-ui/mount'
 
-let app: VueApp | null = null
 let root: HTMLElement
 let api: FakeApi
 let pinia: Pinia
 let opened: number[]
 let labelNext: QueueItem[]
-const $ = <T extends Element = HTMLElement>(testId: string) => root.querySelector<T>(`[data-testid="${testId}"]`)
 const rows = (queue: string) => [...root.querySelectorAll(`[data-testid="${queue}"] [data-testid="queue-row"]`)]
 const texts = (queue: string) => rows(queue).map((r) => `${r.querySelector('.name')?.textContent} · ${r.querySelector('.score')?.textContent}`)
 const calls = (channel: string) => api.calls.filter((c) => c.channel === channel)
@@ -28,8 +24,6 @@ const progress = (over: Partial<PredictionProgress>): PredictionProgress => ({
 })
 
 beforeEach(async () => {
-  root = document.createElement('div')
-  document.body.append(root)
   opened = []
   labelNext = [
     { image: image(11, { label: null, name: 'cat_11' }), score: 0.41, confidence: 0.41 },
@@ -46,20 +40,10 @@ beforeEach(async () => {
     'predictions:start': () => ({ jobId: 7, count: 4 }),
     'predictions:cancel': () => undefined,
   })
-  setApi(api)
-  pinia = createPinia()
-  app = createApp(ReviewView, { onOpenImage: (id: number) => opened.push(id) })
-  app.use(pinia)
-  useDatasetStore(pinia).info = dataset({ id: 1 })
-  app.mount(root)
+  const view = mount(ReviewView, { api, props: { onOpenImage: (id: number) => opened.push(id) }, dataset: dataset({ id: 1 }) })
+  root = view.root
+  pinia = view.pinia
   await settle()
-})
-
-afterEach(() => {
-  app?.unmount()
-  app = null
-  root.remove()
-  setApi(null)
 })
 
 describe('ReviewView', () => {

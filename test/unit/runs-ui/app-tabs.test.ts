@@ -1,48 +1,33 @@
 // @vitest-environment happy-dom
 // The app's view tabs: Browse, Train and Compare switch views (the latter two loaded on first use),
 // with tab semantics and arrow-key movement.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createApp, defineComponent, h, type App as VueApp } from 'vue'
-import { createPinia } from 'pinia'
-import { setApi } from '../../../src/renderer/src/api'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { defineComponent, h } from 'vue'
 import type { DatasetInfo } from '../../../src/shared/types/dataset'
 import { dataset, facets, fakeApi, image, settle } from '../renderer/fake-api'
 import { plan } from './fixtures'
+import { $, mount } from './mount'
 
 vi.mock('vue-echarts', () => ({ default: defineComponent({ setup: () => () => h('div') }) }))
 const { default: App } = await import('../../../src/renderer/src/App.vue')
 
-let app: VueApp | null = null
 let root: HTMLElement
-const $ = <T extends Element = HTMLElement>(testId: string) => root.querySelector<T>(`[data-testid="${testId}"]`)
 const until = async (check: () => unknown) => {
   for (let i = 0; i < 250 && !check(); i++) await new Promise((r) => setTimeout(r, 20))
 }
 
 beforeEach(async () => {
-  root = document.createElement('div')
-  document.body.append(root)
   const current: DatasetInfo = dataset()
-  setApi(
-    fakeApi({
-      'app:info': () => ({ version: '0.1.0', mode: 'web', dataDir: '/d', canPickFiles: false }),
-      'datasets:current': () => current,
-      'images:list': () => [image(1)],
-      'images:facets': () => facets(),
-      'runs:list': () => [],
-      'runs:plan': () => plan(),
-    }),
-  )
-  app = createApp(App).use(createPinia())
-  app.mount(root)
+  const api = fakeApi({
+    'app:info': () => ({ version: '0.1.0', mode: 'web', dataDir: '/d', canPickFiles: false }),
+    'datasets:current': () => current,
+    'images:list': () => [image(1)],
+    'images:facets': () => facets(),
+    'runs:list': () => [],
+    'runs:plan': () => plan(),
+  })
+  root = mount(App, { api }).root
   await settle()
-})
-
-afterEach(() => {
-  app?.unmount()
-  app = null
-  root.remove()
-  setApi(null)
 })
 
 describe('view tabs', () => {

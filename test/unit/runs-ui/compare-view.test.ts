@@ -1,13 +1,11 @@
 // @vitest-environment happy-dom
 // The compare view in a DOM: header clicks sort, filters narrow, grouping shows mean ± std,
 // two selected runs are diffed, lineage jumps to the pretraining run, paper tables fill in.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createApp, defineComponent, h, type App as VueApp } from 'vue'
-import { createPinia } from 'pinia'
-import { setApi } from '../../../src/renderer/src/api'
-import { useDatasetStore } from '../../../src/renderer/src/stores/dataset'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { defineComponent, h } from 'vue'
 import { dataset, fakeApi, settle, type FakeApi } from '../renderer/fake-api'
 import { detail, metrics, run } from './fixtures'
+import { $, mount, setValue } from './mount'
 
 // happy-dom has no canvas: stand in for the chart with an element that records its option.
 vi.mock('vue-echarts', () => ({
@@ -18,10 +16,8 @@ vi.mock('vue-echarts', () => ({
 }))
 const { default: CompareView } = await import('../../../src/renderer/src/views/CompareView.vue')
 
-let app: VueApp | null = null
-let root: HTMLElement
 let api: FakeApi
-const $ = <T extends Element = HTMLElement>(testId: string) => root.querySelector<T>(`[data-testid="${testId}"]`)
+let root: HTMLElement
 const rowIds = () => [...root.querySelectorAll('[data-testid^="run-row-"]')].map((el) => Number(el.getAttribute('data-testid')!.slice(8)))
 
 const RUNS = [
@@ -32,23 +28,9 @@ const RUNS = [
 ]
 
 beforeEach(async () => {
-  root = document.createElement('div')
-  document.body.append(root)
   api = fakeApi({ 'runs:list': () => RUNS, 'runs:get': ({ id }) => detail(RUNS.find((r) => r.id === id)!) })
-  setApi(api)
-  const pinia = createPinia()
-  app = createApp(CompareView)
-  app.use(pinia)
-  useDatasetStore(pinia).info = dataset({ id: 1 })
-  app.mount(root)
+  root = mount(CompareView, { api, dataset: dataset({ id: 1 }) }).root
   await settle()
-})
-
-afterEach(() => {
-  app?.unmount()
-  app = null
-  root.remove()
-  setApi(null)
 })
 
 describe('CompareView', () => {
@@ -65,25 +47,18 @@ describe('CompareView', () => {
   })
 
   it('filters by status and by text', async () => {
-    const status = $<HTMLSelectElement>('filter-status')!
-    status.value = 'failed'
-    status.dispatchEvent(new Event('change'))
+    setValue('filter-status', 'failed')
     await settle()
     expect(rowIds()).toEqual([4])
-    status.value = ''
-    status.dispatchEvent(new Event('change'))
+    setValue('filter-status', '')
     await settle()
-    const text = $<HTMLInputElement>('filter-text')!
-    text.value = 'pretraining'
-    text.dispatchEvent(new Event('input'))
+    setValue('filter-text', 'pretraining')
     await settle()
     expect(rowIds()).toEqual([1])
   })
 
   it('groups by a config field with mean ± std over seeds', async () => {
-    const group = $<HTMLSelectElement>('group-by')!
-    group.value = 'method'
-    group.dispatchEvent(new Event('change'))
+    setValue('group-by', 'method')
     await settle()
     const simclr = $('group-SimCLR')!
     // Jaccard 0.6 and 0.7: mean 0.650, sample std 0.0707
@@ -104,15 +79,31 @@ describe('CompareView', () => {
   })
 
   it('jumps from a finetune to its pretraining run, clearing a filter that hid it', async () => {
-    const kind = $<HTMLSelectElement>('filter-kind')!
-    kind.value = 'finetune'
-    kind.dispatchEvent(new Event('change'))
+    setValue('filter-kind', 'finetune')
     await settle()
     expect(rowIds()).not.toContain(1)
     $<HTMLButtonElement>('lineage-2')!.click()
     await settle()
     expect(rowIds()).toContain(1)
     expect($('run-row-1')!.classList.contains('focused')).toBe(true)
+  })
+
+  it('names each chart picker and retitles or redraws its chart when it changes', async () => {
+    const figure = (chart: string) => $(chart)!.querySelector('figure')!.getAttribute('aria-label')
+    const pickName = (id: string) => $(id)!.closest('label')!.firstChild!.textContent!.trim()
+    expect(['overlay-metric', 'labels-metric', 'heatmap-method', 'heatmap-metric'].map(pickName)).toEqual(['Curve', 'Metric', 'Method', 'Metric'])
+    expect([...$<HTMLSelectElement>('labels-metric')!.options].map((o) => o.textContent)).toEqual(['F1', 'Jaccard', 'Mean IoU', 'Foreground IoU', 'Pixel accuracy'])
+    expect(figure('curves-overlay')).toBe('Training loss per epoch, selected runs')
+    setValue('overlay-metric', 'jaccard')
+    setValue('labels-metric', 'f1')
+    await settle()
+    expect(figure('curves-overlay')).toBe('Jaccard per epoch, selected runs')
+    expect(figure('labels-plot')).toMatch(/^F1 vs number of labelled images/)
+    expect($('ablation-heatmap')!.querySelector('[data-chart]')).not.toBeNull()
+    setValue('heatmap-method', 'mae-patch')
+    await settle()
+    expect(figure('ablation-heatmap')).toMatch(/^Jaccard of MAE patch finetunes/)
+    expect($('ablation-heatmap')!.textContent).toContain('No finished finetunes of this method')
   })
 
   it('shows our Table 1 runs beside the paper\'s numbers', () => {

@@ -2,38 +2,28 @@
 // The export/import panel in web mode: a typed server path becomes the export's parent folder, the table
 // downloads as a Blob of the shown runs, unfinished runs cannot be exported, errors reach the error store.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createApp, h, type App as VueApp } from 'vue'
-import { createPinia, type Pinia } from 'pinia'
-import { setApi } from '../../../src/renderer/src/api'
+import type { Pinia } from 'pinia'
 import RunExport from '../../../src/renderer/src/components/runs/RunExport.vue'
 import { useErrorStore } from '../../../src/renderer/src/stores/errors'
 import { AppError } from '../../../src/shared/errors'
 import type { RunSummary } from '../../../src/shared/types/runs'
 import { fakeApi, settle, type FakeApi } from '../renderer/fake-api'
 import { run } from './fixtures'
+import { get as $, mount, setValue } from './mount'
 
-let app: VueApp | null = null
 let root: HTMLElement
 let api: FakeApi
 let pinia: Pinia
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => root.querySelector<T>(`[data-testid="${id}"]`)!
 
-function mount(selected: RunSummary[], shown: RunSummary[]): void {
-  pinia = createPinia()
-  app = createApp({ render: () => h(RunExport, { selected, shown, datasetId: 1 }) })
-  app.use(pinia)
-  app.mount(root)
+function show(selected: RunSummary[], shown: RunSummary[]): void {
+  const view = mount(RunExport, { api, props: { selected, shown, datasetId: 1 } })
+  root = view.root
+  pinia = view.pinia
 }
 
-function typePath(p: string): void {
-  const input = $<HTMLInputElement>('export-path')
-  input.value = p
-  input.dispatchEvent(new Event('input'))
-}
+const typePath = (p: string) => setValue('export-path', p)
 
 beforeEach(() => {
-  root = document.createElement('div')
-  document.body.append(root)
   api = fakeApi({
     'runs:export': ({ dest }) => ({ dir: dest }),
     'runs:exportTable': ({ format }) => ({ text: 'id\r\n', mime: format === 'csv' ? 'text/csv' : 'application/json' }),
@@ -42,28 +32,21 @@ beforeEach(() => {
       throw new AppError('PARSE_ERROR', 'config.json in /x is not what an exported run holds')
     },
   })
-  setApi(api)
 })
 
 afterEach(() => {
-  app?.unmount()
-  app = null
-  root.remove()
-  setApi(null)
   vi.restoreAllMocks()
 })
 
 describe('RunExport', () => {
   it('exports the selected run and its predictions into new folders under the typed server path', async () => {
-    mount([run(5)], [run(5), run(6)])
+    show([run(5)], [run(5), run(6)])
     typePath('/srv/exports/')
     $('export-run').click()
     await settle()
     expect(api.calls.at(-1)).toEqual({ channel: 'runs:export', arg: { id: 5, dest: '/srv/exports/run-5' } })
     expect($('export-message').textContent).toBe('Run #5 exported to /srv/exports/run-5')
-    const select = $<HTMLSelectElement>('predict-split')
-    select.value = 'all'
-    select.dispatchEvent(new Event('change'))
+    setValue('predict-split', 'all')
     $('export-predictions').click()
     await settle()
     expect(api.calls.at(-1)).toEqual({ channel: 'runs:exportPredictions', arg: { id: 5, split: 'all', dest: '/srv/exports/run-5-trimaps-all' } })
@@ -73,7 +56,7 @@ describe('RunExport', () => {
   it('downloads the shown runs as CSV through a Blob URL', async () => {
     const created = vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:runs')
     const clicked = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
-    mount([], [run(6), run(5)])
+    show([], [run(6), run(5)])
     $('export-csv').click()
     await settle()
     expect(api.calls.at(-1)).toEqual({ channel: 'runs:exportTable', arg: { ids: [6, 5], format: 'csv' } })
@@ -83,7 +66,7 @@ describe('RunExport', () => {
   })
 
   it('refuses unfinished runs in the UI and reports a refused import with its reason', async () => {
-    mount([run(7, { status: 'running' })], [])
+    show([run(7, { status: 'running' })], [])
     expect($<HTMLButtonElement>('export-run').disabled).toBe(true)
     expect(root.textContent).toMatch(/Run #7 is running: only finished runs can be exported/)
     $('import-run').click()

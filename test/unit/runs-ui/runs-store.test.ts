@@ -138,6 +138,37 @@ describe('useRunsStore', () => {
     expect(store.runs.map((r) => r.id)).toEqual([2, 1])
   })
 
+  it('lays the queue ETA over the service\'s runs-at-a-time setting, and keeps it when a change is refused', async () => {
+    let max = 1
+    api = fakeApi({
+      // Runs of 10, 20 and 30 minutes, estimated from a finished run of one minute per epoch.
+      'runs:list': () => [
+        run(4, { status: 'queued', queuePosition: 2, cfg: { epochs: 30 } }),
+        run(3, { status: 'queued', queuePosition: 1, cfg: { epochs: 20 } }),
+        run(2, { status: 'queued', queuePosition: 0, cfg: { epochs: 10 } }),
+        run(1, { startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z', cfg: { epochs: 1 } }),
+      ],
+      'runs:concurrency': () => ({ max, limit: 2, running: [] }),
+      'runs:setConcurrency': ({ max: m }) => {
+        if (m > 2) throw new AppError('BAD_INPUT', `runs at a time can be at most 2 here (one per core), not ${m}`)
+        max = m
+        return { max, limit: 2, running: [] }
+      },
+    })
+    setApi(api)
+    const store = useRunsStore()
+    await store.load(1)
+    expect(store.eta).toEqual({ seconds: 60 * 60, unknown: 0 })
+    await store.loadConcurrency()
+    expect(store.concurrency?.max).toBe(1)
+    await store.setConcurrency(2)
+    expect(store.eta).toEqual({ seconds: 40 * 60, unknown: 0 })
+    await store.setConcurrency(3)
+    expect(store.concurrency?.max).toBe(2)
+    expect(store.eta.seconds).toBe(40 * 60)
+    expect(useErrorStore().errors).toEqual([expect.objectContaining({ context: 'Could not change the runs-at-a-time setting', code: 'BAD_INPUT' })])
+  })
+
   it('stops listening on request', async () => {
     const store = useRunsStore()
     await store.load(1)

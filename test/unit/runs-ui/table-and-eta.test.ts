@@ -50,6 +50,37 @@ describe('queue order and ETA', () => {
     expect(estimateRunSeconds(other, [done])).toBeNull()
     expect(queueEta([done, running, q1, q0, other])).toEqual({ seconds: 70 + 200 + 40, unknown: 1 })
   })
+  it('lays queued runs over the "runs at a time" slots: 2 slots, runs of 10, 20 and 30 min end at 40 min, not 60', () => {
+    const minute = run(10, { startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z', cfg: { epochs: 1 } }) // 60 s/epoch
+    const q = (id: number, epochs: number) => run(id, { status: 'queued', queuePosition: id, cfg: { epochs } })
+    const queued = [minute, q(11, 10), q(12, 20), q(13, 30)]
+    // 10 and 20 start at once; 30 takes the slot freed at 10 → 40.
+    expect(queueEta(queued, 2)).toEqual({ seconds: 40 * 60, unknown: 0 })
+    expect(queueEta(queued, 1)).toEqual({ seconds: 60 * 60, unknown: 0 })
+    expect(queueEta(queued, 3)).toEqual({ seconds: 30 * 60, unknown: 0 })
+    // A running run holds its slot for its own ETA (5 min): 10 starts at 0, 20 at 5 → 25; 30 at 10 → 40.
+    const busy = run(14, { status: 'running', progress: { epoch: 1, epochs: 2, step: 1, stepsPerEpoch: 2, loss: 1, imgPerSec: 1, etaSeconds: 5 * 60 } })
+    expect(queueEta([...queued, busy], 2)).toEqual({ seconds: 40 * 60, unknown: 0 })
+    expect(queueEta([minute, busy, q(11, 10), q(12, 20)], 2)).toEqual({ seconds: 25 * 60, unknown: 0 })
+  })
+  it('starts a finetune only when its pretraining run ends, and counts runs beyond a lowered setting', () => {
+    const minute = run(20, { startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z', cfg: { epochs: 1 } })
+    const eta = (id: number, minutes: number, over = {}) =>
+      run(id, { status: 'running', progress: { epoch: 1, epochs: 2, step: 1, stepsPerEpoch: 2, loss: 1, imgPerSec: 1, etaSeconds: minutes * 60 }, ...over })
+    const pretrain = eta(21, 30, { kind: 'pretrain', cfg: { kind: 'pretrain' } })
+    const finetune = run(22, { status: 'queued', queuePosition: 0, parentRunId: 21, cfg: { epochs: 10 } })
+    const other = run(23, { status: 'queued', queuePosition: 1, cfg: { epochs: 10 } })
+    // The free slot takes the other run (0–10) and idles until the pretraining ends at 30: 30 + 10 = 40.
+    expect(queueEta([minute, pretrain, finetune, other], 2)).toEqual({ seconds: 40 * 60, unknown: 0 })
+    // A finetune of a failed pretraining run never trains.
+    expect(queueEta([minute, run(24, { status: 'failed' }), run(25, { status: 'queued', queuePosition: 0, parentRunId: 24 })], 2)).toEqual({ seconds: 0, unknown: 0 })
+    // Three running (10, 20, 30 min) after lowering the setting to 1: the queued 10-min run starts at 30.
+    const three = [minute, eta(26, 10), eta(27, 20), eta(28, 30), other]
+    expect(queueEta(three, 1)).toEqual({ seconds: 40 * 60, unknown: 0 })
+    expect(queueEta(three, 2)).toEqual({ seconds: 30 * 60, unknown: 0 })
+    // Runs without an estimate take no time and are counted: the result is a lower bound.
+    expect(queueEta([eta(29, 10), run(30, { status: 'queued', queuePosition: 0, cfg: { imageSize: 256 } })], 2)).toEqual({ seconds: 10 * 60, unknown: 1 })
+  })
   it('formats ETAs and budgets for people', () => {
     expect(formatEta(45)).toBe('45 s')
     expect(formatEta(200)).toBe('3 min 20 s')

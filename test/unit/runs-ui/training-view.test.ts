@@ -1,25 +1,18 @@
 // @vitest-environment happy-dom
 // The training view in a DOM: the plan (counts, backend, skipped backends) appears as the form
 // changes, problems block the start buttons, the headline button queues pretrain → finetune.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createApp, type App as VueApp } from 'vue'
-import { createPinia } from 'pinia'
+import { beforeEach, describe, expect, it } from 'vitest'
 import TrainingView from '../../../src/renderer/src/views/TrainingView.vue'
-import { setApi } from '../../../src/renderer/src/api'
-import { useDatasetStore } from '../../../src/renderer/src/stores/dataset'
 import type { RunConfig } from '../../../src/shared/types/runs'
 import { dataset, fakeApi, settle, type FakeApi } from '../renderer/fake-api'
 import { plan, run } from './fixtures'
+import { $, mount, setValue } from './mount'
 
-let app: VueApp | null = null
 let root: HTMLElement
 let api: FakeApi
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const $ = <T extends Element = HTMLElement>(testId: string) => root.querySelector<T>(`[data-testid="${testId}"]`)
 
 beforeEach(async () => {
-  root = document.createElement('div')
-  document.body.append(root)
   api = fakeApi({
     'runs:list': () => [],
     'runs:plan': ({ config }) =>
@@ -34,28 +27,10 @@ beforeEach(async () => {
       run(11, { status: 'queued', queuePosition: 1, cfg: finetune }),
     ],
   })
-  setApi(api)
-  const pinia = createPinia()
-  app = createApp(TrainingView)
-  app.use(pinia)
-  useDatasetStore(pinia).info = dataset({ id: 1 })
-  app.mount(root)
+  root = mount(TrainingView, { api, dataset: dataset({ id: 1 }) }).root
   await wait(350)
   await settle()
 })
-
-afterEach(() => {
-  app?.unmount()
-  app = null
-  root.remove()
-  setApi(null)
-})
-
-function setInput(testId: string, value: string): void {
-  const el = $<HTMLInputElement | HTMLSelectElement>(testId)!
-  el.value = value
-  el.dispatchEvent(new Event(el instanceof HTMLSelectElement ? 'change' : 'input'))
-}
 
 describe('TrainingView', () => {
   it('shows the plan: pool, counts and the backend with the reasons faster ones were skipped', () => {
@@ -80,7 +55,7 @@ describe('TrainingView', () => {
   it('explains a problem from the plan and blocks the buttons', async () => {
     $<HTMLInputElement>('train-form')!.querySelector<HTMLInputElement>('input[value="count"]')!.click()
     await settle()
-    setInput('label-count', '5000')
+    setValue('label-count', '5000')
     await wait(350)
     await settle()
     expect($('plan-problems')!.textContent).toContain('N = 5000 is above the 3312 labelled trainval images.')
@@ -90,7 +65,7 @@ describe('TrainingView', () => {
 
   it('catches bad numbers itself without asking the service', async () => {
     const before = api.calls.length
-    setInput('epochs', '0')
+    setValue('epochs', '0')
     await wait(350)
     await settle()
     expect($('plan-problems')!.textContent).toContain('Epochs must be a whole number from 1 to 1000.')

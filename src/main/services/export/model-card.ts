@@ -52,9 +52,10 @@ export function modelCard(run: RunDetail, datasetName: string): string {
     '',
     '## Convert to Keras',
     '```sh',
-    'pip install tensorflowjs',
+    'pip install tensorflowjs tf-keras  # the converter reads the model with tf-keras (Keras 2)',
     'tensorflowjs_converter --input_format=tfjs_layers_model --output_format=keras model.json model.h5',
     '```',
+    'Then `keras.models.load_model("model.h5")`. Every layer is a standard Keras layer; weights keep their names (`<layer>/kernel`, `<layer>/bias`).',
     '',
   ].join('\n')
 }

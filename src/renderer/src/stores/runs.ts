@@ -1,8 +1,9 @@
 // Training runs of the open dataset: the list (kept current by 'runs:changed' events, no polling),
-// live progress and loss points from 'runs:progress', cached details, and the queue actions.
+// live progress and loss points from 'runs:progress', cached details, the queue actions, and the
+// "runs at a time" setting the queue's ETA depends on.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
-import type { ArgOf, Events } from '../../../shared/api'
+import type { ArgOf, Events, RunConcurrency } from '../../../shared/api'
 import type { RunConfig, RunDetail, RunPlan, RunSummary } from '../../../shared/types/runs'
 import { useApi } from '../api'
 import { queueEta, queueOrder } from '../lib/runs/queue-eta'
@@ -35,11 +36,13 @@ export const useRunsStore = defineStore('runs', () => {
    * still 'running'); the 'runs:changed' with 'cancelled' follows.
    */
   const cancelling = shallowRef(new Set<number>())
+  /** The service's "runs at a time" setting; null until read (the ETA then assumes one at a time). */
+  const concurrency = ref<RunConcurrency | null>(null)
   let unsubscribe: (() => void)[] = []
 
   const queue = computed(() => queueOrder(runs.value))
   const running = computed(() => runs.value.find((r) => r.status === 'running') ?? null)
-  const eta = computed(() => queueEta(runs.value))
+  const eta = computed(() => queueEta(runs.value, concurrency.value?.max ?? 1))
   const byId = computed(() => new Map(runs.value.map((r) => [r.id, r])))
 
   function upsert(run: RunSummary): void {
@@ -150,6 +153,23 @@ export const useRunsStore = defineStore('runs', () => {
   const queueTemplate = (steps: readonly TemplateStep[]) =>
     act('Could not queue the experiment', () => runTemplate(steps, (args) => api['runs:pipeline'](args)))
 
+  async function loadConcurrency(): Promise<void> {
+    try {
+      concurrency.value = await api['runs:concurrency']()
+    } catch (err) {
+      errors.report('Could not read the runs-at-a-time setting', err)
+    }
+  }
+
+  /** Asks the service for `max` runs at a time; a refusal is reported and the setting stays as it was. */
+  async function setConcurrency(max: number): Promise<void> {
+    try {
+      concurrency.value = await api['runs:setConcurrency']({ max })
+    } catch (err) {
+      errors.report('Could not change the runs-at-a-time setting', err)
+    }
+  }
+
   /** Move a queued run up (-1) or down (+1) among the queued runs. */
   async function move(id: number, delta: number): Promise<void> {
     const queued = queue.value.filter((r) => r.status === 'queued')
@@ -160,7 +180,8 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   return {
-    runs, datasetId, loading, busy, form, details, lossPoints, cancelling, queue, running, eta, byId,
+    runs, datasetId, loading, busy, form, details, lossPoints, cancelling, concurrency, queue, running, eta, byId,
     load, listen, stopListening, fetchDetail, plan, pipeline, enqueue, cancel, retry, move, queueTemplate,
+    loadConcurrency, setConcurrency,
   }
 })
