@@ -2,6 +2,7 @@
 // the cpu backend, including the cases they hand back to wasm's own kernels.
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, describe, expect, it } from 'vitest'
+import { reluGrad } from '../../../src/main/training/kernels/conv2d-backprop-filter'
 import { randomArray, relError, useCpu, useWasm } from './helpers'
 
 async function onBoth(run: () => tf.Tensor): Promise<{ got: Float32Array; ref: Float32Array; shapes: [number[], number[]] }> {
@@ -44,7 +45,7 @@ describe('wasm heap kernels match the cpu backend', () => {
     expect(relError(got, ref)).toBe(0)
   })
 
-  it('channel concat gradient and tf.split on the last axis (heap) and on axis 1 (wasm)', async () => {
+  it('channel concat gradient and tf.split on the last axis, axis 1 and axis 0', async () => {
     const run = (): tf.Tensor =>
       tf.tidy(() => {
         const a = tf.tensor4d(randomArray(2 * 3 * 4 * 5, 2), [2, 3, 4, 5])
@@ -54,7 +55,7 @@ describe('wasm heap kernels match the cpu backend', () => {
           return tf.sum(tf.mul(c, tf.range(0, c.size).reshape(c.shape)))
         }
         const [ga, gb] = tf.grads(f)([a, b])
-        const parts = [...tf.split(a, [1, 3, 1], 3), ...tf.split(a, 3, 1)]
+        const parts = [...tf.split(a, [1, 3, 1], 3), ...tf.split(a, 3, 1), ...tf.split(a, [1, 1], 0)]
         return tf.concat([ga!, gb!, ...parts].map((t) => t.flatten()))
       })
     const { got, ref } = await onBoth(run)
@@ -95,5 +96,13 @@ describe('wasm heap kernels match the cpu backend', () => {
     expect(Array.from(await y.data())).toEqual([1, 2, 3])
     y.dispose()
     expect(tf.memory().numBytes).toBe(before)
+  })
+
+  it('the ReLU gradient (one heap pass on wasm, step × dy elsewhere) passes dy where y > 0 only', async () => {
+    // y has exact zeros (a ReLU's output): their gradient is 0 on both backends.
+    const run = (): tf.Tensor => tf.tidy(() => reluGrad(tf.tensor3d(randomArray(60, 7), [3, 4, 5]), tf.relu(tf.tensor3d(coarse(60, 8), [3, 4, 5]))))
+    const { got, ref } = await onBoth(run)
+    expect(relError(got, ref)).toBe(0)
+    expect(Array.from(got).filter((v) => v === 0).length).toBeGreaterThan(10)
   })
 })

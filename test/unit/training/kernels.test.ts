@@ -1,7 +1,7 @@
 // The wasm conv-gradient composites against the cpu backend's reference kernels, on small tensors.
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { conv2dBackpropFilterComposite } from '../../../src/main/training/kernels/conv2d-backprop-filter'
+import { conv2dBackpropFilterComposite, convFilterBiasGrad } from '../../../src/main/training/kernels/conv2d-backprop-filter'
 import { wasmKernelsRegistered } from '../../../src/main/training/kernels/register-wasm'
 import { convRelu, upConvRelu } from '../../../src/main/training/models/conv-relu-layers'
 import { randomArray, relError, useCpu, useWasm } from './helpers'
@@ -89,6 +89,27 @@ describe('wasm conv gradient composites match the cpu kernels', () => {
     const dilated = filterGrad(c, (x, dy, attrs) => conv2dBackpropFilterComposite(x, dy, attrs as never, 0))
     const got = await onBackend('wasm', dilated)
     expect(relError(got, ref)).toBeLessThanOrEqual(1e-4)
+  })
+
+  // Chunks of a few output rows (chunkFloats 8 → one to a few rows of dy per matMul), summed.
+  it.each(cases.map((c) => [label(c), c] as const))('Conv2DBackpropFilter, many chunks %s', async (_, c) => {
+    const ref = await onBackend('cpu', filterGrad(c))
+    const chunked = filterGrad(c, (x, dy, attrs) => conv2dBackpropFilterComposite(x, dy, attrs as never, undefined, 8))
+    const got = await onBackend('wasm', chunked)
+    expect(relError(got, ref)).toBeLessThanOrEqual(1e-4)
+  })
+
+  // The filter gradient with the bias gradient from the same matMuls (a row of 1s in the patches).
+  it.each(cases.filter((c) => c.s === 1).map((c) => [label(c), c] as const))('filter + bias gradient %s', async (_, c) => {
+    const both = (chunkFloats?: number): FilterGradFn => (x, dy, attrs) => {
+      const a = attrs as { strides: number; pad: Pad; filterShape: [number, number, number, number] }
+      return tf.concat(convFilterBiasGrad(x, dy, a.filterShape, a.strides, a.pad, chunkFloats).map((t) => t.flatten()))
+    }
+    const ref = await onBackend('cpu', filterGrad(c, both()))
+    for (const chunk of [undefined, 8]) {
+      const got = await onBackend('wasm', filterGrad(c, both(chunk)))
+      expect(relError(got, ref)).toBeLessThanOrEqual(1e-4)
+    }
   })
 
   it.each(cases.map((c) => [label(c), c] as const))('Conv2DBackpropInput / conv2dTranspose %s', async (_, c) => {

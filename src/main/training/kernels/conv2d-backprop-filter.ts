@@ -1,9 +1,9 @@
-// Conv2DBackpropFilter for wasm (which has no such kernel): one XNNPACK matMul over the conv's patches,
+// Conv2DBackpropFilter for wasm (which has no such kernel): XNNPACK matMuls over the conv's patches,
 // or, for inputs too large to copy kh·kw times, a 'valid' dilated conv of x with dy as the filter.
 import * as tf from '@tensorflow/tfjs'
 import type { Conv2DBackpropFilterAttrs, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs'
 import { convGeometry } from './conv-geometry'
-import { PATCH_ROWS } from './heap-kernels'
+import { PATCH_ROWS, RELU_GRAD } from './heap-kernels'
 
 /**
  * dW[a,b,ci,co] = Σ_{n,i,j} xpad[n, i·s+a, j·s+b, ci] · dy[n,i,j,co]. Read with x transposed to
@@ -15,12 +15,13 @@ export function conv2dBackpropFilterComposite(
   dy: tf.Tensor4D,
   attrs: Conv2DBackpropFilterAttrs,
   maxPatchElements = MAX_PATCH_ELEMENTS,
+  chunkFloats = CHUNK_FLOATS,
 ): tf.Tensor4D {
   if (attrs.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter composite supports NHWC only')
   const [kh, kw] = attrs.filterShape
   const { info, pad } = convGeometry(x.shape, attrs.filterShape, attrs.strides, attrs.pad, attrs.dimRoundingMode)
-  // Patch rows cost kh·kw copies of x: fine up to the U-Net's sizes, the dilated conv beyond.
-  if (x.size * kh * kw <= maxPatchElements) return patchMatMul(x, dy, attrs.filterShape, info, pad)
+  // Patches are built a chunk at a time; a chunk too big for the heap (very wide images) takes the dilated conv.
+  if (chunkPatchElements(dy.shape, attrs.filterShape) <= maxPatchElements) return patchMatMul(x, dy, attrs.filterShape, info, pad, false, chunkFloats)[0] as tf.Tensor4D
   return tf.tidy(() => {
     // Rows the conv actually read: (oh-1)·s + kh; 'valid' with a remainder reads fewer than H.
     const needH = (info.outHeight - 1) * info.strideHeight + kh
@@ -40,14 +41,21 @@ export function conv2dBackpropFilterComposite(
   })
 }
 
-// The U-Net's largest at 128×128 batch 32 is 67M floats (268 MB, the last upsampler's 2×2 patches of
-// 128×128×32); larger inputs take the dilated conv, which copies less, so wasm's 4 GiB heap holds.
+// A chunk's patches: 2.4M floats at most for the U-Net at 128×128 (the 3×3×256 convs); the cap keeps
+// wasm's 4 GiB heap safe for rows wider than any image here.
 const MAX_PATCH_ELEMENTS = 80_000_000
 
+function chunkPatchElements(dyShape: number[], filterShape: number[]): number {
+  const [, , ow, cout] = dyShape as [number, number, number, number]
+  const [kh, kw, cin] = filterShape as [number, number, number, number]
+  return (kh * kw * cin + 1) * Math.max(1, Math.floor(CHUNK_FLOATS / (cout * ow))) * ow
+}
+
 /**
- * dW as one matMul: the conv's patches as rows [kh·kw·Cin, N·oh·ow] (a wasm heap kernel) times dy
- * [N·oh·ow, Cout]. XNNPACK runs it on all threads at GEMM speed; the dilated conv below ran 1.5–2×
- * slower and needed three transposes.
+ * dW as matMuls of the conv's patches as rows [kh·kw·Cin, cols] (a wasm heap kernel) times dy's
+ * matching rows [cols, Cout], summed over chunks of output rows. XNNPACK repacks its right operand on
+ * every call, single-threaded; packing all of dy at once (up to 16M floats) cost 2–3× the GEMM itself,
+ * while ~1 MB chunks pack from cache. With `bias`, a row of 1s in the patches gives Σ dy as well.
  */
 function patchMatMul(
   x: tf.Tensor4D,
@@ -55,14 +63,69 @@ function patchMatMul(
   filterShape: [number, number, number, number],
   info: { strideHeight: number; strideWidth: number; outHeight: number; outWidth: number },
   pad: { top: number; left: number },
-): tf.Tensor4D {
+  bias: boolean,
+  chunkFloats: number,
+): tf.Tensor[] {
   const [n, oh, ow, cout] = dy.shape
-  const [kh, kw] = filterShape
+  const [kh, kw, cin] = filterShape
   const geometry = [kh, kw, info.strideHeight, info.strideWidth, pad.top, pad.left, info.outHeight, info.outWidth]
+  const rowsPerChunk = Math.max(1, Math.floor(chunkFloats / (cout * ow)))
+  const sizes: number[] = []
+  for (let q = 0; q < n * oh; q += rowsPerChunk) sizes.push(Math.min(rowsPerChunk, n * oh - q) * ow)
   return tf.tidy(() => {
-    const rows = tf.engine().runKernel(PATCH_ROWS, { x }, { geometry } as never) as tf.Tensor2D
-    return tf.reshape(tf.matMul(rows, tf.reshape(dy, [n * oh * ow, cout])), filterShape)
+    const dyChunks = sizes.length > 1 ? tf.split(tf.reshape(dy, [n * oh * ow, cout]), sizes, 0) : [tf.reshape(dy, [n * oh * ow, cout])]
+    let sum: tf.Tensor | null = null
+    let q0 = 0
+    dyChunks.forEach((d, i) => {
+      const q1 = q0 + sizes[i]! / ow
+      const rows = tf.engine().runKernel(PATCH_ROWS, { x }, { geometry, q0, q1, ones: bias } as never) as tf.Tensor2D
+      const part = tf.matMul(rows, d)
+      rows.dispose()
+      d.dispose()
+      const next: tf.Tensor = sum ? tf.add(sum, part) : part
+      if (sum) {
+        sum.dispose()
+        part.dispose()
+      }
+      sum = next
+      q0 = q1
+    })
+    const p = kh * kw * cin
+    if (!bias) return [tf.reshape(sum!, filterShape)]
+    const [w, b] = tf.split(sum!, [p, 1], 0)
+    return [tf.reshape(w!, filterShape), tf.reshape(b!, [cout])]
   })
+}
+
+// Floats of dy per chunk (1 MB): small enough for XNNPACK's packing to stay in cache, large enough
+// that the per-call cost is noise (measured best at 0.5–2 MB on 2 threads, worse above 4 MB).
+const CHUNK_FLOATS = 262_144
+
+/**
+ * Filter and bias gradients of a conv whose output gradient is dy, in one pass over the patches on
+ * wasm; elsewhere the backend's Conv2DBackpropFilter and a sum.
+ */
+export function convFilterBiasGrad(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: [number, number, number, number],
+  strides: number,
+  pad: 'same' | 'valid',
+  chunkFloats = CHUNK_FLOATS,
+): [tf.Tensor4D, tf.Tensor1D] {
+  const attrs = { strides, pad, dataFormat: 'NHWC', filterShape } as unknown as Conv2DBackpropFilterAttrs
+  const { info, pad: p } = convGeometry(x.shape, filterShape, strides, pad)
+  if (tf.getBackend() === 'wasm' && tf.getKernel(PATCH_ROWS, 'wasm') && chunkPatchElements(dy.shape, filterShape) <= MAX_PATCH_ELEMENTS) {
+    return patchMatMul(x, dy, filterShape, info, p, true, chunkFloats) as [tf.Tensor4D, tf.Tensor1D]
+  }
+  const w = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as never) as tf.Tensor4D
+  return [w, tf.sum(dy, [0, 1, 2])]
+}
+
+/** The gradient through a ReLU whose output was y: dy where y > 0, else 0 (one heap pass on wasm). */
+export function reluGrad<T extends tf.Tensor>(dy: T, y: T): T {
+  if (tf.getBackend() === 'wasm' && tf.getKernel(RELU_GRAD, 'wasm')) return tf.engine().runKernel(RELU_GRAD, { dy, y }) as T
+  return tf.tidy(() => tf.mul(dy, tf.step(y)))
 }
 
 export function backpropFilterKernel(): KernelConfig {

@@ -51,6 +51,10 @@ function dilatedFlippedConv(
   pad: { top: number; left: number },
 ): tf.Tensor4D {
   const [kh, kw] = filter.shape
+  const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D
+  // Stride 1 with centred padding (every 'same' conv of odd size): XNNPACK pads itself, no copy of dy.
+  const centred = pad.top * 2 === kh - 1 && pad.left * 2 === kw - 1 && kh % 2 === 1 && kw % 2 === 1
+  if (sh === 1 && sw === 1 && centred && dy.shape[1] === xShape[1] && dy.shape[2] === xShape[2]) return tf.conv2d(dy, flipped, 1, 'same')
   const dyd = sh > 1 || sw > 1 ? insertZeros(dy, sh, sw) : dy
   const top = kh - 1 - pad.top
   const left = kw - 1 - pad.left
@@ -58,8 +62,7 @@ function dilatedFlippedConv(
   const bottom = xShape[1] + kh - 1 - dyd.shape[1] - top
   const right = xShape[2] + kw - 1 - dyd.shape[2] - left
   const padded = padOrCrop(dyd, top, bottom, left, right)
-  const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2])
-  return tf.conv2d(padded, flipped as tf.Tensor4D, 1, 'valid')
+  return tf.conv2d(padded, flipped, 1, 'valid')
 }
 
 /** [N,h,w,C] → [N,(h−1)·sh+1,(w−1)·sw+1,C] with zeros between the original rows and columns. */

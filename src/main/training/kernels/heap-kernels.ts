@@ -1,5 +1,5 @@
 // Plain-JS kernels working directly on the wasm heap, for ops whose wasm kernels are single-threaded
-// and slow on big NHWC tensors (per-element index math or a transpose first). Each handles the one
+// and slow on big tensors (per-element index math or a transpose first). Each handles the one
 // case training needs and returns null otherwise, so register-wasm.ts falls back to wasm's own kernel.
 import { backend_util, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs'
 
@@ -60,25 +60,31 @@ export function maxPoolGrad2x2(inputs: Inputs, attrs: NamedAttrMap, b: HeapBacke
   return out
 }
 
-/** SplitV along the last axis (the gradient of the decoder's channel concat). */
-export function splitLastAxis(inputs: Inputs, attrs: NamedAttrMap, b: HeapBackend): TensorInfo[] | null {
+/**
+ * SplitV along any axis as block copies: the decoder concat's gradient (last axis) and the filter
+ * gradient's dy chunks (axis 0, one memcpy each). wasm's kernel goes through its slow Slice.
+ */
+export function splitAxis(inputs: Inputs, attrs: NamedAttrMap, b: HeapBackend): TensorInfo[] | null {
   const x = inputs.x
-  if (!isF32(x) || x.shape.length < 2) return null
+  if (!isF32(x) || x.shape.length < 1) return null
   const rank = x.shape.length
   const axis = (attrs.axis as number) < 0 ? (attrs.axis as number) + rank : (attrs.axis as number)
-  if (axis !== rank - 1) return null
-  const c = x.shape[rank - 1]!
   const sizes = backend_util.prepareSplitSize(x as never, attrs.numOrSizeSplits as number | number[], axis) as number[]
-  const rows = x.shape.slice(0, -1).reduce((a, d) => a * d, 1)
+  const outer = x.shape.slice(0, axis).reduce((a, d) => a * d, 1)
+  const inner = x.shape.slice(axis + 1).reduce((a, d) => a * d, 1)
+  const rowLen = x.shape[axis]! * inner
   const src = b.typedArrayFromHeap(x)
   let off = 0
   return sizes.map((s) => {
-    const out = b.makeOutput([...x.shape.slice(0, -1), s], 'float32')
+    const out = b.makeOutput(x.shape.map((d, i) => (i === axis ? s : d)), 'float32')
     const dst = b.typedArrayFromHeap(out)
-    for (let r = 0, si = off, di = 0; r < rows; r++, si += c - s) {
-      for (let k = 0; k < s; k++) dst[di++] = src[si++]!
+    const len = s * inner
+    if (len >= 16) {
+      for (let r = 0; r < outer; r++) dst.set(src.subarray(r * rowLen + off, r * rowLen + off + len), r * len)
+    } else {
+      for (let r = 0, di = 0; r < outer; r++) for (let k = 0, si = r * rowLen + off; k < len; k++) dst[di++] = src[si++]!
     }
-    off += s
+    off += len
     return out
   })
 }
@@ -107,6 +113,21 @@ export function sumLeadingAxes(inputs: Inputs, attrs: NamedAttrMap, b: HeapBacke
   return out
 }
 
+/** Name of the kernel below; registered for wasm only (reluGrad in conv2d-backprop-filter.ts calls it). */
+export const RELU_GRAD = 'UnetReluGrad'
+
+/** dy where the ReLU's output y is positive, else 0: one pass instead of Step, then Multiply. */
+export function reluGradKernel(inputs: Inputs, b: HeapBackend): TensorInfo {
+  const { dy, y } = inputs
+  if (!isF32(dy) || !isF32(y) || dy.shape.join() !== y.shape.join()) throw new Error(`${RELU_GRAD} needs two float32 tensors of one shape`)
+  const out = b.makeOutput(dy.shape, 'float32')
+  const g = b.typedArrayFromHeap(dy)
+  const v = b.typedArrayFromHeap(y)
+  const dx = b.typedArrayFromHeap(out)
+  for (let i = 0; i < dx.length; i++) dx[i] = v[i]! > 0 ? g[i]! : 0
+  return out
+}
+
 /** Identity without the copy wasm makes: tensors are immutable, so the output can share x's buffer. */
 export function sharedIdentity(inputs: Inputs, b: HeapBackend): TensorInfo | null {
   const x = inputs.x
@@ -119,23 +140,29 @@ export function sharedIdentity(inputs: Inputs, b: HeapBackend): TensorInfo | nul
 export const PATCH_ROWS = 'UnetPatchRows'
 
 /**
- * The patches a conv reads, as rows: x [N,H,W,C] → [kh·kw·C, N·oh·ow] where row (a,b,c), column
- * (n,i,j) holds x[n, i·sh+a−top, j·sw+b−left, c] (0 outside x). Then the filter gradient is one matMul
- * with dy [N·oh·ow, Cout]. Written row-run by row-run so stores are sequential; wasm's 6-D transpose
- * for the disjoint-patch case was ~30× slower.
+ * The patches a conv reads, as rows: x [N,H,W,C] → [kh·kw·C, (q1−q0)·ow] where row (a,b,c), column
+ * (n,i,j) holds x[n, i·sh+a−top, j·sw+b−left, c] (0 outside x), for the output rows q = n·oh+i in
+ * [q0, q1). Then the filter gradient is a matMul with dy's matching rows. With `ones`, one more row of
+ * 1s makes the same matMul give the bias gradient (Σ dy) as its last row. Written row-run by row-run
+ * so stores are sequential; wasm's 6-D transpose for the disjoint-patch case was ~30× slower.
+ * (Transposing each input row to channel-major first, so runs read in order, measured no faster.)
  */
 export function patchRows(inputs: Inputs, attrs: NamedAttrMap, b: HeapBackend): TensorInfo {
   const x = inputs.x
   if (!isF32(x) || x.shape.length !== 4) throw new Error(`${PATCH_ROWS} needs a float32 [N,H,W,C] tensor`)
   const [n, h, w, c] = x.shape as [number, number, number, number]
   const [kh, kw, sh, sw, top, left, oh, ow] = attrs.geometry as number[] as [number, number, number, number, number, number, number, number]
-  const m = n * oh * ow
-  const out = b.makeOutput([kh * kw * c, m], 'float32')
+  const q0 = (attrs.q0 as number | undefined) ?? 0
+  const q1 = (attrs.q1 as number | undefined) ?? n * oh
+  const m = (q1 - q0) * ow
+  const out = b.makeOutput([kh * kw * c + (attrs.ones ? 1 : 0), m], 'float32')
   const src = b.typedArrayFromHeap(x)
   const dst = b.typedArrayFromHeap(out)
-  for (let q = 0; q < n * oh; q++) {
+  if (attrs.ones) dst.fill(1, kh * kw * c * m)
+  for (let q = q0; q < q1; q++) {
     const img = Math.floor(q / oh)
     const i = q - img * oh
+    const col = (q - q0) * ow
     for (let a = 0; a < kh; a++) {
       const r = i * sh + a - top
       const rowOk = r >= 0 && r < h
@@ -145,20 +172,18 @@ export function patchRows(inputs: Inputs, attrs: NamedAttrMap, b: HeapBackend): 
         const j0 = Math.max(0, Math.ceil((left - bb) / sw))
         const j1 = Math.min(ow, Math.floor((w - 1 + left - bb) / sw) + 1)
         for (let ch = 0; ch < c; ch++) {
-          const d0 = ((a * kw + bb) * c + ch) * m + q * ow
+          const d0 = ((a * kw + bb) * c + ch) * m + col
           if (!rowOk || j1 <= j0) {
             dst.fill(0, d0, d0 + ow)
             continue
           }
-          if (j0 > 0) dst.fill(0, d0, d0 + j0)
-          let si = rowBase + (j0 * sw + bb - left) * c + ch
+          for (let j = 0; j < j0; j++) dst[d0 + j] = 0
           const step = sw * c
-          for (let j = j0; j < j1; j++, si += step) dst[d0 + j] = src[si]!
-          if (j1 < ow) dst.fill(0, d0 + j1, d0 + ow)
+          for (let j = j0, si = rowBase + (j0 * sw + bb - left) * c + ch; j < j1; j++, si += step) dst[d0 + j] = src[si]!
+          for (let j = j1; j < ow; j++) dst[d0 + j] = 0
         }
       }
     }
   }
   return out
 }
-

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs'
 import { backpropFilterKernel } from './conv2d-backprop-filter'
 import { backpropInputKernel } from './conv2d-backprop-input'
-import { type HeapBackend, maxPoolGrad2x2, PATCH_ROWS, patchRows, sharedIdentity, splitLastAxis, sumLeadingAxes } from './heap-kernels'
+import { type HeapBackend, maxPoolGrad2x2, PATCH_ROWS, patchRows, RELU_GRAD, reluGradKernel, sharedIdentity, splitAxis, sumLeadingAxes } from './heap-kernels'
 
 let registered = false
 
@@ -12,7 +12,7 @@ type HeapKernel = (inputs: Record<string, TensorInfo | undefined>, attrs: NamedA
 
 const HEAP_KERNELS: Record<string, HeapKernel> = {
   MaxPoolGrad: maxPoolGrad2x2,
-  SplitV: splitLastAxis,
+  SplitV: splitAxis,
   Sum: sumLeadingAxes,
   Identity: (inputs, _attrs, b) => sharedIdentity(inputs, b),
 }
@@ -23,16 +23,22 @@ export function registerWasmKernels(): void {
   replace(backpropFilterKernel())
   replace(backpropInputKernel())
   for (const [name, fn] of Object.entries(HEAP_KERNELS)) front(name, fn)
-  tf.registerKernel({
-    kernelName: PATCH_ROWS,
-    backendName: 'wasm',
-    kernelFunc: (args) => patchRows(args.inputs as Record<string, TensorInfo>, (args.attrs ?? {}) as NamedAttrMap, args.backend as unknown as HeapBackend),
-  })
+  own(PATCH_ROWS, patchRows)
+  own(RELU_GRAD, (inputs, _attrs, b) => reluGradKernel(inputs, b))
   registered = true
 }
 
 export function wasmKernelsRegistered(): boolean {
   return registered
+}
+
+// Kernels of our own (no tfjs op has them), called by name from the composites.
+function own(name: string, fn: (inputs: Record<string, TensorInfo | undefined>, attrs: NamedAttrMap, b: HeapBackend) => TensorInfo): void {
+  tf.registerKernel({
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: (args) => fn(args.inputs as Record<string, TensorInfo | undefined>, (args.attrs ?? {}) as NamedAttrMap, args.backend as unknown as HeapBackend),
+  })
 }
 
 // NCHW is never produced by our models; for it we keep wasm's own kernel where one exists.
