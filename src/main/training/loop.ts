@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs'
 import { AppError } from '../../shared/errors'
 import { deriveSeed } from './augment/random'
 import { epochOrder, toBatches } from './data/sampling'
-import { type Batch, type ImageSource, disposeBatch, makeBatch } from './data/source'
+import { type Batch, batchTensors, disposeBatch, type HostBatch, type ImageSource, makeBatch, prepareBatch } from './data/source'
 import { evaluateSegmentation, type SegmentationEval } from './metrics/evaluate'
 import { type Objective, needsTrimaps, objectiveLoss } from './objectives'
 
@@ -83,13 +83,27 @@ export async function train(model: tf.LayersModel, data: ImageSource, cfg: Train
     const t0 = performance.now()
     const batches = toBatches(epochOrder(cfg.trainIndices, cfg.seed, epoch), cfg.batchSize, dropLast)
     let lossSum = 0
+    const prepare = (s: number): HostBatch => prepareBatch(data, batches[s]!, needsTrimaps(cfg.objective))
+    let host = prepare(0)
     for (let s = 0; s < batches.length; s++) {
       // On wasm a step settles in microtasks only, so without this macrotask turn the worker never
       // receives a 'cancel' message until the run ends.
       await new Promise<void>((resolve) => setImmediate(resolve))
       if (cb.signal?.aborted) return { ...result, cancelled: true }
       const ts = performance.now()
-      const loss = await trainStep(model, data, batches[s]!, cfg.objective, optimizer, vars, deriveSeed(cfg.seed, epoch, s))
+      const batch = batchTensors(host)
+      let loss: number
+      try {
+        const pending = dispatchStep(model, batch, cfg.objective, optimizer, vars, deriveSeed(cfg.seed, epoch, s))
+        try {
+          // A GPU backend computes the step asynchronously: the next batch is copied meanwhile.
+          if (s + 1 < batches.length) host = prepare(s + 1)
+        } finally {
+          loss = await readLoss(pending)
+        }
+      } finally {
+        disposeBatch(batch)
+      }
       if (!Number.isFinite(loss)) throw new AppError('INTERNAL', `loss became ${loss} at epoch ${epoch + 1}, step ${s + 1}`)
       lossSum += loss
       result.steps += 1
@@ -138,8 +152,18 @@ export async function stepOnBatch(
   vars: tf.Variable[],
   seed: number,
 ): Promise<number> {
-  const loss = tf.tidy(() => optimizer.minimize(() => objectiveLoss(model, batch, objective, seed), true, vars)!)
-  const value = (await loss.data())[0]!
-  loss.dispose()
-  return value
+  return readLoss(dispatchStep(model, batch, objective, optimizer, vars, seed))
+}
+
+/** Queues one optimizer step on the backend; the returned loss is read with readLoss. */
+function dispatchStep(model: tf.LayersModel, batch: Batch, objective: Objective, optimizer: tf.Optimizer, vars: tf.Variable[], seed: number): tf.Scalar {
+  return tf.tidy(() => optimizer.minimize(() => objectiveLoss(model, batch, objective, seed), true, vars)!)
+}
+
+async function readLoss(loss: tf.Scalar): Promise<number> {
+  try {
+    return (await loss.data())[0]!
+  } finally {
+    loss.dispose()
+  }
 }

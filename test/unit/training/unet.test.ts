@@ -6,6 +6,8 @@ import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { makeRng } from '../../../src/main/training/augment/random'
 import { arraySource } from '../../../src/main/training/data/source'
+import { epochOrder, toBatches } from '../../../src/main/training/data/sampling'
+import { deriveSeed } from '../../../src/main/training/augment/random'
 import { train, trainStep } from '../../../src/main/training/loop'
 import { buildSimclrModel } from '../../../src/main/training/models/projection-head'
 import { buildUnet, encoderLayers, PAPER_CHANNELS, setEncoderTrainable, type UnetConfig } from '../../../src/main/training/models/unet'
@@ -128,6 +130,30 @@ describe('training', () => {
     const first = (losses[0]! + losses[1]!) / 2
     const last = (losses.at(-1)! + losses.at(-2)!) / 2
     expect(last).toBeLessThan(first * 0.8)
+  })
+
+  // train() copies batch s+1 while step s computes: the same batches, in the same order, as one by one.
+  it('gives the losses of stepping batch by batch, and fails cleanly on a bad image in a later batch', async () => {
+    const cfg = { objective: { kind: 'segment' } as const, epochs: 2, batchSize: 3, seed: 5, trainIndices: [0, 1, 2, 3, 4, 5, 6] }
+    const a = buildUnet(tiny())
+    const b = buildUnet(tiny())
+    b.setWeights(a.getWeights())
+    const got: number[] = []
+    await train(a, src, cfg, { onStep: (e) => void got.push(e.loss) })
+    const opt = tf.train.adam(1e-3)
+    const vars = b.trainableWeights.map((w) => w.read() as tf.Variable)
+    const want: number[] = []
+    for (let e = 0; e < cfg.epochs; e++) {
+      const batches = toBatches(epochOrder(cfg.trainIndices, cfg.seed, e), cfg.batchSize, false)
+      for (let k = 0; k < batches.length; k++) want.push(await trainStep(b, src, batches[k]!, cfg.objective, opt, vars, deriveSeed(cfg.seed, e, k)))
+    }
+    expect(got).toEqual(want)
+    const broken = { ...src, image: (i: number) => (i === 6 ? new Uint8Array(5) : src.image(i)) }
+    const c = buildUnet(tiny())
+    const before = tf.memory().numTensors
+    await expect(train(c, broken, { ...cfg, epochs: 1 })).rejects.toThrow(/image 6 has 5 bytes/)
+    // Nothing of the failed step stays: only Adam's β powers, and its slots if a step ran before.
+    expect([2, 2 + 2 * c.trainableWeights.length]).toContain(tf.memory().numTensors - before)
   })
 
   it('stops between steps when cancelled', async () => {

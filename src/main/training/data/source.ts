@@ -23,7 +23,21 @@ export interface Batch {
   indices: number[]
 }
 
+/** A batch's pixels and targets in host memory, before they become tensors. */
+export interface HostBatch {
+  x: Float32Array
+  y?: Float32Array
+  ids?: Uint8Array
+  indices: number[]
+  size: number
+}
+
 export function makeBatch(src: ImageSource, indices: number[], withTrimaps: boolean): Batch {
+  return batchTensors(prepareBatch(src, indices, withTrimaps))
+}
+
+/** The JS half of makeBatch, which the training loop runs while the backend computes a step. */
+export function prepareBatch(src: ImageSource, indices: number[], withTrimaps: boolean): HostBatch {
   const s = src.size
   const px = s * s
   const x = new Float32Array(indices.length * px * 3)
@@ -33,16 +47,18 @@ export function makeBatch(src: ImageSource, indices: number[], withTrimaps: bool
     const off = b * px * 3
     for (let k = 0; k < img.length; k++) x[off + k] = img[k]! / 255
   })
-  const batch: Batch = { x: tf.tensor4d(x, [indices.length, s, s, 3]), indices }
-  if (withTrimaps) {
-    const { oneHot, ids } = trimapTensors(src, indices)
-    batch.y = oneHot
-    batch.ids = ids
-  }
+  return withTrimaps ? { x, ...trimapArrays(src, indices), indices, size: s } : { x, indices, size: s }
+}
+
+export function batchTensors(h: HostBatch): Batch {
+  const shape: [number, number, number, number] = [h.indices.length, h.size, h.size, 3]
+  const batch: Batch = { x: tf.tensor4d(h.x, shape), indices: h.indices }
+  if (h.y) batch.y = tf.tensor4d(h.y, shape)
+  if (h.ids) batch.ids = h.ids
   return batch
 }
 
-function trimapTensors(src: ImageSource, indices: number[]): { oneHot: tf.Tensor4D; ids: Uint8Array } {
+function trimapArrays(src: ImageSource, indices: number[]): { y: Float32Array; ids: Uint8Array } {
   const s = src.size
   const px = s * s
   const ids = new Uint8Array(indices.length * px)
@@ -58,7 +74,7 @@ function trimapTensors(src: ImageSource, indices: number[]): { oneHot: tf.Tensor
       if (c > 0) y[(b * px + k) * 3 + c - 1] = 1
     }
   })
-  return { oneHot: tf.tensor4d(y, [indices.length, s, s, 3]), ids }
+  return { y, ids }
 }
 
 export function disposeBatch(b: Batch): void {
