@@ -1,7 +1,7 @@
 // Conv2DBackpropFilter for wasm (which has no such kernel): XNNPACK matMuls over the conv's patches,
 // or, for inputs too large to copy kh·kw times, a 'valid' dilated conv of x with dy as the filter.
 import * as tf from '@tensorflow/tfjs'
-import type { Conv2DBackpropFilterAttrs, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs'
+import type { Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs'
 import { convGeometry } from './conv-geometry'
 import { PATCH_ROWS, RELU_GRAD } from './heap-kernels'
 
@@ -126,16 +126,4 @@ export function convFilterBiasGrad(
 export function reluGrad<T extends tf.Tensor>(dy: T, y: T): T {
   if (tf.getBackend() === 'wasm' && tf.getKernel(RELU_GRAD, 'wasm')) return tf.engine().runKernel(RELU_GRAD, { dy, y }) as T
   return tf.tidy(() => tf.mul(dy, tf.step(y)))
-}
-
-export function backpropFilterKernel(): KernelConfig {
-  return {
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs }: { inputs: NamedTensorInfoMap; attrs?: NamedAttrMap }): TensorInfo => {
-      const x = inputs.x as tf.Tensor4D
-      const dy = inputs.dy as tf.Tensor4D
-      return conv2dBackpropFilterComposite(x, dy, attrs as unknown as Conv2DBackpropFilterAttrs)
-    },
-  }
 }

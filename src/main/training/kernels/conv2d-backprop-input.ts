@@ -1,7 +1,7 @@
 // Conv2DBackpropInput (the input gradient, and the forward pass of transposed convs) for wasm, whose
 // native kernel runs at 1–2 GFLOP/s: rebuilt from XNNPACK conv2d and matMul, which are ~10× faster.
 import * as tf from '@tensorflow/tfjs'
-import type { Conv2DBackpropInputAttrs, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs'
+import type { Conv2DBackpropInputAttrs } from '@tensorflow/tfjs'
 import { convGeometry } from './conv-geometry'
 
 type Shape4 = [number, number, number, number]
@@ -86,16 +86,4 @@ function padOrCrop(t: tf.Tensor4D, top: number, bottom: number, left: number, ri
     out = tf.slice(out, begin, size)
   }
   return out
-}
-
-export function backpropInputKernel(): KernelConfig {
-  return {
-    kernelName: 'Conv2DBackpropInput',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs }: { inputs: NamedTensorInfoMap; attrs?: NamedAttrMap }): TensorInfo => {
-      const dy = inputs.dy as tf.Tensor4D
-      const filter = inputs.filter as tf.Tensor4D
-      return conv2dBackpropInputComposite(dy, filter, attrs as unknown as Conv2DBackpropInputAttrs)
-    },
-  }
 }

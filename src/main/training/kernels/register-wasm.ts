@@ -1,9 +1,9 @@
 // Installs the wasm gradient composites in place of wasm's missing/slow conv gradient kernels, and the
 // heap kernels (heap-kernels.ts) in front of wasm's slow ones. Only backend 'wasm' is touched.
 import * as tf from '@tensorflow/tfjs'
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs'
-import { backpropFilterKernel } from './conv2d-backprop-filter'
-import { backpropInputKernel } from './conv2d-backprop-input'
+import type { KernelFunc, NamedAttrMap, NamedTensorInfoMap, Tensor4D, TensorInfo } from '@tensorflow/tfjs'
+import { conv2dBackpropFilterComposite } from './conv2d-backprop-filter'
+import { conv2dBackpropInputComposite } from './conv2d-backprop-input'
 import { type HeapBackend, maxPoolGrad2x2, PATCH_ROWS, patchRows, RELU_GRAD, reluGradKernel, sharedIdentity, splitAxis, sumLeadingAxes } from './heap-kernels'
 
 let registered = false
@@ -20,8 +20,8 @@ const HEAP_KERNELS: Record<string, HeapKernel> = {
 /** Idempotent; call after the wasm backend is registered (importing tfjs-backend-wasm does that). */
 export function registerWasmKernels(): void {
   if (registered) return
-  replace(backpropFilterKernel())
-  replace(backpropInputKernel())
+  replace('Conv2DBackpropFilter', (i, attrs) => conv2dBackpropFilterComposite(i.x as Tensor4D, i.dy as Tensor4D, attrs as never))
+  replace('Conv2DBackpropInput', (i, attrs) => conv2dBackpropInputComposite(i.dy as Tensor4D, i.filter as Tensor4D, attrs as never))
   for (const [name, fn] of Object.entries(HEAP_KERNELS)) front(name, fn)
   own(PATCH_ROWS, patchRows)
   own(RELU_GRAD, (inputs, _attrs, b) => reluGradKernel(inputs, b))
@@ -42,16 +42,15 @@ function own(name: string, fn: (inputs: Record<string, TensorInfo | undefined>, 
 }
 
 // NCHW is never produced by our models; for it we keep wasm's own kernel where one exists.
-function replace(config: KernelConfig): void {
-  const original = tf.getKernel(config.kernelName, 'wasm')
-  if (original) tf.unregisterKernel(config.kernelName, 'wasm')
-  const composite = config.kernelFunc
+function replace(name: string, composite: (inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => TensorInfo): void {
+  const original = tf.getKernel(name, 'wasm')
+  if (original) tf.unregisterKernel(name, 'wasm')
   const kernelFunc: KernelFunc = (args) => {
-    const attrs = args.attrs as NamedAttrMap | undefined
-    if (attrs?.dataFormat === 'NCHW' && original) return original.kernelFunc(args)
-    return composite(args)
+    const attrs = (args.attrs ?? {}) as NamedAttrMap
+    if (attrs.dataFormat === 'NCHW' && original) return original.kernelFunc(args)
+    return composite(args.inputs, attrs)
   }
-  tf.registerKernel({ ...config, kernelFunc })
+  tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc })
 }
 
 // A heap kernel answers the cases it handles; wasm's own kernel (kept with its setup) does the rest.
