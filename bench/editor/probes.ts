@@ -2,6 +2,15 @@
 // (several ms) would swamp the figures if timed around page.mouse / page.keyboard.
 import type { Page } from '@playwright/test'
 
+export interface SaveTimes {
+  total: number[]
+  beforeRequest: number[]
+  request: number[]
+  upload: number[]
+  download: number[]
+  afterResponse: number[]
+}
+
 export interface PageProbes {
   /** Per pointermove while drawing: editor work, and event → next frame (Konva has drawn by then). */
   takeStrokes(): Promise<{ latency: number[]; work: number[] }>
@@ -9,9 +18,10 @@ export interface PageProbes {
   undoAll(n: number): Promise<{ latency: number[]; work: number[] }>
   /**
    * n saves, each after a redo/undo made the image dirty: Ctrl+S until the editor says "Saved"; and
-   * of that, before the request went out (snapshot, base64) and the HTTP request itself.
+   * of that, before the request went out (snapshot, encoding), the HTTP request itself with its
+   * parts, and after the response.
    */
-  saves(n: number): Promise<{ total: number[]; beforeRequest: number[]; request: number[] }>
+  saves(n: number): Promise<SaveTimes>
   /** RGBA of the overlay layer (Konva's second canvas) at a stage point. */
   overlayPixel(x: number, y: number): Promise<number[]>
 }
@@ -59,7 +69,9 @@ export async function installProbes(page: Page): Promise<PageProbes> {
         const state = document.querySelector('[data-testid="save-state"]')!
         const key = (k: string, shift = false) =>
           window.dispatchEvent(new KeyboardEvent('keydown', { key: k, ctrlKey: true, shiftKey: shift, cancelable: true }))
-        const out = { total: [] as number[], beforeRequest: [] as number[], request: [] as number[] }
+        const out = { total: [], beforeRequest: [], request: [], upload: [], download: [], afterResponse: [] } as {
+          [K in 'total' | 'beforeRequest' | 'request' | 'upload' | 'download' | 'afterResponse']: number[]
+        }
         performance.setResourceTimingBufferSize(10_000)
         for (let i = 0; i < count; i++) {
           key('z', i % 2 === 0) // redo, then undo: the mask differs from what is on disk each time
@@ -76,10 +88,17 @@ export async function installProbes(page: Page): Promise<PageProbes> {
           key('s')
           await done
           out.total.push(performance.now() - t0)
-          const req = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/labels:save')).at(-1)
+          const req = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+            .filter((e) => e.name.includes('/api/labels:save'))
+            .at(-1)
           if (req && req.startTime >= t0) {
             out.beforeRequest.push(req.startTime - t0)
             out.request.push(req.duration)
+            // fetch start → request sent (queueing, Chromium's network process); response start → end;
+            // response end → "Saved" on screen (decode, Vue's update).
+            out.upload.push(req.requestStart - req.startTime)
+            out.download.push(req.responseEnd - req.responseStart)
+            out.afterResponse.push(t0 + out.total.at(-1)! - req.responseEnd)
           }
         }
         return out

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Page } from '@playwright/test'
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     return out
   }
   const server = await startWebServer({ handlers, events: ctx.events, media: ctx.media, staticDir, token: newToken() })
+  const requests = watchRequests(server.server)
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
   try {
     await ctx.handlers['datasets:open']({ path: root })
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
     page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`))
     await openEditor(page, server.url)
     const probes = await installProbes(page)
-    const result = await measure(page, probes, root, serviceMs)
+    const result = await measure(page, probes, root, serviceMs, requests)
     report(result)
   } finally {
     await browser.close()
@@ -82,7 +84,32 @@ async function openEditor(page: Page, url: string): Promise<void> {
   await page.getByRole('radio', { name: 'Class 1: pet' }).click()
 }
 
-async function measure(page: Page, probes: PageProbes, root: string, serviceMs: number[]): Promise<Record<string, unknown>> {
+interface ServedRequest {
+  path: string
+  /** arrival → body read, arrival → response finished */
+  bodyMs: number
+  totalMs: number
+}
+
+/** Every request the server answers, with its own timing (the page cannot see inside the server). */
+function watchRequests(server: Server): ServedRequest[] {
+  const seen: ServedRequest[] = []
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const t = performance.now()
+    let bodyAt = t
+    req.on('end', () => (bodyAt = performance.now()))
+    res.on('finish', () => seen.push({ path: (req.url ?? '').split('?')[0]!, bodyMs: bodyAt - t, totalMs: performance.now() - t }))
+  })
+  return seen
+}
+
+async function measure(
+  page: Page,
+  probes: PageProbes,
+  root: string,
+  serviceMs: number[],
+  requests: ServedRequest[],
+): Promise<Record<string, unknown>> {
   const box = (await page.getByTestId('trimap-stage').boundingBox())!
   const cx = box.x + box.width / 2
   const cy = box.y + box.height / 2
@@ -99,7 +126,12 @@ async function measure(page: Page, probes: PageProbes, root: string, serviceMs: 
   const undo = await probes.undoAll(STROKES)
   const afterUndo = await probes.overlayPixel(cx - 300 - box.x, cy - 200 - box.y)
   serviceMs.length = 0
+  requests.length = 0
   const save = await probes.saves(SAVES)
+  const served = requests.filter((r) => r.path.endsWith('/labels:save'))
+  // What else the page asked for while saving (the browser behind the editor refreshes on 'labels:changed').
+  const alsoServed: Record<string, number> = {}
+  for (const r of requests) if (!served.includes(r)) alsoServed[r.path] = (alsoServed[r.path] ?? 0) + 1
   const onDisk = await trimapValues(join(root, 'annotations/trimaps', `${BENCH_IMAGE}.png`))
   return {
     image: `${BENCH_SIZE}×${BENCH_SIZE}`,
@@ -110,6 +142,12 @@ async function measure(page: Page, probes: PageProbes, root: string, serviceMs: 
     saveMs: stats(save.total),
     saveBeforeRequestMs: stats(save.beforeRequest),
     saveRequestMs: stats(save.request),
+    saveUntilSentMs: stats(save.upload),
+    saveServerMs: stats(served.map((r) => r.totalMs)),
+    saveServerBodyMs: stats(served.map((r) => r.bodyMs)),
+    saveDownloadMs: stats(save.download),
+    saveAfterResponseMs: stats(save.afterResponse),
+    alsoServedDuringSaves: alsoServed,
     saveServiceMs: stats(serviceMs),
     paintedPixelRGBA: painted,
     afterUndoPixelRGBA: afterUndo,
@@ -137,7 +175,13 @@ function report(r: Record<string, unknown>): void {
   console.log(line('save (Ctrl+S → "Saved")', 'saveMs', '[target ≤ 50]'))
   console.log(line('  of which before the request', 'saveBeforeRequestMs', ''))
   console.log(line('  of which the HTTP request', 'saveRequestMs', ''))
-  console.log(line('  of which labels:save service', 'saveServiceMs', ''))
+  console.log(line('    fetch → request sent', 'saveUntilSentMs', ''))
+  console.log(line('    in the server', 'saveServerMs', ''))
+  console.log(line('      reading the body', 'saveServerBodyMs', ''))
+  console.log(line('      labels:save service', 'saveServiceMs', ''))
+  console.log(line('    response start → end', 'saveDownloadMs', ''))
+  console.log(line('  of which after the response', 'saveAfterResponseMs', ''))
+  console.log(`other requests during the saves: ${JSON.stringify(r['alsoServedDuringSaves'])}`)
   console.log(`load average ${(r['load'] as number[]).join(' ')} on ${String(r['cpus'])} CPUs`)
 }
 

@@ -77,12 +77,69 @@ export function decodeWire<T = unknown>(text: string): T {
 }
 
 /**
- * Binary framing for the web binding's calls, so a 1000×1000 trimap travels as its 1 MB of bytes
- * rather than as base64 text: [uint32 LE: JSON length][JSON][bytes…], where each Uint8Array in the
- * JSON is replaced by {"$bin":[offset,length]} into the bytes that follow.
+ * Binary framing for the web binding's calls, so a 1000×1000 trimap travels as bytes rather than as
+ * base64 text: [uint32 LE: JSON length][JSON][bytes…], where each Uint8Array in the JSON is replaced
+ * by {"$bin":[offset,length]} into the bytes that follow, or by {"$rle":[offset,length,size]} when
+ * its run-length form (see encodeRuns) is under half its size. A trimap is a few thousand runs, so a
+ * save sends ~15 kB instead of 1 MB: no megabyte to copy through Chromium's network process, the
+ * socket and the server's body buffer.
  */
 export const WIRE_BINARY_TYPE = 'application/x-workbench-wire'
 const BIN = '$bin'
+const RLE = '$rle'
+/** Blobs smaller than this go raw: their run-length form would save nothing worth a scan. */
+const RLE_MIN_BYTES = 4096
+
+/**
+ * Runs of equal bytes as [value][count as LEB128 varint]…; null as soon as the runs would take more
+ * than `limit` bytes (noise, photos), so a blob that does not shrink costs one partial scan.
+ */
+export function encodeRuns(bytes: Uint8Array, limit: number): Uint8Array | null {
+  const n = bytes.length
+  const out = new Uint8Array(limit)
+  let o = 0
+  let i = 0
+  while (i < n) {
+    const v = bytes[i]!
+    let j = i + 1
+    while (j < n && bytes[j] === v) j++
+    let count = j - i
+    // A value byte plus at most 5 varint bytes for a count below 2^35.
+    if (o + 6 > limit) return null
+    out[o++] = v
+    while (count > 127) {
+      out[o++] = (count & 127) | 128
+      count = Math.floor(count / 128)
+    }
+    out[o++] = count
+    i = j
+  }
+  return out.subarray(0, o)
+}
+
+/** Inverse of encodeRuns; throws when the runs do not add up to exactly `size` bytes. */
+export function decodeRuns(runs: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(size)
+  let o = 0
+  let i = 0
+  while (i < runs.length) {
+    const v = runs[i++]!
+    let count = 0
+    let scale = 1
+    for (;;) {
+      if (i >= runs.length || scale > 2 ** 35) throw new Error('run-length data is cut short or malformed')
+      const b = runs[i++]!
+      count += (b & 127) * scale
+      scale *= 128
+      if (b < 128) break
+    }
+    if (count === 0 || o + count > size) throw new Error('run-length data holds more bytes than it says')
+    out.fill(v, o, o + count)
+    o += count
+  }
+  if (o !== size) throw new Error(`run-length data holds ${o} bytes, not ${size}`)
+  return out
+}
 
 export function encodeWireBinary(value: unknown): Uint8Array<ArrayBuffer> {
   const blobs: Uint8Array[] = []
@@ -90,9 +147,11 @@ export function encodeWireBinary(value: unknown): Uint8Array<ArrayBuffer> {
   const json =
     JSON.stringify(value, (_key, v: unknown) => {
       if (!(v instanceof Uint8Array)) return v
-      const ref = { [BIN]: [size, v.length] }
-      blobs.push(v)
-      size += v.length
+      const runs = v.length >= RLE_MIN_BYTES ? encodeRuns(v, v.length >> 1) : null
+      const blob = runs ?? v
+      const ref = runs ? { [RLE]: [size, runs.length, v.length] } : { [BIN]: [size, v.length] }
+      blobs.push(blob)
+      size += blob.length
       return ref
     }) ?? 'null'
   const head = new TextEncoder().encode(json)
@@ -107,6 +166,8 @@ export function encodeWireBinary(value: unknown): Uint8Array<ArrayBuffer> {
   return out
 }
 
+const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0
+
 export function decodeWireBinary<T = unknown>(bytes: Uint8Array): T {
   if (bytes.length < 4) throw new Error('binary message shorter than its header')
   const headLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true)
@@ -114,13 +175,19 @@ export function decodeWireBinary<T = unknown>(bytes: Uint8Array): T {
   if (base > bytes.length) throw new Error('binary message shorter than its JSON part')
   const json = new TextDecoder().decode(bytes.subarray(4, base))
   return JSON.parse(json, (_key, v: unknown) => {
-    if (!v || typeof v !== 'object' || !(BIN in v) || Object.keys(v).length !== 1) return v
-    const ref = (v as Record<string, unknown>)[BIN]
-    const [offset, length] = Array.isArray(ref) ? (ref as unknown[]) : []
-    if (!Number.isInteger(offset) || !Number.isInteger(length) || (offset as number) < 0 || (length as number) < 0
-      || base + (offset as number) + (length as number) > bytes.length) {
+    if (!v || typeof v !== 'object' || Object.keys(v).length !== 1) return v
+    const tag = BIN in v ? BIN : RLE in v ? RLE : null
+    if (!tag) return v
+    const ref = (v as Record<string, unknown>)[tag]
+    const [offset, length, size] = Array.isArray(ref) ? (ref as unknown[]) : []
+    if (!isCount(offset) || !isCount(length) || base + offset + length > bytes.length) {
       throw new Error('binary message refers to bytes it does not hold')
     }
-    return bytes.slice(base + (offset as number), base + (offset as number) + (length as number))
+    const blob = bytes.subarray(base + offset, base + offset + length)
+    if (tag === BIN) return blob.slice()
+    // The size is the sender's word: capped at the largest trimap the contract allows (16384², see
+    // MAX_TRIMAP_SIDE in api.ts), so a tiny message cannot make the reader allocate gigabytes.
+    if (!isCount(size) || size > 2 ** 28) throw new Error('run-length blob has no valid size')
+    return decodeRuns(blob, size)
   }) as T
 }

@@ -1,6 +1,7 @@
-// Predictions in the trimap editor as a person uses them: a tiny finetune trained and predicted through
-// the API, then in the editor the run chosen, its prediction drawn as a second overlay, accepted (the
-// saved PNG is the prediction, provenance 'predicted') and undone (the PNG is the trimap again).
+// Predictions in the trimap editor as a person uses them: a tiny finetune trained through the API, its
+// run chosen in the editor before it has predicted the open image, then predicted through the API: the
+// prediction appears as a second overlay without reopening the image, is accepted (the saved PNG is
+// the prediction, provenance 'predicted') and undone (the PNG is the trimap again).
 // Independent of the other spec files' order: its image is not one they use, and is reverted at the end.
 import { join } from 'node:path'
 import { expect, test, type APIRequestContext } from '@playwright/test'
@@ -50,7 +51,7 @@ async function tinyRun(request: APIRequestContext, datasetId: number, seed: numb
   return run.id
 }
 
-test('a prediction is shown as a second overlay, accepted as one undoable step, saved as predicted', async ({ page, request }, testInfo) => {
+test('a prediction appears as a second overlay when its job ends, accepted as one undoable step, saved as predicted', async ({ page, request }, testInfo) => {
   test.setTimeout(120_000)
   await openApp(page)
   const dataset = await ok(callApi(request, 'datasets:current'))
@@ -58,7 +59,18 @@ test('a prediction is shown as a second overlay, accepted as one undoable step, 
   const image = await pickImage(request, dataset.id)
   const runId = await tinyRun(request, dataset.id, 9100 + testInfo.retry)
 
-  // Predict the labelled images until ours has one; the rest of the job is not needed.
+  // Open the image in the editor (it lists the finished runs when it opens) and choose the run: it has
+  // not predicted this image yet.
+  await page.getByLabel('Search by name').fill(image.name)
+  await page.locator(`[data-testid="tile"][data-image-name="${image.name}"]`).click()
+  await page.getByRole('dialog').getByRole('button', { name: 'Edit trimap' }).click()
+  const stage = page.getByTestId('trimap-stage')
+  await expect(stage.locator('canvas')).toHaveCount(4)
+  await page.getByTestId('prediction-run').selectOption(String(runId))
+  await expect(page.getByTestId('prediction-status')).toContainText('No prediction for this image yet')
+
+  // Predict the labelled images until ours has one; the rest of the job is not needed. The job's end
+  // (cancelled, or done if it got there first) brings the prediction into the open editor.
   const { jobId } = await ok(callApi(request, 'predictions:start', { runId, datasetId: dataset.id, scope: 'labelled' }))
   let prediction: Uint8Array | null = null
   await expect
@@ -71,14 +83,6 @@ test('a prediction is shown as a second overlay, accepted as one undoable step, 
   await callApi(request, 'predictions:cancel', { jobId })
   const original = await readPng(image.name)
   expect(sameBytes(original, prediction!)).toBe(false) // else accepting could not be told apart
-
-  // Open the image in the editor (it lists the finished runs when it opens) and choose the run.
-  await page.getByLabel('Search by name').fill(image.name)
-  await page.locator(`[data-testid="tile"][data-image-name="${image.name}"]`).click()
-  await page.getByRole('dialog').getByRole('button', { name: 'Edit trimap' }).click()
-  const stage = page.getByTestId('trimap-stage')
-  await expect(stage.locator('canvas')).toHaveCount(4)
-  await page.getByTestId('prediction-run').selectOption(String(runId))
   const accept = page.getByRole('button', { name: /Accept prediction/ })
   await expect(accept).toBeVisible()
 

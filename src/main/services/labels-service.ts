@@ -165,9 +165,12 @@ export class LabelsService {
     await removeStaleTemps(dir)
   }
 
+  // The event goes out after the caller's answer (setImmediate runs once the web binding has written
+  // its response): listeners' refreshes (the browser's list, the counts) then do not compete with
+  // the editor's "Saved".
   private changed(imageId: number): ImageDetail {
     const detail = this.datasets.getImage(imageId)
-    this.emit({ imageId, label: detail.label })
+    setImmediate(() => this.emit({ imageId, label: detail.label }))
     return detail
   }
 

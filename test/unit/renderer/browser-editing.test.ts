@@ -4,14 +4,18 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { setApi } from '../../../src/renderer/src/api'
 import { useBrowserStore } from '../../../src/renderer/src/stores/browser'
-import { facets, fakeApi, image, settle } from './fake-api'
+import { facets, fakeApi, type FakeApi, image, settle } from './fake-api'
 
 let listed = [1, 2, 3, 4]
+let api: FakeApi
 beforeEach(() => {
   listed = [1, 2, 3, 4]
   setActivePinia(createPinia())
-  setApi(fakeApi({ 'images:list': () => listed.map((id) => image(id)), 'images:facets': () => facets() }))
+  api = fakeApi({ 'images:list': () => listed.map((id) => image(id)), 'images:facets': () => facets() })
+  setApi(api)
 })
+
+const lists = (): number => api.calls.filter((c) => c.channel === 'images:list').length
 
 async function store() {
   const s = useBrowserStore()
@@ -58,5 +62,31 @@ describe('browser store: editing', () => {
     s.edit(2)
     s.setDataset(7)
     expect(s.editingId).toBeNull()
+  })
+
+  it('re-lists on label changes at once in the browser, but only after the editor closes while editing', async () => {
+    const s = await store()
+    const base = lists()
+    s.labelsChanged()
+    await settle()
+    expect(lists()).toBe(base + 1)
+    s.edit(2)
+    s.labelsChanged()
+    s.labelsChanged()
+    await settle()
+    expect(lists()).toBe(base + 1)
+    s.edit(null)
+    await settle()
+    expect(lists()).toBe(base + 2)
+    // Closing the selection (which leaves the editor too) also re-lists; without changes nothing is re-read.
+    s.edit(3)
+    s.labelsChanged()
+    s.select(null)
+    await settle()
+    expect(lists()).toBe(base + 3)
+    s.edit(1)
+    s.edit(null)
+    await settle()
+    expect(lists()).toBe(base + 3)
   })
 })

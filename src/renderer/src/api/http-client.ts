@@ -2,7 +2,7 @@
 // authenticated by the per-start token the server printed in the URL it showed.
 import { EVENTS_PATH, API_PREFIX, MEDIA_PREFIX, TOKEN_HEADER, TOKEN_QUERY } from '../../../shared/web-protocol'
 import { AppError, fromWireError, isWireError } from '../../../shared/errors'
-import type { EventName, Events } from '../../../shared/api'
+import type { EventName, Events, ResultOf } from '../../../shared/api'
 import { decodeWire, decodeWireBinary, encodeWireBinary, WIRE_BINARY_TYPE } from '../../../shared/wire'
 import { buildCalls, type ApiClient, type Invoke } from './client'
 
@@ -61,11 +61,34 @@ async function errorFrom(res: Response, channel: string): Promise<AppError> {
   return new AppError(code, `${channel}: HTTP ${res.status} ${res.statusText}`.trim())
 }
 
+async function readAnswer<T>(res: Response, channel: string): Promise<T> {
+  try {
+    const type = res.headers.get('content-type') ?? ''
+    if (type.startsWith(WIRE_BINARY_TYPE)) return decodeWireBinary<T>(new Uint8Array(await res.arrayBuffer()))
+    return decodeWire<T>(await res.text())
+  } catch {
+    throw new AppError('INTERNAL', `${channel}: the server answered with something it cannot read`)
+  }
+}
+
 export function createHttpClient(env: HttpEnv = browserEnv()): ApiClient {
   const token = takeToken(env)
   // Calls travel in the binary framing so trimaps go as raw bytes, not base64 text (see wire.ts).
   const headers: Record<string, string> = { 'content-type': WIRE_BINARY_TYPE, accept: WIRE_BINARY_TYPE }
   if (token) headers[TOKEN_HEADER] = token
+
+  // Events that arrive while an answer is being read wait until that answer's caller has run (a
+  // timer after it): a call's result is seen before the events it caused ('labels:changed' after
+  // 'labels:save'), and the refreshes those events start do not hold up the answer the user waits for
+  // (the editor's "Saved"). The wait is bounded by reading one small body.
+  let reading = 0
+  let held: (() => void)[] = []
+  function doneReading(): void {
+    if (--reading > 0 || held.length === 0) return
+    const due = held
+    held = []
+    setTimeout(() => due.forEach((deliver) => deliver()), 0)
+  }
 
   const invoke: Invoke = async (channel, arg) => {
     let res: Response
@@ -79,13 +102,12 @@ export function createHttpClient(env: HttpEnv = browserEnv()): ApiClient {
       const message = err instanceof Error ? err.message : String(err)
       throw new AppError('IO_ERROR', `Cannot reach the workbench server (${channel}): ${message}`)
     }
-    if (!res.ok) throw await errorFrom(res, channel)
+    reading++
     try {
-      const type = res.headers.get('content-type') ?? ''
-      if (type.startsWith(WIRE_BINARY_TYPE)) return decodeWireBinary(new Uint8Array(await res.arrayBuffer()))
-      return decodeWire(await res.text())
-    } catch {
-      throw new AppError('INTERNAL', `${channel}: the server answered with something it cannot read`)
+      if (!res.ok) throw await errorFrom(res, channel)
+      return await readAnswer<ResultOf<typeof channel>>(res, channel)
+    } finally {
+      doneReading()
     }
   }
 
@@ -93,9 +115,17 @@ export function createHttpClient(env: HttpEnv = browserEnv()): ApiClient {
   let source: InstanceType<HttpEnv['EventSource']> | null = null
   function on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
     source ??= new env.EventSource(withToken(EVENTS_PATH, token))
-    const handler = (ev: Event) => listener(decodeWire<Events[E]>((ev as MessageEvent<string>).data))
+    let live = true
+    const handler = (ev: Event) => {
+      const deliver = () => live && listener(decodeWire<Events[E]>((ev as MessageEvent<string>).data))
+      if (reading > 0) held.push(deliver)
+      else deliver()
+    }
     source.addEventListener(event, handler)
-    return () => source?.removeEventListener(event, handler)
+    return () => {
+      live = false
+      source?.removeEventListener(event, handler)
+    }
   }
 
   return {

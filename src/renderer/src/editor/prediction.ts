@@ -18,6 +18,11 @@ export interface PredictionSource {
   load(runId: number, imageId: number): Promise<Trimap | null>
   /** Saves the run's prediction as the image's trimap with provenance 'predicted'. */
   accept(runId: number, imageId: number): Promise<void>
+  /**
+   * Calls `updated(runId)` whenever a run's predictions for the open dataset may have changed (a
+   * prediction job ended), so the open image's overlay appears or refreshes; returns the unsubscribe.
+   */
+  subscribe?(updated: (runId: number) => void): () => void
 }
 
 export type PredictionStatus = 'off' | 'loading' | 'shown' | 'missing' | 'failed'
@@ -56,17 +61,38 @@ export function usePrediction(deps: Deps) {
       return
     }
     state.status = 'loading'
+    await fetchInto(s, src, runId, mine)
+  }
+
+  /**
+   * The run's predictions changed on disk: when it is the one shown, fetch it again for the open
+   * image. What is drawn stays until the new answer arrives (no flash of an empty layer).
+   */
+  async function refresh(runId: number): Promise<void> {
+    const s = deps.session()
+    const src = deps.source()
+    if (!s || !src || runId !== chosenPredictionRun.value || !src.runs.some((r) => r.id === runId)) return
+    await fetchInto(s, src, runId, ++token)
+  }
+
+  async function fetchInto(s: EditorSession, src: PredictionSource, runId: number, mine: number): Promise<void> {
     try {
       const t = await src.load(runId, s.imageId)
       if (mine !== token || deps.session() !== s) return
       s.setPrediction(runId, t)
       deps.view()?.setPrediction(t)
       state.status = t ? 'shown' : 'missing'
+      state.message = ''
     } catch (err) {
       if (mine !== token) return
       state.status = 'failed'
       state.message = err instanceof Error ? err.message : String(err)
     }
+  }
+
+  /** Follows the source's updates (see PredictionSource.subscribe); returns the unsubscribe. */
+  function follow(): () => void {
+    return deps.source()?.subscribe?.((runId) => void refresh(runId)) ?? (() => {})
   }
 
   function choose(runId: number | null): void {
@@ -91,6 +117,8 @@ export function usePrediction(deps: Deps) {
   return {
     state,
     load,
+    refresh,
+    follow,
     choose,
     setLook,
     accept,

@@ -1,6 +1,6 @@
 // The TrimapEditor component's wiring: one EditorSession per image, the Konva view, input, keyboard
 // commands and autosave. The component only lays out what this returns.
-import { computed, reactive, ref, shallowRef } from 'vue'
+import { computed, reactive, ref, shallowRef, watch } from 'vue'
 import type { Trimap, TrimapClass } from '../../../shared/trimap'
 import { Autosave, type SaveState } from './autosave'
 import { buildCommands, detectPlatform, findCommand, isTypingTarget, type EditorActions } from './commands'
@@ -64,6 +64,13 @@ export function useEditor(
     source: predictionSource,
     accepted: () => (autosave?.markDirty(), void autosave?.flush()),
   })
+  // A prediction job ending while an image is open shows its prediction without reopening the image;
+  // a host that passes another source is followed anew (the watcher ends with the component).
+  watch(
+    () => predictionSource()?.subscribe,
+    (_now, _before, onCleanup) => onCleanup(prediction.follow()),
+    { immediate: true },
+  )
 
   const cursor = computed(() => panCursor.value ?? (warning.value ? 'not-allowed' : currentTool().cursor))
   const currentTool = () => session.value?.tool ?? createTools()[0]!

@@ -81,13 +81,31 @@ export const useBrowserStore = defineStore('browser', () => {
   function select(id: number | null): void {
     if (id !== selectedId.value) anchor = null
     selectedId.value = id
-    if (id === null) editing.value = false
+    if (id === null && editing.value) {
+      editing.value = false
+      reloadIfStale()
+    }
   }
 
   /** Open an image in the trimap editor (it becomes the selection), or close the editor (null). */
   function edit(id: number | null): void {
     if (id !== null) select(id)
     editing.value = id !== null
+    if (!editing.value) reloadIfStale()
+  }
+
+  // A saved or reverted trimap changes badges, the label facets and what the label filter lists.
+  // While the editor covers the grid the list is re-read once it closes: re-listing on every autosave
+  // took CPU from the save itself, and next/previous keep their order while the user works through it.
+  let stale = false
+  function labelsChanged(): void {
+    stale = true
+    if (!editing.value) reloadIfStale()
+  }
+  function reloadIfStale(): void {
+    if (!stale) return
+    stale = false
+    void load()
   }
 
   /** The list position next/previous would go to, or -1 at either end. */
@@ -126,6 +144,7 @@ export const useBrowserStore = defineStore('browser', () => {
     clearFilters,
     select,
     edit,
+    labelsChanged,
     step,
     canStep,
   }
