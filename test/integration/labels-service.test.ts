@@ -234,14 +234,14 @@ describe('faults', () => {
     // Two very different files (sizes differ by 10x): a torn write could not pass as either.
     writeFileSync(
       script,
-      `import { encodeTrimapPng, writeFileAtomic } from ${JSON.stringify(module)}
+      `import { encodeTrimapPng, writeFileAtomicSync } from ${JSON.stringify(module)}
 const w = 400, h = 400
 const a = new Uint8Array(w * h).fill(2)
 const b = new Uint8Array(w * h).map((_, i) => 1 + ((i * 7919) % 3))
-const pngs = [await encodeTrimapPng({ width: w, height: h, data: a }), await encodeTrimapPng({ width: w, height: h, data: b })]
-await writeFileAtomic(${JSON.stringify(file)}, pngs[0])
+const pngs = [encodeTrimapPng({ width: w, height: h, data: a }), encodeTrimapPng({ width: w, height: h, data: b })]
+writeFileAtomicSync(${JSON.stringify(file)}, pngs[0])
 process.stdout.write('ready\\n')
-for (let i = 1; ; i++) await writeFileAtomic(${JSON.stringify(file)}, pngs[i % 2])
+for (let i = 1; ; i++) writeFileAtomicSync(${JSON.stringify(file)}, pngs[i % 2])
 `,
     )
     for (const delay of [40, 85, 130]) {

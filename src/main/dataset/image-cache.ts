@@ -1,6 +1,7 @@
 // Image cache on disk (sharp): thumbnails built during indexing, fixed-size RGB arrays and trimaps for
 // training, and full images as bytes a browser can show. Keyed by dataset id + image name.
 import sharp from 'sharp'
+import { readdirSync, rmSync } from 'node:fs'
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
@@ -121,11 +122,17 @@ export class ImageCache {
    * size. The labels service calls it after overwriting a trimap: a new file could get the old
    * size and mtime (same length, same millisecond), and the old entries are orphans anyway.
    */
-  async dropResizedTrimaps(datasetId: number, name: string, sig: string): Promise<void> {
+  /** Synchronous: it runs inside a trimap save, whose few small file operations are all sync (see writeFileAtomicSync). */
+  dropResizedTrimaps(datasetId: number, name: string, sig: string): void {
     const dir = this.datasetDir(datasetId)
-    const entries = await readdir(dir).catch(() => [] as string[])
+    let entries: string[] = []
+    try {
+      entries = readdirSync(dir)
+    } catch {
+      return // nothing cached for this dataset yet
+    }
     for (const sub of entries) {
-      if (sub.startsWith('tri-')) await rm(join(dir, sub, `${name}~${sig}.tri`), { force: true })
+      if (sub.startsWith('tri-')) rmSync(join(dir, sub, `${name}~${sig}.tri`), { force: true })
     }
   }
 

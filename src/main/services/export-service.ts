@@ -176,7 +176,7 @@ export class ExportService {
       backend: this.o.backend, wasmThreads: this.o.wasmThreads, worker: this.o.worker, signal,
       onReady: () => report({ phase: 'predicting' }),
       onBatch: async (batch) => {
-        await Promise.all(batch.map(async (b) => fs.writeFile(join(out, `${b.image.name}.png`), await encodeTrimapPng(b.trimap))))
+        await Promise.all(batch.map(async (b) => fs.writeFile(join(out, `${b.image.name}.png`), encodeTrimapPng(b.trimap))))
         done += batch.length
         report({ done })
       },

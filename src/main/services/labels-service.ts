@@ -1,7 +1,7 @@
 // The labels service behind 'labels:save' / 'labels:revert': writes edited trimaps into the dataset's official
 // layout atomically, keeps the release's original for revert, records provenance. Plain Node, no electron.
-import { existsSync } from 'node:fs'
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { existsSync, mkdirSync, type Stats, statSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { userInfo } from 'node:os'
 import { dirname, isAbsolute, join } from 'node:path'
 import { trimapDataProblem, type Events } from '../../shared/api'
@@ -19,7 +19,7 @@ import {
   TEMP_SUFFIX,
   TRIMAPS_DIR,
   trimapRel,
-  writeFileAtomic,
+  writeFileAtomicSync,
 } from '../dataset/trimap-file'
 import type { LabelRow } from '../db/repositories/labels-repo'
 import type { DatasetService } from './dataset-service'
@@ -76,12 +76,12 @@ export class LabelsService {
   private async saveNow(imageId: number, trimap: Trimap, source: 'edited' | 'predicted'): Promise<ImageDetail> {
     const t = this.target(imageId)
     checkFits(t, trimap)
-    const png = await encodeTrimapPng(trimap)
+    const png = encodeTrimapPng(trimap)
     const sig = await this.replaceFile(t, 'save', async () => {
-      await mkdir(dirname(t.file)).catch(ignoreExists)
+      mkdirOnce(dirname(t.file))
       // The first overwrite of the release's file keeps a copy; an edited or predicted file is ours, never "original".
       if (t.label?.source !== 'edited' && t.label?.source !== 'predicted') await keepOriginalOnce(t.file, t.copy)
-      await writeFileAtomic(t.file, png)
+      writeFileAtomicSync(t.file, png)
     })
     const { labels, images } = this.datasets
     images.transaction(() => {
@@ -99,7 +99,7 @@ export class LabelsService {
       const why = t.label ? ` (its ${t.label.source} trimap was made without one)` : ''
       throw new AppError('NOT_FOUND', `${t.name} has no original trimap from the release to revert to${why}`)
     }
-    const sig = await this.replaceFile(t, 'revert', async () => writeFileAtomic(t.file, await readFile(t.copy)))
+    const sig = await this.replaceFile(t, 'revert', async () => writeFileAtomicSync(t.file, await readFile(t.copy)))
     const check = await checkTrimap(t.file, t.width, t.height)
     const { labels, images } = this.datasets
     images.transaction(() => {
@@ -143,7 +143,7 @@ export class LabelsService {
     const fail = (why: string, where: string): AppError =>
       new AppError('IO_ERROR', `Could not ${verb} the trimap of ${t.name}: ${why} (${where})`)
     if (!existsSync(t.image)) throw fail('the image file no longer exists', t.image)
-    const old = await stat(t.file).catch(() => null)
+    const old = statOrNull(t.file)
     await this.sweepOnce(dirname(t.file))
     await this.sweepOnce(dirname(t.copy))
     try {
@@ -153,8 +153,9 @@ export class LabelsService {
       const where = !path ? t.file : path.endsWith(TEMP_SUFFIX) ? dirname(path) : path
       throw fail(describeIoError(err), where)
     }
-    if (old) await this.datasets.cache.dropResizedTrimaps(t.datasetId, t.name, trimapCacheSig(old))
-    const now = await stat(t.file)
+    // Before answering: resized copies are keyed by size and mtime, which two quick saves of one size can share.
+    if (old) this.datasets.cache.dropResizedTrimaps(t.datasetId, t.name, trimapCacheSig(old))
+    const now = statSync(t.file)
     return `${now.size}:${now.mtimeMs}`
   }
 
@@ -204,8 +205,22 @@ function checkFits(t: Target, trimap: Trimap): void {
   if (problem) throw new AppError('BAD_INPUT', `The trimap for ${t.name} cannot be saved: ${problem}`)
 }
 
-function ignoreExists(err: NodeJS.ErrnoException): void {
-  if (err.code !== 'EEXIST') throw err
+// Synchronous like the write itself (see writeFileAtomicSync): a save is a few small file operations.
+// Not recursive: annotations/ must exist already, a vanished dataset must not be recreated.
+function mkdirOnce(dir: string): void {
+  try {
+    mkdirSync(dir)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+  }
+}
+
+function statOrNull(file: string): Stats | null {
+  try {
+    return statSync(file)
+  } catch {
+    return null
+  }
 }
 
 function osUser(): string {

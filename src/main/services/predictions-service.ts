@@ -10,7 +10,7 @@ import type { Trimap } from '../../shared/trimap'
 import type { ImageDetail, ImageSummary } from '../../shared/types/dataset'
 import type { PredictionProgress, PredictionScope, QueueItem } from '../../shared/types/predictions'
 import { decodeTrimap } from '../dataset/image-cache'
-import { encodeTrimapPng, writeFileAtomic } from '../dataset/trimap-file'
+import { encodeTrimapPng, writeFileAtomicSync } from '../dataset/trimap-file'
 import type { Db } from '../db/open'
 import { type PredictionRow, PredictionsRepo } from '../db/repositories/predictions-repo'
 import type { BackendName } from '../training/backend'
@@ -200,7 +200,7 @@ export class PredictionsService {
   private async store(batch: ImagePrediction[], size: number, outDir: string, runId: number): Promise<void> {
     for (const { image, trimap, confidence } of batch) {
       const file = join(outDir, `${image.name}.png`)
-      await writeFileAtomic(file, await encodeTrimapPng(trimap))
+      writeFileAtomicSync(file, encodeTrimapPng(trimap))
       const label = this.o.datasets.labels.get(image.id)
       const score = label ? await this.measure(trimap, image.id) : null
       this.repo.upsert({ runId, imageId: image.id, file, inputSize: size, confidence, disagreement: score, labelUpdatedAt: label?.updated_at ?? null })
