@@ -14,7 +14,11 @@ export interface SaveTimes {
 export interface PageProbes {
   /** Per pointermove while drawing: editor work, and event → next frame (Konva has drawn by then). */
   takeStrokes(): Promise<{ latency: number[]; work: number[] }>
-  /** Undoes n steps one per frame: handler work, and key → the frame that shows it. */
+  /**
+   * Undoes n steps with real Ctrl+Z key presses (Playwright's keyboard, at random moments within a frame,
+   * as a person's keys arrive): handler work, and the key event's timeStamp → the frame that shows it,
+   * measured like a stroke's pointermove.
+   */
   undoAll(n: number): Promise<{ latency: number[]; work: number[] }>
   /**
    * n saves, each after a redo/undo made the image dirty: Ctrl+S until the editor says "Saved"; and
@@ -49,21 +53,30 @@ export async function installProbes(page: Page): Promise<PageProbes> {
         const w = window as unknown as { __lat: number[]; __work: number[] }
         return { latency: w.__lat.splice(0), work: w.__work.splice(0) }
       }),
-    undoAll: (n) =>
-      page.evaluate(async (count) => {
-        const frame = () => new Promise((r) => requestAnimationFrame(r))
-        const latency: number[] = []
-        const work: number[] = []
-        for (let i = 0; i < count; i++) {
-          await frame()
-          const t0 = performance.now()
-          window.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, cancelable: true }))
-          work.push(performance.now() - t0)
-          await frame()
-          latency.push(performance.now() - t0)
-        }
-        return { latency, work }
-      }, n),
+    undoAll: async (n) => {
+      await page.evaluate(() => {
+        const w = window as unknown as { __undo: { latency: number[]; work: number[] } }
+        w.__undo = { latency: [], work: [] }
+        let start = 0
+        const isUndo = (ev: KeyboardEvent) => ev.key.toLowerCase() === 'z' && ev.ctrlKey && !ev.shiftKey
+        window.addEventListener('keydown', (ev) => isUndo(ev) && (start = performance.now()), { capture: true })
+        window.addEventListener('keydown', (ev) => {
+          if (!isUndo(ev)) return
+          w.__undo.work.push(performance.now() - start)
+          const t0 = ev.timeStamp
+          // Queued after the editor's handler (and Konva's batchDraw), so it runs once the undo is drawn.
+          requestAnimationFrame(() => w.__undo.latency.push(performance.now() - t0))
+        })
+      })
+      for (let i = 0; i < n; i++) {
+        await page.keyboard.press('Control+z')
+        await page.waitForTimeout(20 + Math.random() * 30)
+      }
+      return page.evaluate(async () => {
+        await new Promise((r) => requestAnimationFrame(r))
+        return (window as unknown as { __undo: { latency: number[]; work: number[] } }).__undo
+      })
+    },
     saves: (n) =>
       page.evaluate(async (count) => {
         const state = document.querySelector('[data-testid="save-state"]')!
