@@ -168,19 +168,22 @@ function report(r: Record<string, unknown>): void {
   const s = (k: string): Stats => r[k] as Stats
   const line = (name: string, k: string, target: string): string =>
     `${name.padEnd(30)} p50 ${s(k).p50} ms, p95 ${s(k).p95} ms (n=${s(k).n}) ${target}`
-  console.log(line('brush stroke → pixels', 'strokeToPixelsMs', '[target p95 ≤ 16]'))
-  console.log(line('  of which editor work', 'strokeHandlerMs', ''))
-  console.log(line('undo → pixels', 'undoToPixelsMs', '[target ≤ 16]'))
-  console.log(line('  of which editor work', 'undoHandlerMs', ''))
-  console.log(line('save (Ctrl+S → "Saved")', 'saveMs', '[target ≤ 50]'))
-  console.log(line('  of which before the request', 'saveBeforeRequestMs', ''))
-  console.log(line('  of which the HTTP request', 'saveRequestMs', ''))
-  console.log(line('    fetch → request sent', 'saveUntilSentMs', ''))
-  console.log(line('    in the server', 'saveServerMs', ''))
-  console.log(line('      reading the body', 'saveServerBodyMs', ''))
-  console.log(line('      labels:save service', 'saveServiceMs', ''))
-  console.log(line('    response start → end', 'saveDownloadMs', ''))
-  console.log(line('  of which after the response', 'saveAfterResponseMs', ''))
+  const rows: [string, string, string][] = [
+    ['brush stroke → pixels', 'strokeToPixelsMs', '[target p95 ≤ 16]'],
+    ['  of which editor work', 'strokeHandlerMs', ''],
+    ['undo → pixels', 'undoToPixelsMs', '[target ≤ 16]'],
+    ['  of which editor work', 'undoHandlerMs', ''],
+    ['save (Ctrl+S → "Saved")', 'saveMs', '[target ≤ 50]'],
+    ['  of which before the request', 'saveBeforeRequestMs', ''],
+    ['  of which the HTTP request', 'saveRequestMs', ''],
+    ['    fetch → request sent', 'saveUntilSentMs', ''],
+    ['    in the server', 'saveServerMs', ''],
+    ['      reading the body', 'saveServerBodyMs', ''],
+    ['      labels:save service', 'saveServiceMs', ''],
+    ['    response start → end', 'saveDownloadMs', ''],
+    ['  of which after the response', 'saveAfterResponseMs', ''],
+  ]
+  for (const [name, k, target] of rows) console.log(line(name, k, target))
   console.log(`other requests during the saves: ${JSON.stringify(r['alsoServedDuringSaves'])}`)
   console.log(`load average ${(r['load'] as number[]).join(' ')} on ${String(r['cpus'])} CPUs`)
 }
