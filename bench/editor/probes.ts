@@ -15,9 +15,9 @@ export interface PageProbes {
   /** Per pointermove while drawing: editor work, and event → next frame (Konva has drawn by then). */
   takeStrokes(): Promise<{ latency: number[]; work: number[] }>
   /**
-   * Undoes n steps with real Ctrl+Z key presses (Playwright's keyboard, at random moments within a frame,
-   * as a person's keys arrive): handler work, and the key event's timeStamp → the frame that shows it,
-   * measured like a stroke's pointermove.
+   * Walks n steps of history with real key presses (Playwright's keyboard, at random moments within a
+   * frame, as a person's keys arrive): n undos, n redos, n undos. Handler work, and the key event's
+   * timeStamp → the frame that shows it, measured like a stroke's pointermove.
    */
   undoAll(n: number): Promise<{ latency: number[]; work: number[] }>
   /**
@@ -58,7 +58,8 @@ export async function installProbes(page: Page): Promise<PageProbes> {
         const w = window as unknown as { __undo: { latency: number[]; work: number[] } }
         w.__undo = { latency: [], work: [] }
         let start = 0
-        const isUndo = (ev: KeyboardEvent) => ev.key.toLowerCase() === 'z' && ev.ctrlKey && !ev.shiftKey
+        // Redo is timed too: the same history walk in the other direction.
+        const isUndo = (ev: KeyboardEvent) => ev.key.toLowerCase() === 'z' && ev.ctrlKey
         window.addEventListener('keydown', (ev) => isUndo(ev) && (start = performance.now()), { capture: true })
         window.addEventListener('keydown', (ev) => {
           if (!isUndo(ev)) return
@@ -68,9 +69,12 @@ export async function installProbes(page: Page): Promise<PageProbes> {
           requestAnimationFrame(() => w.__undo.latency.push(performance.now() - t0))
         })
       })
-      for (let i = 0; i < n; i++) {
-        await page.keyboard.press('Control+z')
-        await page.waitForTimeout(20 + Math.random() * 30)
+      // n undos, n redos, n undos: 3n samples, ending with every stroke undone.
+      for (const key of ['Control+z', 'Control+Shift+z', 'Control+z']) {
+        for (let i = 0; i < n; i++) {
+          await page.keyboard.press(key)
+          await page.waitForTimeout(20 + Math.random() * 30)
+        }
       }
       return page.evaluate(async () => {
         await new Promise((r) => requestAnimationFrame(r))

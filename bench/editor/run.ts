@@ -171,7 +171,7 @@ function report(r: Record<string, unknown>): void {
   const rows: [string, string, string][] = [
     ['brush stroke → pixels', 'strokeToPixelsMs', '[target p95 ≤ 16]'],
     ['  of which editor work', 'strokeHandlerMs', ''],
-    ['undo → pixels', 'undoToPixelsMs', '[target ≤ 16]'],
+    ['undo/redo → pixels', 'undoToPixelsMs', '[target ≤ 16]'],
     ['  of which editor work', 'undoHandlerMs', ''],
     ['save (Ctrl+S → "Saved")', 'saveMs', '[target ≤ 50]'],
     ['  of which before the request', 'saveBeforeRequestMs', ''],
