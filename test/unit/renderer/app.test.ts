@@ -1,15 +1,13 @@
 // @vitest-environment happy-dom
 // The app shell in a DOM: first start opens the demo, the grid renders only visible rows,
 // filters send queries, every control has an accessible name, errors and progress are shown.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createApp, type App as VueApp } from 'vue'
-import { createPinia } from 'pinia'
+import { beforeEach, describe, expect, it } from 'vitest'
 import App from '../../../src/renderer/src/App.vue'
-import { setApi } from '../../../src/renderer/src/api'
 import type { ImageQueryArgs } from '../../../src/shared/api'
 import { AppError } from '../../../src/shared/errors'
 import type { DatasetInfo, IndexSummary } from '../../../src/shared/types/dataset'
 import { dataset, facets, fakeApi, image, settle, type FakeApi, type Handlers } from './fake-api'
+import { mount } from './mount'
 
 const SUMMARY: IndexSummary = {
   datasetId: 1,
@@ -23,7 +21,6 @@ const SUMMARY: IndexSummary = {
 }
 const MANY = Array.from({ length: 7390 }, (_, i) => image(i + 1))
 
-let app: VueApp | null = null
 let root: HTMLElement
 
 // happy-dom lays nothing out: give every element a viewport-sized box so the virtualizer has a window.
@@ -32,13 +29,6 @@ beforeEach(() => {
   for (const [prop, value] of Object.entries(sizes)) {
     Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => value })
   }
-  root = document.createElement('div')
-  document.body.append(root)
-})
-afterEach(() => {
-  app?.unmount()
-  app = null
-  root.remove()
 })
 
 function handlers(over: Handlers = {}): Handlers {
@@ -56,10 +46,8 @@ function handlers(over: Handlers = {}): Handlers {
   }
 }
 
-async function mount(api: FakeApi): Promise<void> {
-  setApi(api)
-  app = createApp(App).use(createPinia())
-  app.mount(root)
+async function mountApp(api: FakeApi): Promise<void> {
+  root = mount(App, { api }).root
   await settle()
 }
 
@@ -79,7 +67,7 @@ function accessibleName(el: Element): string {
 describe('App', () => {
   it('opens the demo on a first start and shows its name, counts and the image count', async () => {
     const api = fakeApi(handlers())
-    await mount(api)
+    await mountApp(api)
     expect(api.calls.map((c) => c.channel)).toContain('datasets:openDemo')
     expect(text()).toContain('Demo pets')
     expect(text()).toContain(`${(7390).toLocaleString()} images`)
@@ -87,7 +75,7 @@ describe('App', () => {
   })
 
   it('puts only the visible rows of 7,390 images in the DOM', async () => {
-    await mount(fakeApi(handlers()))
+    await mountApp(fakeApi(handlers()))
     const tiles = root.querySelectorAll('[data-testid="tile"]')
     // 1000 px wide → 6 columns; 600 px tall → ~4 rows visible plus overscan.
     expect(tiles.length).toBeGreaterThan(0)
@@ -102,7 +90,7 @@ describe('App', () => {
 
   it('sends a filter choice as a query and gives every control an accessible name', async () => {
     const api = fakeApi(handlers())
-    await mount(api)
+    await mountApp(api)
     const dogs = [...root.querySelectorAll<HTMLInputElement>('input[name="species"]')].find((i) => i.value === 'dog')!
     dogs.click()
     await settle()
@@ -123,7 +111,7 @@ describe('App', () => {
     const api = fakeApi(
       handlers({ 'datasets:open': () => new Promise<IndexSummary>((_r, reject) => (fail = reject)) }),
     )
-    await mount(api)
+    await mountApp(api)
     const openFolder = [...root.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Open folder…')!
     openFolder.click()
     await settle()

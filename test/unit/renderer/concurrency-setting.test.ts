@@ -1,23 +1,14 @@
 // @vitest-environment happy-dom
 // The queue's "runs at a time" control: shows the service's setting and limit, sends a change, and
 // shows the service's value again (with the reason in the alerts) when a change is refused.
-import { afterEach, describe, expect, it } from 'vitest'
-import { createApp, h, type App as VueApp } from 'vue'
-import { createPinia, setActivePinia } from 'pinia'
-import { setApi } from '../../../src/renderer/src/api'
+import { describe, expect, it } from 'vitest'
 import ConcurrencySetting from '../../../src/renderer/src/components/runs/ConcurrencySetting.vue'
 import { useErrorStore } from '../../../src/renderer/src/stores/errors'
 import { AppError } from '../../../src/shared/errors'
 import { fakeApi, settle } from './fake-api'
+import { get, mount } from './mount'
 
-let app: VueApp | null = null
-afterEach(() => {
-  app?.unmount()
-  app = null
-  document.body.innerHTML = ''
-})
-
-async function mount(limit: number) {
+async function mountSetting(limit: number) {
   let max = 1
   const api = fakeApi({
     'runs:concurrency': () => ({ max, limit, running: [] }),
@@ -27,15 +18,9 @@ async function mount(limit: number) {
       return { max, limit, running: [] }
     },
   })
-  setApi(api)
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  const el = document.createElement('div')
-  document.body.appendChild(el)
-  app = createApp({ render: () => h(ConcurrencySetting) }).use(pinia)
-  app.mount(el)
+  const { root: el } = mount(ConcurrencySetting, { api })
   await settle()
-  const input = el.querySelector<HTMLInputElement>('[data-testid="concurrency-max"]')!
+  const input = get<HTMLInputElement>('concurrency-max')
   const change = async (v: string) => {
     input.value = v
     input.dispatchEvent(new Event('input'))
@@ -47,7 +32,7 @@ async function mount(limit: number) {
 
 describe('runs at a time', () => {
   it('shows the setting and its limit, and sends a change to the service', async () => {
-    const { api, el, input, change } = await mount(4)
+    const { api, el, input, change } = await mountSetting(4)
     expect(input.value).toBe('1')
     expect(input.max).toBe('4')
     expect(el.textContent).toContain('at most 4')
@@ -57,7 +42,7 @@ describe('runs at a time', () => {
   })
 
   it('shows the refusal and goes back to the service\'s value', async () => {
-    const { input, change } = await mount(2)
+    const { input, change } = await mountSetting(2)
     await change('5')
     expect(useErrorStore().errors).toMatchObject([{ context: 'Could not change the runs-at-a-time setting', message: expect.stringContaining('at most 2') }])
     expect(input.value).toBe('1')

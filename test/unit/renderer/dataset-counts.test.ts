@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The header's "N labelled" follows label edits: 'labels:changed' re-reads the dataset, once per burst.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createApp, h, nextTick } from 'vue'
+import { nextTick } from 'vue'
 import { createPinia, setActivePinia } from 'pinia'
 import { setApi } from '../../../src/renderer/src/api'
 import { COUNTS_REFRESH_MS, useDatasetStore } from '../../../src/renderer/src/stores/dataset'
@@ -9,6 +9,7 @@ import { useErrorStore } from '../../../src/renderer/src/stores/errors'
 import AppHeader from '../../../src/renderer/src/components/AppHeader.vue'
 import { AppError } from '../../../src/shared/errors'
 import { dataset, fakeApi, settle } from './fake-api'
+import { mount } from './mount'
 
 const appInfo = { version: '0.1.0', mode: 'web' as const, dataDir: '/d', canPickFiles: false }
 
@@ -82,25 +83,16 @@ describe('dataset counts after label changes', () => {
 
   it('shows the new count in the header', async () => {
     const { api, state } = countingApi()
-    const pinia = createPinia()
-    setActivePinia(pinia)
+    const { root } = mount(AppHeader, { api })
     await useDatasetStore().init()
-    const el = document.createElement('div')
-    document.body.appendChild(el)
-    const app = createApp({ render: () => h(AppHeader) }).use(pinia)
-    app.mount(el)
-    const summary = () => el.querySelector('[data-testid="dataset-summary"]')?.textContent ?? ''
-    try {
-      expect(summary()).toContain('2 labelled')
-      state.labelled = 3
-      api.emit('labels:changed', { imageId: 9, label: 'edited' })
-      await new Promise((r) => setTimeout(r, COUNTS_REFRESH_MS + 20))
-      await settle()
-      await nextTick()
-      expect(summary()).toContain('3 labelled')
-    } finally {
-      app.unmount()
-      el.remove()
-    }
+    await nextTick()
+    const summary = () => root.querySelector('[data-testid="dataset-summary"]')?.textContent ?? ''
+    expect(summary()).toContain('2 labelled')
+    state.labelled = 3
+    api.emit('labels:changed', { imageId: 9, label: 'edited' })
+    await new Promise((r) => setTimeout(r, COUNTS_REFRESH_MS + 20))
+    await settle()
+    await nextTick()
+    expect(summary()).toContain('3 labelled')
   })
 })

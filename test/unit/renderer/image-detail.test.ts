@@ -1,16 +1,13 @@
 // @vitest-environment happy-dom
 // The detail dialog: opened from a tile, shows facts and problems, overlays the trimap,
 // steps through the filtered list, closes on Escape. (Canvas pixels are checked in Playwright.)
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createApp, type App as VueApp } from 'vue'
-import { createPinia } from 'pinia'
+import { beforeEach, describe, expect, it } from 'vitest'
 import BrowserView from '../../../src/renderer/src/views/BrowserView.vue'
-import { setApi } from '../../../src/renderer/src/api'
 import { useBrowserStore } from '../../../src/renderer/src/stores/browser'
 import type { ImageDetail } from '../../../src/shared/types/dataset'
 import { facets, fakeApi, image, settle, type FakeApi } from './fake-api'
+import { mount } from './mount'
 
-let app: VueApp | null = null
 let root: HTMLElement
 let api: FakeApi
 
@@ -34,8 +31,6 @@ function detail(id: number, over: Partial<ImageDetail> = {}): ImageDetail {
 beforeEach(async () => {
   Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1000 })
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 })
-  root = document.createElement('div')
-  document.body.append(root)
   api = fakeApi({
     'images:list': () => [image(1), image(2), image(3, { broken: true, label: null })],
     'images:facets': () => facets(),
@@ -48,16 +43,9 @@ beforeEach(async () => {
     'labels:get': ({ imageId }) =>
       imageId === 3 ? null : { width: 4, height: 3, data: new Uint8Array([1, 1, 2, 2, 3, 3, 2, 2, 1, 1, 2, 2]) },
   })
-  setApi(api)
-  const pinia = createPinia()
-  app = createApp(BrowserView).use(pinia)
-  app.mount(root)
+  root = mount(BrowserView, { api }).root
   useBrowserStore().setDataset(1)
   await settle()
-})
-afterEach(() => {
-  app?.unmount()
-  root.remove()
 })
 
 const dialog = () => root.querySelector('[role="dialog"]')

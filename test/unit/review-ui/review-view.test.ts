@@ -9,7 +9,7 @@ import { useErrorStore } from '../../../src/renderer/src/stores/errors'
 import type { PredictionProgress, QueueItem } from '../../../src/shared/types/predictions'
 import { dataset, fakeApi, image, settle, type FakeApi } from '../renderer/fake-api'
 import { run } from '../runs-ui/fixtures'
-import { $, mount } from '../runs-ui/mount'
+import { $, mount } from '../renderer/mount'
 
 let root: HTMLElement
 let api: FakeApi

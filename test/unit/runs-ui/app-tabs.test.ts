@@ -6,7 +6,7 @@ import { defineComponent, h } from 'vue'
 import type { DatasetInfo } from '../../../src/shared/types/dataset'
 import { dataset, facets, fakeApi, image, settle } from '../renderer/fake-api'
 import { plan } from './fixtures'
-import { $, mount } from './mount'
+import { $, mount } from '../renderer/mount'
 
 vi.mock('vue-echarts', () => ({ default: defineComponent({ setup: () => () => h('div') }) }))
 const { default: App } = await import('../../../src/renderer/src/App.vue')

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
 import { dataset, fakeApi, settle, type FakeApi } from '../renderer/fake-api'
 import { detail, metrics, run } from './fixtures'
-import { $, mount, setValue } from './mount'
+import { $, mount, setValue } from '../renderer/mount'
 
 // happy-dom has no canvas: stand in for the chart with an element that records its option.
 vi.mock('vue-echarts', () => ({

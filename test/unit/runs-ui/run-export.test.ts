@@ -9,7 +9,7 @@ import { AppError } from '../../../src/shared/errors'
 import type { RunSummary } from '../../../src/shared/types/runs'
 import { fakeApi, settle, type FakeApi } from '../renderer/fake-api'
 import { run } from './fixtures'
-import { get as $, mount, setValue } from './mount'
+import { get as $, mount, setValue } from '../renderer/mount'
 
 let root: HTMLElement
 let api: FakeApi

@@ -6,7 +6,7 @@ import TrainingView from '../../../src/renderer/src/views/TrainingView.vue'
 import type { RunConfig } from '../../../src/shared/types/runs'
 import { dataset, fakeApi, settle, type FakeApi } from '../renderer/fake-api'
 import { plan, run } from './fixtures'
-import { $, mount, setValue } from './mount'
+import { $, mount, setValue } from '../renderer/mount'
 
 let root: HTMLElement
 let api: FakeApi

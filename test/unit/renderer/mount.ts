@@ -6,7 +6,7 @@ import { createPinia, type Pinia } from 'pinia'
 import { setApi } from '../../../src/renderer/src/api'
 import { useDatasetStore } from '../../../src/renderer/src/stores/dataset'
 import type { DatasetInfo } from '../../../src/shared/types/dataset'
-import type { FakeApi } from '../renderer/fake-api'
+import type { FakeApi } from './fake-api'
 
 export interface MountOptions {
   api: FakeApi
