@@ -1,52 +1,19 @@
 // The queue's "runs at a time" setting against real tiny training workers: one at a time by default,
 // more when set (also raised while runs wait), never beyond the memory budget, the cores shared out
 // between the wasm threads of runs training together, closing interrupts all.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { generateDemo } from '../../src/main/dataset/demo/generate'
-import { openDatabase, type Db } from '../../src/main/db/open'
+import { describe, expect, it } from 'vitest'
 import { concurrencyLimit, runStepBytes } from '../../src/main/services/run-concurrency'
-import { DatasetService } from '../../src/main/services/dataset-service'
 import { RunsService, type RunsServiceOptions } from '../../src/main/services/runs-service'
-import type { RunConfig } from '../../src/shared/types/runs'
+import { useRunsWorld } from './runs-world'
 
-let dir: string
-let db: Db
-let datasets: DatasetService
-let datasetId: number
-const open: RunsService[] = []
-
-function service(over: Partial<RunsServiceOptions> = {}): RunsService {
-  const s = new RunsService({ db, datasets, runsDir: join(dir, 'runs'), wasmThreads: 1, progressIntervalMs: 0, emit: () => undefined, ...over })
-  open.push(s)
+const w = useRunsWorld('wb-conc-')
+const service = (over: Partial<RunsServiceOptions> = {}): RunsService => {
+  const s = w.service(over)
   s.start()
   return s
 }
-
-const tiny = (seed: number): RunConfig => ({
-  kind: 'finetune', datasetId, method: 'none', labels: { mode: 'count', count: 4 }, frozenEncoder: false, skips: true,
-  epochs: 1, batchSize: 4, imageSize: 32, simclrSize: 16, learningRate: 0.01, seed, channels: [4, 8],
-})
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'wb-conc-'))
-  await generateDemo({ out: join(dir, 'pets'), count: 40, seed: 3 })
-  db = openDatabase(join(dir, 'data/workbench.sqlite'))
-  datasets = new DatasetService({ db, cacheDir: join(dir, 'data/cache'), demoDir: join(dir, 'data/demo') })
-  datasetId = (await datasets.open(join(dir, 'pets'))).datasetId
-})
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()))
-})
-
-afterAll(() => {
-  datasets.close()
-  db.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+const tiny = (seed: number) => w.tiny({ seed })
 
 describe('runs at a time', () => {
   it('runs one at a time by default; raising the setting starts the waiting run beside it', async () => {
@@ -64,10 +31,10 @@ describe('runs at a time', () => {
     await runs.whenIdle()
     expect([runs.get(a.id).status, runs.get(b.id).status]).toEqual(['done', 'done'])
     // The setting is stored: a service opened later (after a restart, or the CLI's) starts with it.
-    const later = new RunsService({ db, datasets, runsDir: join(dir, 'runs'), emit: () => undefined })
+    const later = new RunsService({ db: w.db, datasets: w.datasets, runsDir: join(w.dir, 'runs'), emit: () => undefined })
     expect(later.concurrency().max).toBe(Math.min(2, concurrencyLimit()))
     runs.setMaxConcurrent(1)
-    expect(new RunsService({ db, datasets, runsDir: join(dir, 'runs'), emit: () => undefined }).concurrency().max).toBe(1)
+    expect(new RunsService({ db: w.db, datasets: w.datasets, runsDir: join(w.dir, 'runs'), emit: () => undefined }).concurrency().max).toBe(1)
   })
 
   it('starts no further run whose memory does not fit beside the running ones', async () => {
@@ -84,8 +51,7 @@ describe('runs at a time', () => {
 
   it('two runs training at once on 2 cores get one wasm thread each, recorded with each run', async () => {
     // The core count is injected, so this holds on any machine; the runs start together.
-    const runs = new RunsService({ db, datasets, runsDir: join(dir, 'runs'), progressIntervalMs: 0, emit: () => undefined, cores: 2, maxConcurrent: 2 })
-    open.push(runs)
+    const runs = w.service({ wasmThreads: undefined, cores: 2, maxConcurrent: 2 })
     const a = await runs.enqueue({ ...tiny(7), backend: 'wasm' })
     const b = await runs.enqueue({ ...tiny(8), backend: 'wasm' })
     runs.start()

@@ -2,57 +2,19 @@
 // plans that explain problems, the one-click pipeline with lineage, the queue across a restart,
 // reorder and cancel, resume after a crash, and a crashing worker failing its run (and the finetune).
 import * as tf from '@tensorflow/tfjs'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { generateDemo } from '../../src/main/dataset/demo/generate'
-import { openDatabase, type Db } from '../../src/main/db/open'
-import { DatasetService } from '../../src/main/services/dataset-service'
 import { RunsService, type RunsServiceOptions } from '../../src/main/services/runs-service'
 import { encoderWeights, loadModel, loadNamedTensors } from '../../src/main/training/models/weights-io'
 import type { Events } from '../../src/shared/api'
-import type { RunConfig } from '../../src/shared/types/runs'
+import { useRunsWorld } from './runs-world'
 
-let dir: string
-let db: Db
-let datasets: DatasetService
-let datasetId: number
+const w = useRunsWorld('wb-runs-')
 let events: { name: keyof Events; payload: Events[keyof Events] }[] = []
-const open: RunsService[] = []
-
-function service(over: Partial<RunsServiceOptions> = {}): RunsService {
-  const s = new RunsService({
-    db, datasets, runsDir: join(dir, 'runs'), wasmThreads: 1, progressIntervalMs: 0,
-    emit: (name, payload) => events.push({ name, payload }), ...over,
-  })
-  open.push(s)
-  return s
-}
-
-const tiny = (over: Partial<RunConfig> = {}): RunConfig => ({
-  kind: 'finetune', datasetId, method: 'none', labels: { mode: 'count', count: 4 }, frozenEncoder: false, skips: true,
-  epochs: 1, batchSize: 4, imageSize: 32, simclrSize: 16, learningRate: 0.01, seed: 1, channels: [4, 8], ...over,
-})
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'wb-runs-'))
-  await generateDemo({ out: join(dir, 'pets'), count: 40, seed: 3 })
-  db = openDatabase(join(dir, 'data/workbench.sqlite'))
-  datasets = new DatasetService({ db, cacheDir: join(dir, 'data/cache'), demoDir: join(dir, 'data/demo') })
-  datasetId = (await datasets.open(join(dir, 'pets'))).datasetId
-})
-
-// A started service left open would pick up the next test's runs.
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()))
-})
-
-afterAll(async () => {
-  datasets.close()
-  db.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+const service = (over: Partial<RunsServiceOptions> = {}): RunsService => w.service({ emit: (name, payload) => events.push({ name, payload }), ...over })
+const tiny = w.tiny
 
 describe('RunsService', () => {
   it('explains every problem before queueing, and queues nothing then', async () => {
@@ -71,11 +33,11 @@ describe('RunsService', () => {
     expect(huge.problems.join()).toMatch(/batch 1024 needs about [\d.]+ GiB .* use a batch of at most \d+/)
 
     // A dataset without any trimap.
-    const bare = join(dir, 'bare')
+    const bare = join(w.dir, 'bare')
     await generateDemo({ out: bare, count: 37, seed: 4 })
     const trimaps = join(bare, 'annotations/trimaps')
     for (const f of readdirSync(trimaps)) rmSync(join(trimaps, f))
-    const bareId = (await datasets.open(bare)).datasetId
+    const bareId = (await w.datasets.open(bare)).datasetId
     const none = await runs.plan(tiny({ datasetId: bareId }))
     expect(none).toMatchObject({ ok: false, labelledPool: 0 })
     expect(none.problems.join()).toMatch(/no labelled images to finetune on/)
@@ -102,10 +64,10 @@ describe('RunsService', () => {
     expect(d.manifest.train).toHaveLength((await runs.plan(finetune)).labelledPool)
     expect(new Set([...d.manifest.train, ...d.manifest.eval]).size).toBe(d.manifest.train.length + d.manifest.eval.length)
     // In SQLite: lineage, final metrics, per-epoch records.
-    const row = db.prepare('SELECT status, parent_run_id, metrics, backend FROM runs WHERE id = ?').get(fine!.id) as Record<string, unknown>
+    const row = w.db.prepare('SELECT status, parent_run_id, metrics, backend FROM runs WHERE id = ?').get(fine!.id) as Record<string, unknown>
     expect(row).toMatchObject({ status: 'done', parent_run_id: pre!.id, backend: 'wasm' })
     expect(JSON.parse(row['metrics'] as string).meanIou).toBe(d.metrics!.meanIou)
-    expect(db.prepare('SELECT COUNT(*) AS n FROM run_epochs WHERE run_id = ?').get(fine!.id)).toEqual({ n: 2 })
+    expect(w.db.prepare('SELECT COUNT(*) AS n FROM run_epochs WHERE run_id = ?').get(fine!.id)).toEqual({ n: 2 })
     // The frozen encoder is the pretraining run's, bit for bit.
     const saved = await loadNamedTensors(runs.get(pre!.id).checkpointDir!, 'encoder')
     const model = await loadModel(d.checkpointDir!)
@@ -180,8 +142,8 @@ describe('RunsService', () => {
     })
     await a.close()
     // What a crash leaves behind: the row still 'running', a checkpoint on disk.
-    db.prepare(`UPDATE runs SET status = 'running' WHERE id = ?`).run(id)
-    const ckpt = JSON.parse(readFileSync(join(dir, 'runs', String(id), 'progress.json'), 'utf8')) as { epochsDone: number }
+    w.db.prepare(`UPDATE runs SET status = 'running' WHERE id = ?`).run(id)
+    const ckpt = JSON.parse(readFileSync(join(w.dir, 'runs', String(id), 'progress.json'), 'utf8')) as { epochsDone: number }
     expect(ckpt.epochsDone).toBeGreaterThanOrEqual(1)
 
     events = []
