@@ -1,7 +1,7 @@
 // Trimap files the app writes into a dataset: the official PNG (8-bit grayscale, values 1/2/3), written
 // atomically, and the release's original kept once beside it so it can be restored. Used by the labels service.
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { readdir, readFile, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { constants as zlibConstants, deflateSync } from 'node:zlib'
 import type { Trimap } from '../../shared/trimap'
@@ -130,16 +130,25 @@ function closeQuietly(fd: number): void {
 }
 
 /**
+ * Creates a folder of the dataset's annotations if it is missing. Not recursive: annotations/ must
+ * exist already, so a vanished dataset is never recreated. Synchronous like writeFileAtomicSync.
+ */
+export function mkdirInDataset(dir: string): void {
+  try {
+    mkdirSync(dir)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+  }
+}
+
+/**
  * Copy `current` to `copy` unless a copy exists already (the first copy is the release's file and is
  * never replaced) or there is nothing to copy. Returns whether a copy was made.
  */
 export async function keepOriginalOnce(current: string, copy: string): Promise<boolean> {
   if (existsSync(copy) || !existsSync(current)) return false
   const bytes = await readFile(current)
-  // Not recursive: annotations/ must exist already, a vanished dataset must not be recreated.
-  await mkdir(dirname(copy)).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EEXIST') throw err
-  })
+  mkdirInDataset(dirname(copy))
   writeFileAtomicSync(copy, bytes)
   return true
 }

@@ -1,6 +1,6 @@
 // The labels service behind 'labels:save' / 'labels:revert': writes edited trimaps into the dataset's official
 // layout atomically, keeps the release's original for revert, records provenance. Plain Node, no electron.
-import { existsSync, mkdirSync, type Stats, statSync } from 'node:fs'
+import { existsSync, type Stats, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { userInfo } from 'node:os'
 import { dirname, isAbsolute, join } from 'node:path'
@@ -14,6 +14,7 @@ import {
   describeIoError,
   encodeTrimapPng,
   keepOriginalOnce,
+  mkdirInDataset,
   originalRel,
   removeStaleTemps,
   TEMP_SUFFIX,
@@ -78,7 +79,7 @@ export class LabelsService {
     checkFits(t, trimap)
     const png = encodeTrimapPng(trimap)
     const sig = await this.replaceFile(t, 'save', async () => {
-      mkdirOnce(dirname(t.file))
+      mkdirInDataset(dirname(t.file))
       // The first overwrite of the release's file keeps a copy; an edited or predicted file is ours, never "original".
       if (t.label?.source !== 'edited' && t.label?.source !== 'predicted') await keepOriginalOnce(t.file, t.copy)
       writeFileAtomicSync(t.file, png)
@@ -203,16 +204,6 @@ function checkFits(t: Target, trimap: Trimap): void {
   }
   const problem = trimapDataProblem(trimap)
   if (problem) throw new AppError('BAD_INPUT', `The trimap for ${t.name} cannot be saved: ${problem}`)
-}
-
-// Synchronous like the write itself (see writeFileAtomicSync): a save is a few small file operations.
-// Not recursive: annotations/ must exist already, a vanished dataset must not be recreated.
-function mkdirOnce(dir: string): void {
-  try {
-    mkdirSync(dir)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-  }
 }
 
 function statOrNull(file: string): Stats | null {
