@@ -21,7 +21,7 @@ export function conv2dBackpropFilterComposite(
   const [kh, kw] = attrs.filterShape
   const { info, pad } = convGeometry(x.shape, attrs.filterShape, attrs.strides, attrs.pad, attrs.dimRoundingMode)
   // Patches are built a chunk at a time; a chunk too big for the heap (very wide images) takes the dilated conv.
-  if (chunkPatchElements(dy.shape, attrs.filterShape) <= maxPatchElements) return patchMatMul(x, dy, attrs.filterShape, info, pad, false, chunkFloats)[0] as tf.Tensor4D
+  if (chunkPatchElements(dy.shape, attrs.filterShape, chunkFloats) <= maxPatchElements) return patchMatMul(x, dy, attrs.filterShape, info, pad, false, chunkFloats)[0] as tf.Tensor4D
   return tf.tidy(() => {
     // Rows the conv actually read: (oh-1)·s + kh; 'valid' with a remainder reads fewer than H.
     const needH = (info.outHeight - 1) * info.strideHeight + kh
@@ -45,10 +45,13 @@ export function conv2dBackpropFilterComposite(
 // wasm's 4 GiB heap safe for rows wider than any image here.
 const MAX_PATCH_ELEMENTS = 80_000_000
 
-function chunkPatchElements(dyShape: number[], filterShape: number[]): number {
+/** Output rows per chunk: as many as keep a chunk of dy [rows·ow, Cout] within chunkFloats, at least one. */
+const rowsPerChunk = (ow: number, cout: number, chunkFloats: number): number => Math.max(1, Math.floor(chunkFloats / (cout * ow)))
+
+function chunkPatchElements(dyShape: number[], filterShape: number[], chunkFloats: number): number {
   const [, , ow, cout] = dyShape as [number, number, number, number]
   const [kh, kw, cin] = filterShape as [number, number, number, number]
-  return (kh * kw * cin + 1) * Math.max(1, Math.floor(CHUNK_FLOATS / (cout * ow))) * ow
+  return (kh * kw * cin + 1) * rowsPerChunk(ow, cout, chunkFloats) * ow
 }
 
 /**
@@ -69,30 +72,25 @@ function patchMatMul(
   const [n, oh, ow, cout] = dy.shape
   const [kh, kw, cin] = filterShape
   const geometry = [kh, kw, info.strideHeight, info.strideWidth, pad.top, pad.left, info.outHeight, info.outWidth]
-  const rowsPerChunk = Math.max(1, Math.floor(chunkFloats / (cout * ow)))
+  const per = rowsPerChunk(ow, cout, chunkFloats)
   const sizes: number[] = []
-  for (let q = 0; q < n * oh; q += rowsPerChunk) sizes.push(Math.min(rowsPerChunk, n * oh - q) * ow)
+  for (let q = 0; q < n * oh; q += per) sizes.push(Math.min(per, n * oh - q) * ow)
   return tf.tidy(() => {
-    const dyChunks = sizes.length > 1 ? tf.split(tf.reshape(dy, [n * oh * ow, cout]), sizes, 0) : [tf.reshape(dy, [n * oh * ow, cout])]
-    let sum: tf.Tensor | null = null
+    const dyRows = tf.reshape(dy, [n * oh * ow, cout])
+    const dyChunks = sizes.length > 1 ? tf.split(dyRows, sizes, 0) : [dyRows]
     let q0 = 0
-    dyChunks.forEach((d, i) => {
+    // Each chunk's patches are freed as soon as its product exists; the products ([P, Cout]) are small.
+    const parts = dyChunks.map((d, i) => {
       const q1 = q0 + sizes[i]! / ow
       const rows = tf.engine().runKernel(PATCH_ROWS, { x }, { geometry, q0, q1, ones: bias } as never) as tf.Tensor2D
       const part = tf.matMul(rows, d)
-      rows.dispose()
-      d.dispose()
-      const next: tf.Tensor = sum ? tf.add(sum, part) : part
-      if (sum) {
-        sum.dispose()
-        part.dispose()
-      }
-      sum = next
+      tf.dispose([rows, d])
       q0 = q1
+      return part
     })
-    const p = kh * kw * cin
-    if (!bias) return [tf.reshape(sum!, filterShape)]
-    const [w, b] = tf.split(sum!, [p, 1], 0)
+    const sum = parts.length > 1 ? tf.addN(parts) : parts[0]!
+    if (!bias) return [tf.reshape(sum, filterShape)]
+    const [w, b] = tf.split(sum, [kh * kw * cin, 1], 0)
     return [tf.reshape(w!, filterShape), tf.reshape(b!, [cout])]
   })
 }
@@ -115,7 +113,7 @@ export function convFilterBiasGrad(
 ): [tf.Tensor4D, tf.Tensor1D] {
   const attrs = { strides, pad, dataFormat: 'NHWC', filterShape } as unknown as Conv2DBackpropFilterAttrs
   const { info, pad: p } = convGeometry(x.shape, filterShape, strides, pad)
-  if (tf.getBackend() === 'wasm' && tf.getKernel(PATCH_ROWS, 'wasm') && chunkPatchElements(dy.shape, filterShape) <= MAX_PATCH_ELEMENTS) {
+  if (tf.getBackend() === 'wasm' && tf.getKernel(PATCH_ROWS, 'wasm') && chunkPatchElements(dy.shape, filterShape, chunkFloats) <= MAX_PATCH_ELEMENTS) {
     return patchMatMul(x, dy, filterShape, info, p, true, chunkFloats) as [tf.Tensor4D, tf.Tensor1D]
   }
   const w = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as never) as tf.Tensor4D
