@@ -1,5 +1,7 @@
 // JSON encoding for the web binding: Uint8Array (trimaps) travels as base64, everything else as JSON.
 // Electron's structured clone carries Uint8Array natively, so only HTTP needs this.
+import { MAX_TRIMAP_SIDE } from './api'
+
 const TAG = '$u8'
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
@@ -67,13 +69,78 @@ export function encodeWire(value: unknown): string {
   )
 }
 
-export function decodeWire<T = unknown>(text: string): T {
-  return JSON.parse(text, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && TAG in v && Object.keys(v).length === 1) {
-      return fromBase64((v as Record<string, string>)[TAG]!)
-    }
-    return v
+export function decodeWire<T = unknown>(text: string, budget = MAX_DECODED_BYTES): T {
+  return reviveBlobs(JSON.parse(text), budget, (v, where) => {
+    if (Object.keys(v).length !== 1 || !(TAG in v)) return null
+    const b64 = (v as Record<string, unknown>)[TAG]
+    if (typeof b64 !== 'string') throw new Error(`${where} holds no base64 text`)
+    return { size: base64Size(b64), make: () => fromBase64(b64) }
   }) as T
+}
+
+/** Bytes that padded base64 text stands for, without decoding it (fromBase64 checks the text). */
+function base64Size(b64: string): number {
+  const len = b64.length
+  const pad = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0
+  return Math.max(0, Math.floor(len / 4) * 3 - pad)
+}
+
+/**
+ * Most bytes one message may decode into, all its blobs together: one trimap of the largest size the
+ * contract accepts. A blob's size is the sender's word (a run-length blob of 5 bytes may claim any
+ * size, and many references may share those bytes), so sizes are checked before anything is made.
+ */
+export const MAX_DECODED_BYTES = MAX_TRIMAP_SIDE * MAX_TRIMAP_SIDE
+
+/** A blob reference found in a parsed message: the size it claims, and how to make its bytes. */
+interface BlobRef {
+  size: number
+  make: () => Uint8Array
+}
+type FindRef = (v: object, where: string) => BlobRef | null
+
+/**
+ * Replaces each blob reference in a parsed message by its bytes. Every reference is found and
+ * checked first (a trimap's against its width × height, all of them together against `budget`), so
+ * a message that claims too much is refused before a single blob is allocated.
+ */
+function reviveBlobs(root: unknown, budget: number, findRef: FindRef): unknown {
+  const top = { message: root }
+  const found: { holder: object; key: string; ref: BlobRef }[] = []
+  const stack: { holder: object; path: string }[] = [{ holder: top, path: '' }]
+  let total = 0
+  while (stack.length > 0) {
+    const { holder, path } = stack.pop()!
+    for (const [key, v] of Object.entries(holder)) {
+      if (!v || typeof v !== 'object') continue
+      const where = path ? `${path}.${key}` : key
+      const ref = findRef(v as object, where)
+      if (!ref) {
+        stack.push({ holder: v as object, path: holder === top ? '' : where })
+        continue
+      }
+      checkTrimapSize(holder, key, ref.size, where)
+      total += ref.size
+      if (total > budget) {
+        throw new Error(`${where} brings the message to ${total} bytes, over the limit of ${budget} bytes per message`)
+      }
+      found.push({ holder, key, ref })
+    }
+  }
+  // defineProperty, as JSON.parse does: a key named "__proto__" stays a plain property.
+  for (const { holder, key, ref } of found) {
+    Object.defineProperty(holder, key, { value: ref.make(), writable: true, enumerable: true, configurable: true })
+  }
+  return top.message
+}
+
+/** A trimap ({width, height, data}) must claim exactly width × height bytes for its data. */
+function checkTrimapSize(holder: object, key: string, size: number, where: string): void {
+  const { width, height } = holder as { width?: unknown; height?: unknown }
+  if (key !== 'data' || typeof width !== 'number' || typeof height !== 'number') return
+  if (size !== width * height) {
+    throw new Error(`${where} claims ${size} bytes but a ${width}×${height} trimap holds ${width * height}`)
+  }
 }
 
 /**
@@ -168,26 +235,24 @@ export function encodeWireBinary(value: unknown): Uint8Array<ArrayBuffer> {
 
 const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0
 
-export function decodeWireBinary<T = unknown>(bytes: Uint8Array): T {
+export function decodeWireBinary<T = unknown>(bytes: Uint8Array, budget = MAX_DECODED_BYTES): T {
   if (bytes.length < 4) throw new Error('binary message shorter than its header')
   const headLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true)
   const base = 4 + headLength
   if (base > bytes.length) throw new Error('binary message shorter than its JSON part')
   const json = new TextDecoder().decode(bytes.subarray(4, base))
-  return JSON.parse(json, (_key, v: unknown) => {
-    if (!v || typeof v !== 'object' || Object.keys(v).length !== 1) return v
+  return reviveBlobs(JSON.parse(json), budget, (v, where) => {
+    if (Object.keys(v).length !== 1) return null
     const tag = BIN in v ? BIN : RLE in v ? RLE : null
-    if (!tag) return v
+    if (!tag) return null
     const ref = (v as Record<string, unknown>)[tag]
     const [offset, length, size] = Array.isArray(ref) ? (ref as unknown[]) : []
     if (!isCount(offset) || !isCount(length) || base + offset + length > bytes.length) {
-      throw new Error('binary message refers to bytes it does not hold')
+      throw new Error(`${where}: binary message refers to bytes it does not hold`)
     }
     const blob = bytes.subarray(base + offset, base + offset + length)
-    if (tag === BIN) return blob.slice()
-    // The size is the sender's word: capped at the largest trimap the contract allows (16384², see
-    // MAX_TRIMAP_SIDE in api.ts), so a tiny message cannot make the reader allocate gigabytes.
-    if (!isCount(size) || size > 2 ** 28) throw new Error('run-length blob has no valid size')
-    return decodeRuns(blob, size)
+    if (tag === BIN) return { size: length, make: () => blob.slice() }
+    if (!isCount(size)) throw new Error(`${where}: run-length blob has no valid size`)
+    return { size, make: () => decodeRuns(blob, size) }
   }) as T
 }

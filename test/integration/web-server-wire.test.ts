@@ -66,6 +66,6 @@ describe('run-length framing', () => {
     new DataView(bad.buffer).setUint32(0, forged.length, true)
     bad.set(forged, 4)
     bad.set(runs, 4 + forged.length)
-    expect(() => decodeWireBinary(bad)).toThrow(/no valid size/)
+    expect(() => decodeWireBinary(bad)).toThrow(/data brings the message to 1073741824 bytes, over the limit/)
   })
 })

@@ -1,10 +1,22 @@
 // Import of the release's two archives (images.tar.gz, annotations.tar.gz) with progress.
 // They may be plain tar despite the name: the format is told by magic bytes, never by extension.
-import { createReadStream, existsSync, mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs'
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { constants, gunzipSync } from 'node:zlib'
-import { basename } from 'node:path'
+import { basename, join } from 'node:path'
 import { x as extract } from 'tar'
 import { AppError } from '../../shared/errors'
 import type { DatasetProgress } from '../../shared/types/dataset'
@@ -57,6 +69,24 @@ function wanted(path: string): boolean {
   return top === 'images' || top === 'annotations'
 }
 
+/**
+ * Moves everything under `from` into `to`: folders `to` lacks go over whole, folders it has are
+ * merged, and files replace their namesakes (as extracting over them did).
+ */
+function moveInto(from: string, to: string): void {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const src = join(from, entry.name)
+    const dst = join(to, entry.name)
+    if (entry.isDirectory() && existsSync(dst) && statSync(dst).isDirectory()) moveInto(src, dst)
+    else renameSync(src, dst)
+  }
+}
+
+/**
+ * Extracts the archive's images/ and annotations/ into `dest`. The archive is unpacked into a hidden
+ * staging folder inside `dest` first and moved into place only once it has been read to its end, so
+ * a damaged or truncated archive leaves `dest` exactly as it was.
+ */
 export async function extractArchive(
   file: string,
   dest: string,
@@ -64,12 +94,58 @@ export async function extractArchive(
 ): Promise<number> {
   if (!existsSync(file)) throw new AppError('NOT_FOUND', `No such archive: ${file}`)
   detectArchive(file)
-  mkdirSync(dest, { recursive: true })
+  const name = basename(file)
+  const createdDest = mkdirSync(dest, { recursive: true })
+  removeDeadStaging(dest)
+  const staging = mkdtempSync(join(dest, `${STAGING_PREFIX}${process.pid}-`))
+  try {
+    const entries = await unpackInto(file, staging, emit)
+    try {
+      moveInto(staging, dest)
+    } catch (err) {
+      throw new AppError('IO_ERROR', `${name}: could not move the extracted files into ${dest}: ${(err as Error).message}`)
+    }
+    const total = statSync(file).size
+    emit({ phase: 'extract', done: total, total, message: `Extracted ${entries} entries from ${name}` })
+    return entries
+  } catch (err) {
+    // Only what this call made goes: the staging folder, and `dest` itself when it did not exist.
+    rmSync(createdDest ?? staging, { recursive: true, force: true })
+    throw err
+  } finally {
+    rmSync(staging, { recursive: true, force: true })
+  }
+}
+
+// Staging folders carry their process id: one left by a process killed mid-import is removed by the
+// next import, while one of an import still running in another process is left alone.
+const STAGING_PREFIX = '.workbench-extracting-'
+
+function removeDeadStaging(dest: string): void {
+  for (const entry of readdirSync(dest)) {
+    if (!entry.startsWith(STAGING_PREFIX)) continue
+    const pid = Number.parseInt(entry.slice(STAGING_PREFIX.length), 10)
+    if (!isAlive(pid)) rmSync(join(dest, entry), { recursive: true, force: true })
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Streams the archive through tar into `cwd`, with progress by compressed bytes read. */
+async function unpackInto(file: string, cwd: string, emit: (p: DatasetProgress) => void): Promise<number> {
   const total = statSync(file).size
+  const name = basename(file)
   let done = 0
   let entries = 0
   let lastEmit = 0
-  const name = basename(file)
   const counter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       done += chunk.length
@@ -81,12 +157,11 @@ export async function extractArchive(
       cb(null, chunk)
     },
   })
-  const unpack = extract({ cwd: dest, strict: true, filter: wanted, onReadEntry: () => void entries++ })
+  const unpack = extract({ cwd, strict: true, filter: wanted, onReadEntry: () => void entries++ })
   try {
     await pipeline(createReadStream(file), counter, unpack)
   } catch (err) {
     throw new AppError('BAD_ARCHIVE', `${name} could not be extracted: ${(err as Error).message}`)
   }
-  emit({ phase: 'extract', done: total, total, message: `Extracted ${entries} entries from ${name}` })
   return entries
 }

@@ -20,7 +20,14 @@ function cookieValue(req: IncomingMessage, name: string): string | undefined {
   if (!header) return undefined
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=')
-    if (k === name) return decodeURIComponent(v.join('='))
+    if (k !== name) continue
+    // A mangled cookie (stale, or set by another app on this host) is no token: ignoring it lets
+    // a valid header or ?token= still through instead of failing the request.
+    try {
+      return decodeURIComponent(v.join('='))
+    } catch {
+      continue
+    }
   }
   return undefined
 }

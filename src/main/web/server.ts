@@ -4,11 +4,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isChannel, MEDIA_KINDS, parseArg, type Api, type Channel, type MediaKind } from '../../shared/api'
-import { AppError, toWireError, type WireError } from '../../shared/errors'
+import { AppError } from '../../shared/errors'
 import { API_PREFIX, EVENTS_PATH, MEDIA_PREFIX } from '../../shared/web-protocol'
 import { decodeWire, decodeWireBinary, encodeWire, encodeWireBinary, WIRE_BINARY_TYPE } from '../../shared/wire'
 import type { EventHub } from '../events'
 import { checkToken, hostAllowed, tokenCookie } from './auth'
+import { HttpError, methodNotAllowed, sendError, withContext } from './replies'
 import { readStatic } from './static-files'
 
 export interface WebServerOptions {
@@ -33,33 +34,28 @@ const CSP =
   "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; " +
   "script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
-const STATUS: Partial<Record<WireError['code'], number>> = {
-  BAD_INPUT: 400,
-  PARSE_ERROR: 422,
-  NOT_A_DATASET: 422,
-  BAD_ARCHIVE: 422,
-  UNSUPPORTED: 400,
-  NOT_FOUND: 404,
-  UNAUTHORIZED: 401,
+/** The body cap in the words of the 413 answer. */
+const BODY_LIMIT = `${MAX_BODY / 1024 / 1024} MiB (${MAX_BODY} bytes)`
+
+function bodyTooLarge(channel: string): HttpError {
+  const message = `${channel}: request body is over the ${BODY_LIMIT} limit`
+  return new HttpError(413, 'BAD_INPUT', message, {}, true)
 }
 
-function sendError(res: ServerResponse, err: unknown): void {
-  const wire = toWireError(err)
-  const status = STATUS[wire.code] ?? 500
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: wire }))
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, channel: string): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'])
+  if (declared > MAX_BODY) return Promise.reject(bodyTooLarge(channel))
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer): void => {
       size += c.length
-      if (size > MAX_BODY) {
-        reject(new AppError('BAD_INPUT', `Request body over ${MAX_BODY} bytes`))
-        req.destroy()
-      } else chunks.push(c)
-    })
+      if (size <= MAX_BODY) return void chunks.push(c)
+      req.off('data', onData)
+      chunks.length = 0
+      reject(bodyTooLarge(channel))
+    }
+    req.on('data', onData)
     req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
@@ -76,7 +72,11 @@ async function callApi(handlers: Api, channel: Channel, body: Buffer, binary: bo
   }
   const arg = parseArg(channel, raw)
   const handler = handlers[channel] as (a: typeof arg) => Promise<unknown>
-  return handler(arg)
+  try {
+    return await handler(arg)
+  } catch (err) {
+    throw withContext(err, channel)
+  }
 }
 
 function openEventStream(req: IncomingMessage, res: ServerResponse, events: EventHub): void {
@@ -85,6 +85,8 @@ function openEventStream(req: IncomingMessage, res: ServerResponse, events: Even
     'cache-control': 'no-store',
     connection: 'keep-alive',
   })
+  // A HEAD asks whether the stream is there; holding it open would leak a subscriber per probe.
+  if (req.method === 'HEAD') return void res.end()
   res.write(': connected\n\n')
   const unsubscribe = events.subscribe((name, payload) => {
     res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)
@@ -103,36 +105,54 @@ async function serveMedia(res: ServerResponse, path: string, opts: WebServerOpti
   if (rest.length || !MEDIA_KINDS.includes(kind as MediaKind) || !Number.isInteger(id) || id <= 0) {
     throw new AppError('NOT_FOUND', `No such media: ${path}`)
   }
-  const { bytes, mime } = await opts.media(kind as MediaKind, id)
+  let found: { bytes: Buffer; mime: string }
+  try {
+    found = await opts.media(kind as MediaKind, id)
+  } catch (err) {
+    throw withContext(err, path)
+  }
+  const { bytes, mime } = found
   res.writeHead(200, { 'content-type': mime, 'cache-control': 'private, max-age=60' }).end(bytes)
 }
 
+const READ_METHODS = ['GET', 'HEAD']
+
+async function serveApi(req: IncomingMessage, res: ServerResponse, opts: WebServerOptions, channel: string) {
+  if (req.method !== 'POST') throw methodNotAllowed(req.method, `The call ${channel}`, ['POST'])
+  if (!isChannel(channel)) throw new AppError('NOT_FOUND', `Unknown call: ${channel}`)
+  const binaryIn = (req.headers['content-type'] ?? '').startsWith(WIRE_BINARY_TYPE)
+  const result = await callApi(opts.handlers, channel, await readBody(req, channel), binaryIn)
+  if ((req.headers.accept ?? '').includes(WIRE_BINARY_TYPE)) {
+    res.writeHead(200, { 'content-type': WIRE_BINARY_TYPE }).end(encodeWireBinary(result ?? null))
+  } else {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(encodeWire(result ?? null))
+  }
+}
+
+function requestUrl(req: IncomingMessage, port: number): URL {
+  try {
+    return new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+  } catch {
+    throw new AppError('BAD_INPUT', `Request target ${JSON.stringify(req.url)} is not a valid URL path`)
+  }
+}
+
 async function route(req: IncomingMessage, res: ServerResponse, opts: WebServerOptions, port: number) {
-  const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
   res.setHeader('x-content-type-options', 'nosniff')
   res.setHeader('referrer-policy', 'no-referrer')
-  if (!hostAllowed(req, port)) throw new AppError('UNAUTHORIZED', 'Host not allowed')
+  if (!hostAllowed(req, port)) {
+    throw new AppError('UNAUTHORIZED', `Host ${JSON.stringify(req.headers.host ?? '')} is not allowed: use 127.0.0.1:${port}`)
+  }
+  const url = requestUrl(req, port)
   const auth = checkToken(req, url, opts.token)
   if (auth === 'denied') throw new AppError('UNAUTHORIZED', 'Missing or wrong token: open the URL printed at start')
   if (auth === 'ok-from-query') res.setHeader('set-cookie', tokenCookie(opts.token))
 
   const path = url.pathname
-  if (path.startsWith(API_PREFIX)) {
-    const channel = path.slice(API_PREFIX.length)
-    if (req.method !== 'POST') throw new AppError('BAD_INPUT', 'API calls are POST')
-    if (!isChannel(channel)) throw new AppError('NOT_FOUND', `Unknown call: ${channel}`)
-    const binaryIn = (req.headers['content-type'] ?? '').startsWith(WIRE_BINARY_TYPE)
-    const result = await callApi(opts.handlers, channel, await readBody(req), binaryIn)
-    if ((req.headers.accept ?? '').includes(WIRE_BINARY_TYPE)) {
-      res.writeHead(200, { 'content-type': WIRE_BINARY_TYPE }).end(encodeWireBinary(result ?? null))
-    } else {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(encodeWire(result ?? null))
-    }
-    return
-  }
+  if (path.startsWith(API_PREFIX)) return serveApi(req, res, opts, path.slice(API_PREFIX.length))
+  if (!READ_METHODS.includes(req.method ?? '')) throw methodNotAllowed(req.method, path, READ_METHODS)
   if (path === EVENTS_PATH) return openEventStream(req, res, opts.events)
   if (path.startsWith(MEDIA_PREFIX)) return serveMedia(res, path, opts)
-  if (req.method !== 'GET' && req.method !== 'HEAD') throw new AppError('BAD_INPUT', 'Method not allowed')
   const file = await readStatic(opts.staticDir, path)
   if (!file) throw new AppError('NOT_FOUND', `Not found: ${path}`)
   res.writeHead(200, { 'content-type': file.mime, 'content-security-policy': CSP }).end(file.body)
