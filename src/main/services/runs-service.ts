@@ -9,10 +9,11 @@ import type { RunConfig, RunDetail, RunPlan, RunProgress, RunSummary } from '../
 import type { Db } from '../db/open'
 import { type RunRecord, RunsRepo } from '../db/repositories/runs-repo'
 import type { Emit } from '../events'
+import { checkpointFolders } from '../training/checkpoint-folder'
 import { probeBackend, type WorkerOptions } from '../training/worker-client'
 import type { DatasetService } from './dataset-service'
 import { concurrencyLimit, defaultConcurrentMemory, storedMaxConcurrent, storeMaxConcurrent } from './run-concurrency'
-import { checkpointDirOf, type ExecDeps, executeRun } from './run-executor'
+import { checkpointDirOf, type ExecDeps, type ExecStart, type Execution, executeRun } from './run-executor'
 import { channelsOf, planRun, type Planned } from './run-plan'
 import { runName, samePretrainConfig } from './run-names'
 import { parentFailure, RunScheduler, TERMINAL } from './run-scheduler'
@@ -34,6 +35,8 @@ export interface RunsServiceOptions {
   maxConcurrent?: number
   /** Bytes the steps of concurrent runs may need together (default: 60 % of the RAM). */
   concurrentMemoryBytes?: number
+  /** Trains a run somewhere else than in a local worker (the worker pool: PoolCoordinator.execute). */
+  execute?: (deps: ExecDeps, rec: RunRecord, start: ExecStart) => Execution
 }
 
 type PipelineArgs = { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig }
@@ -56,7 +59,7 @@ export class RunsService {
       cores,
       memoryBytes: opts.concurrentMemoryBytes ?? defaultConcurrentMemory(),
       wasmThreads: opts.wasmThreads,
-      execute: (rec, start) => executeRun(this.execDeps(), rec, start),
+      execute: (rec, start) => (opts.execute ?? executeRun)(this.execDeps(), rec, start),
       changed: (id) => this.changed(id),
       end: (id, status, error) => this.end(id, status, error),
       released: (id) => this.progress.delete(id),
@@ -155,7 +158,7 @@ export class RunsService {
     if (parent && (parent.summary.status === 'failed' || parent.summary.status === 'cancelled')) {
       throw new AppError('BAD_INPUT', `run #${id} finetunes run #${pid}, which ${parent.summary.status === 'failed' ? 'failed' : 'was cancelled'}: retry that one first`)
     }
-    rmSync(checkpointDirOf(this.opts.runsDir, id), { recursive: true, force: true })
+    for (const d of checkpointFolders(checkpointDirOf(this.opts.runsDir, id))) rmSync(d, { recursive: true, force: true })
     this.repo.requeue(id)
     this.changed(id)
     // Finetunes that failed only because this run did are queued again behind it.

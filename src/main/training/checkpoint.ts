@@ -1,10 +1,12 @@
 // Per-epoch checkpoints of a run: the model in tfjs layers format, Adam's state and the progress, so a
-// cancelled or crashed run resumes at the epoch it last finished.
+// cancelled or crashed run resumes at the epoch it last finished. Each is one unit (checkpoint-folder.ts).
 import * as tf from '@tensorflow/tfjs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { z } from 'zod'
 import { AppError } from '../../shared/errors'
-import { loadModel, loadNamedTensors, saveModel, saveNamedTensors } from './models/weights-io'
+import { checkFolder, commitFolder, exists, type FileWriter, MANIFEST, prevOf, restorePrevious } from './checkpoint-folder'
+import { encoderFiles, type Files, loadModel, loadNamedTensors, modelFiles, namedTensorFiles } from './models/weights-io'
 
 export interface Progress {
   epochsDone: number
@@ -12,27 +14,37 @@ export interface Progress {
   lastLoss: number
 }
 
-export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, progress: Progress): Promise<void> {
-  // Written to a temporary folder and renamed, so a crash mid-write leaves the previous checkpoint.
-  const tmp = `${dir}.tmp-${process.pid}`
-  await fs.rm(tmp, { recursive: true, force: true })
-  await saveModel(model, tmp)
+const PROGRESS = 'progress.json'
+
+const progressSchema = z.object({
+  epochsDone: z.number().int().nonnegative(),
+  steps: z.number().int().nonnegative(),
+  lastLoss: z.number().refine(Number.isFinite, 'must be a finite number'),
+})
+
+export interface SaveOptions {
+  /** Also the encoder weights a finetune starts from (a pretraining run's last checkpoint). */
+  encoder?: boolean
+  write?: FileWriter
+}
+
+export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, progress: Progress, opts: SaveOptions = {}): Promise<void> {
   const state = await optimizer.getWeights()
   const named: tf.NamedTensorMap = {}
   // Adam restores its slots by position, so the keys keep the order.
   state.forEach((w, i) => (named[`${String(i).padStart(5, '0')}:${w.name}`] = w.tensor))
-  await saveNamedTensors(tmp, 'optimizer', named)
-  await fs.writeFile(path.join(tmp, 'progress.json'), JSON.stringify(progress))
-  await fs.mkdir(dir, { recursive: true })
-  for (const f of await fs.readdir(tmp)) await fs.rename(path.join(tmp, f), path.join(dir, f))
-  await fs.rm(tmp, { recursive: true, force: true })
+  const files: Files = {
+    ...(await modelFiles(model)),
+    ...(await namedTensorFiles('optimizer', named)),
+    ...(opts.encoder ? await encoderFiles(model) : {}),
+    [PROGRESS]: new TextEncoder().encode(JSON.stringify(progress)),
+  }
+  await commitFolder(dir, files, opts.write)
 }
 
-export async function hasCheckpoint(dir: string): Promise<boolean> {
-  return fs.access(path.join(dir, 'progress.json')).then(
-    () => true,
-    () => false,
-  )
+/** Once a run is done it never resumes: its previous checkpoint is only disk space. */
+export async function dropPreviousCheckpoint(dir: string): Promise<void> {
+  await fs.rm(prevOf(dir), { recursive: true, force: true })
 }
 
 export interface Restored {
@@ -42,22 +54,83 @@ export interface Restored {
   restoreOptimizer(optimizer: tf.Optimizer): Promise<void>
 }
 
-export async function loadCheckpoint(dir: string): Promise<Restored> {
-  let progress: Progress
-  try {
-    progress = JSON.parse(await fs.readFile(path.join(dir, 'progress.json'), 'utf8')) as Progress
-  } catch (err) {
-    throw new AppError('NOT_FOUND', `no checkpoint to resume in ${dir}: ${(err as Error).message}`)
+/** What the resuming run expects of a checkpoint's progress. */
+export interface ResumeFit {
+  epochs: number
+  stepsPerEpoch: number
+}
+
+/**
+ * The run's last good checkpoint: dir, or the previous one when dir is damaged (which then takes dir's
+ * place). Null when there is none; an error naming each folder and its fault when none is good.
+ */
+export async function resumeCheckpoint(dir: string, fit: ResumeFit): Promise<Restored | null> {
+  const problems: string[] = []
+  for (const candidate of [dir, prevOf(dir)]) {
+    if (!(await hasCheckpointFiles(candidate))) continue
+    const problem = (await checkFolder(candidate, PROGRESS)) ?? (await openCheckpoint(candidate, fit))
+    if (typeof problem === 'string') {
+      problems.push(`${candidate}: ${problem}`)
+      continue
+    }
+    if (candidate !== dir) {
+      const why = problems.length ? `checkpoint ${problems.join('; ')}` : `${dir} is missing (a save was cut short)`
+      console.warn(`${why}; resuming from the previous checkpoint ${candidate}`)
+      await restorePrevious(dir)
+    }
+    return problem
   }
-  const model = await loadModel(dir)
+  if (problems.length === 0) return null
+  throw new AppError('BAD_INPUT', `cannot resume: no good checkpoint (${problems.join('; ')}); retry the run to start it afresh`)
+}
+
+async function hasCheckpointFiles(dir: string): Promise<boolean> {
+  return (await exists(path.join(dir, MANIFEST))) || (await exists(path.join(dir, PROGRESS)))
+}
+
+/** The checkpoint in dir loaded (optimizer state read now, so dir may move), or what is wrong with it. */
+async function openCheckpoint(dir: string, fit: ResumeFit): Promise<Restored | string> {
+  const progress = await readProgress(dir, fit)
+  if (typeof progress === 'string') return progress
+  let model: tf.LayersModel | undefined
+  let named: tf.NamedTensorMap
+  try {
+    model = await loadModel(dir)
+    named = await loadNamedTensors(dir, 'optimizer')
+  } catch (err) {
+    model?.dispose()
+    return (err as Error).message
+  }
   return {
     model,
     progress,
     async restoreOptimizer(optimizer) {
-      const named = await loadNamedTensors(dir, 'optimizer')
       const keys = Object.keys(named).sort()
-      await optimizer.setWeights(keys.map((k) => ({ name: k.slice(6), tensor: named[k]! })))
-      tf.dispose(Object.values(named))
+      try {
+        await optimizer.setWeights(keys.map((k) => ({ name: k.slice(6), tensor: named[k]! })))
+      } catch (err) {
+        throw new AppError('BAD_INPUT', `the optimizer state in checkpoint ${dir} does not fit the model: ${(err as Error).message}`)
+      } finally {
+        tf.dispose(Object.values(named))
+      }
     },
   }
+}
+
+/** progress.json checked against the run: epochs within the run's, steps matching them, a finite loss. */
+async function readProgress(dir: string, fit: ResumeFit): Promise<Progress | string> {
+  let raw: unknown
+  try {
+    raw = JSON.parse(await fs.readFile(path.join(dir, PROGRESS), 'utf8'))
+  } catch (err) {
+    return `${PROGRESS} cannot be read: ${(err as Error).message}`
+  }
+  const r = progressSchema.safeParse(raw)
+  if (!r.success) return `${PROGRESS} is malformed (${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`
+  const p = r.data
+  if (p.epochsDone > fit.epochs) return `${PROGRESS} says ${p.epochsDone} epochs are done, but the run has ${fit.epochs}`
+  if (p.steps !== p.epochsDone * fit.stepsPerEpoch) {
+    return `${PROGRESS} says ${p.steps} steps for ${p.epochsDone} epochs, but this run takes ${fit.stepsPerEpoch} steps an epoch`
+  }
+  return p
 }

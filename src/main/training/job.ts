@@ -5,13 +5,14 @@ import os from 'node:os'
 import { AppError } from '../../shared/errors'
 import { type EpochMetrics, type FromWorker, type TrainingData, type TrainingJob, trainingJobSchema } from '../../shared/training-protocol'
 import { selectBackend } from './backend'
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint'
+import { dropPreviousCheckpoint, type Restored, resumeCheckpoint, saveCheckpoint } from './checkpoint'
+import { probeCheckpointDir } from './checkpoint-folder'
 import type { ImageSource } from './data/source'
-import { type TrainConfig, train } from './loop'
+import { stepsPerEpoch, type TrainConfig, train } from './loop'
 import type { SegmentationEval } from './metrics/evaluate'
 import { buildSimclrModel } from './models/projection-head'
 import { buildUnet, setEncoderTrainable } from './models/unet'
-import { loadEncoderWeights, saveEncoderWeights } from './models/weights-io'
+import { loadEncoderWeights } from './models/weights-io'
 import type { Objective } from './objectives'
 
 export function parseJob(input: unknown): TrainingJob {
@@ -54,22 +55,32 @@ function freshModel(job: TrainingJob): tf.LayersModel {
 export const toEpochMetrics = (m?: SegmentationEval): EpochMetrics | null =>
   m ? { f1: m.paper.f1, jaccard: m.paper.jaccard, ...m.pooled } : null
 
-export async function runJob(input: unknown, data: TrainingData, emit: (m: FromWorker) => void, signal?: AbortSignal): Promise<void> {
-  const job = parseJob(input)
-  const src = dataSource(data)
-  if (job.model.inputSize !== src.size) throw new AppError('BAD_INPUT', `model input ${job.model.inputSize} differs from the data's ${src.size}×${src.size} images`)
-  if (job.phase === 'finetune' && !data.trimaps) throw new AppError('BAD_INPUT', 'finetuning needs trimaps, and the dataset sent none')
-  const backend = await selectBackend({ force: job.backend, wasmThreads: job.wasmThreads ?? os.cpus().length })
-  const resume = job.resume && (await hasCheckpoint(job.checkpointDir)) ? await loadCheckpoint(job.checkpointDir) : null
+/** The model and optimizer to train: from the run's last good checkpoint, or fresh (with a pretrained encoder). */
+async function startingPoint(job: TrainingJob, objective: Objective): Promise<{ model: tf.LayersModel; optimizer: tf.Optimizer; resume: Restored | null }> {
+  const fit = { epochs: job.epochs, stepsPerEpoch: stepsPerEpoch(objective, job.trainIndices.length, job.batchSize) }
+  const resume = job.resume ? await resumeCheckpoint(job.checkpointDir, fit) : null
   const model = resume?.model ?? freshModel(job)
   if (!resume && job.encoderFrom) await loadEncoderWeights(model, job.encoderFrom)
   if (job.phase === 'finetune') setEncoderTrainable(model, !job.model.frozenEncoder)
   const optimizer = tf.train.adam(job.learningRate)
   if (resume) await resume.restoreOptimizer(optimizer)
+  return { model, optimizer, resume }
+}
+
+export async function runJob(input: unknown, data: TrainingData, emit: (m: FromWorker) => void, signal?: AbortSignal): Promise<void> {
+  const job = parseJob(input)
+  const src = dataSource(data)
+  if (job.model.inputSize !== src.size) throw new AppError('BAD_INPUT', `model input ${job.model.inputSize} differs from the data's ${src.size}×${src.size} images`)
+  if (job.phase === 'finetune' && !data.trimaps) throw new AppError('BAD_INPUT', 'finetuning needs trimaps, and the dataset sent none')
+  // A checkpoint that cannot be written should fail the run now, not after its first epoch.
+  await probeCheckpointDir(job.checkpointDir)
+  const backend = await selectBackend({ force: job.backend, wasmThreads: job.wasmThreads ?? os.cpus().length })
+  const objective = objectiveOf(job)
+  const { model, optimizer, resume } = await startingPoint(job, objective)
   const startEpoch = resume?.progress.epochsDone ?? 0
   emit({ type: 'ready', backend, resumedFromEpoch: startEpoch })
   const cfg: TrainConfig = {
-    objective: objectiveOf(job), epochs: job.epochs, batchSize: job.batchSize, seed: job.seed,
+    objective, epochs: job.epochs, batchSize: job.batchSize, seed: job.seed,
     trainIndices: job.trainIndices, evalIndices: job.evalIndices, startEpoch, optimizer,
   }
   let steps = resume?.progress.steps ?? 0
@@ -83,10 +94,16 @@ export async function runJob(input: unknown, data: TrainingData, emit: (m: FromW
     onEpoch: async (e, opt) => {
       metrics = toEpochMetrics(e.metrics)
       emit({ type: 'epoch', epoch: e.epoch, epochs: e.epochs, meanLoss: e.meanLoss, seconds: e.seconds, etaSeconds: e.etaSeconds, metrics })
-      await saveCheckpoint(job.checkpointDir, model, opt, { epochsDone: e.epoch + 1, steps, lastLoss: e.meanLoss })
+      // A pretraining run's last checkpoint carries the encoder its finetunes start from.
+      const encoder = job.phase === 'pretrain' && e.epoch + 1 === job.epochs
+      await saveCheckpoint(job.checkpointDir, model, opt, { epochsDone: e.epoch + 1, steps, lastLoss: e.meanLoss }, { encoder })
       emit({ type: 'checkpoint', epoch: e.epoch, dir: job.checkpointDir })
     },
   })
-  if (job.phase === 'pretrain' && !res.cancelled) await saveEncoderWeights(model, job.checkpointDir)
+  // A checkpoint from before encoders were saved with the last epoch, resumed with nothing left to train.
+  if (job.phase === 'pretrain' && !res.cancelled && resume && startEpoch >= job.epochs) {
+    await saveCheckpoint(job.checkpointDir, model, optimizer, resume.progress, { encoder: true })
+  }
+  if (!res.cancelled) await dropPreviousCheckpoint(job.checkpointDir)
   emit({ type: 'done', cancelled: res.cancelled, epochsDone: res.epochsDone, steps, lastLoss: res.lastLoss, metrics })
 }

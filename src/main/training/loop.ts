@@ -71,12 +71,19 @@ export function validateTrainConfig(model: tf.LayersModel, data: ImageSource, cf
   if (inSize !== null && inSize !== wantIn) bad(`model expects ${inSize}×${inSize} inputs, the data gives ${wantIn}×${wantIn}`)
 }
 
+// SimCLR drops a last batch of one image: it has no negatives.
+const dropsLastBatch = (objective: Objective, images: number, batchSize: number): boolean => objective.kind === 'simclr' && images % batchSize === 1
+
+/** Optimizer steps in one epoch of `images` training images (a resumed checkpoint's steps are checked against it). */
+export function stepsPerEpoch(objective: Objective, images: number, batchSize: number): number {
+  return dropsLastBatch(objective, images, batchSize) ? Math.floor(images / batchSize) : Math.ceil(images / batchSize)
+}
+
 export async function train(model: tf.LayersModel, data: ImageSource, cfg: TrainConfig, cb: TrainCallbacks = {}): Promise<TrainResult> {
   validateTrainConfig(model, data, cfg)
   const optimizer = cfg.optimizer ?? tf.train.adam(cfg.learningRate ?? 1e-3)
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
-  // SimCLR drops a last batch of one image: it has no negatives.
-  const dropLast = cfg.objective.kind === 'simclr' && cfg.trainIndices.length % cfg.batchSize === 1
+  const dropLast = dropsLastBatch(cfg.objective, cfg.trainIndices.length, cfg.batchSize)
   const result: TrainResult = { epochsDone: cfg.startEpoch ?? 0, steps: 0, lastLoss: NaN, cancelled: false, optimizer }
   const started = performance.now()
   for (let epoch = cfg.startEpoch ?? 0; epoch < cfg.epochs; epoch++) {

@@ -3,9 +3,14 @@ import * as tf from '@tensorflow/tfjs'
 import { initWasm } from '../../../src/main/training/wasm-init'
 import { makeRng } from '../../../src/main/training/augment/random'
 
-/** Single-threaded wasm with the gradient composites, as the training worker uses it (minus threads). */
+/**
+ * wasm with the gradient composites, as the training worker uses it: one thread unless a test file
+ * sets UNET_TEST_WASM_THREADS first (wasm starts once per process, so each count needs its own file).
+ */
 export async function useWasm(): Promise<void> {
-  await initWasm(1)
+  const want = Number(process.env.UNET_TEST_WASM_THREADS ?? 1)
+  const got = await initWasm(want)
+  if (got !== want) throw new Error(`wasm runs ${got} threads in this test process, the test wants ${want}`)
 }
 
 export async function useCpu(): Promise<void> {

@@ -3,7 +3,10 @@
 // case training needs and returns null otherwise, so register-wasm.ts falls back to wasm's own kernel.
 import { backend_util, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs'
 
-/** The parts of tfjs-backend-wasm's BackendWasm these kernels use (its own JS kernels use the same). */
+/**
+ * The parts of tfjs-backend-wasm's BackendWasm these kernels use (its own JS kernels use the same).
+ * makeOutput allocates on the heap and may grow it: a kernel takes its views after its last makeOutput.
+ */
 export interface HeapBackend {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo
   typedArrayFromHeap(t: TensorInfo): Float32Array
@@ -73,20 +76,22 @@ export function splitAxis(inputs: Inputs, attrs: NamedAttrMap, b: HeapBackend): 
   const outer = x.shape.slice(0, axis).reduce((a, d) => a * d, 1)
   const inner = x.shape.slice(axis + 1).reduce((a, d) => a * d, 1)
   const rowLen = x.shape[axis]! * inner
+  // Every output first: an allocation can grow the heap, which with one thread detaches every view
+  // taken before it.
+  const outs = sizes.map((s) => b.makeOutput(x.shape.map((d, i) => (i === axis ? s : d)), 'float32'))
   const src = b.typedArrayFromHeap(x)
   let off = 0
-  return sizes.map((s) => {
-    const out = b.makeOutput(x.shape.map((d, i) => (i === axis ? s : d)), 'float32')
+  for (const out of outs) {
     const dst = b.typedArrayFromHeap(out)
-    const len = s * inner
+    const len = (out.shape[axis] as number) * inner
     if (len >= 16) {
       for (let r = 0; r < outer; r++) dst.set(src.subarray(r * rowLen + off, r * rowLen + off + len), r * len)
     } else {
       for (let r = 0, di = 0; r < outer; r++) for (let k = 0, si = r * rowLen + off; k < len; k++) dst[di++] = src[si++]!
     }
     off += len
-    return out
-  })
+  }
+  return outs
 }
 
 /**

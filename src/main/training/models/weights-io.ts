@@ -11,13 +11,26 @@ interface WeightFile {
   specs: tf.io.WeightsManifestEntry[]
 }
 
+/** File name → contents: what a save writes, built in memory first so a checkpoint can checksum it. */
+export type Files = Record<string, Uint8Array>
+
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
+
+/** Named tensors as <name>.json (specs) + <name>.bin (float32 data). */
+export async function namedTensorFiles(name: string, tensors: tf.NamedTensorMap): Promise<Files> {
+  const { data, specs } = await tf.io.encodeWeights(tensors)
+  const file: WeightFile = { format: 'unet-ssl-weights', specs }
+  return { [`${name}.bin`]: new Uint8Array(data), [`${name}.json`]: utf8(JSON.stringify(file)) }
+}
+
+async function writeFiles(dir: string, files: Files): Promise<void> {
+  await fs.mkdir(dir, { recursive: true })
+  for (const [name, data] of Object.entries(files)) await fs.writeFile(path.join(dir, name), data)
+}
+
 /** Writes named tensors as <name>.json (specs) + <name>.bin (float32 data) under dir. */
 export async function saveNamedTensors(dir: string, name: string, tensors: tf.NamedTensorMap): Promise<void> {
-  const { data, specs } = await tf.io.encodeWeights(tensors)
-  await fs.mkdir(dir, { recursive: true })
-  const file: WeightFile = { format: 'unet-ssl-weights', specs }
-  await fs.writeFile(path.join(dir, `${name}.bin`), new Uint8Array(data))
-  await fs.writeFile(path.join(dir, `${name}.json`), JSON.stringify(file))
+  await writeFiles(dir, await namedTensorFiles(name, tensors))
 }
 
 export async function loadNamedTensors(dir: string, name: string): Promise<tf.NamedTensorMap> {
@@ -45,6 +58,9 @@ export async function saveEncoderWeights(model: tf.LayersModel, dir: string): Pr
   await saveNamedTensors(dir, 'encoder', encoderWeights(model))
 }
 
+/** The encoder weight files saveEncoderWeights writes. */
+export const encoderFiles = (model: tf.LayersModel): Promise<Files> => namedTensorFiles('encoder', encoderWeights(model))
+
 /** Loads encoder weights into model, checking every layer and shape before changing anything. */
 export async function loadEncoderWeights(model: tf.LayersModel, dir: string): Promise<void> {
   const saved = await loadNamedTensors(dir, 'encoder')
@@ -68,18 +84,23 @@ export async function loadEncoderWeights(model: tf.LayersModel, dir: string): Pr
   }
 }
 
-/** Saves a whole model in tfjs layers format: model.json (topology + manifest) and weights.bin. */
-export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
-  await fs.mkdir(dir, { recursive: true })
+/** A whole model in tfjs layers format: model.json (topology + manifest) and weights.bin. */
+export async function modelFiles(model: tf.LayersModel): Promise<Files> {
+  let files: Files = {}
   await model.save(
     tf.io.withSaveHandler(async (art) => {
       const weights = art.weightData ? new Uint8Array(tf.io.concatenateArrayBuffers(art.weightData as ArrayBuffer | ArrayBuffer[])) : new Uint8Array()
-      await fs.writeFile(path.join(dir, 'weights.bin'), weights)
       const json = { modelTopology: art.modelTopology, format: 'layers-model', generatedBy: 'unet-ssl-workbench', weightsManifest: [{ paths: ['weights.bin'], weights: art.weightSpecs ?? [] }] }
-      await fs.writeFile(path.join(dir, 'model.json'), JSON.stringify(json))
+      files = { 'weights.bin': weights, 'model.json': utf8(JSON.stringify(json)) }
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(art) }
     }),
   )
+  return files
+}
+
+/** Saves a whole model in tfjs layers format: model.json (topology + manifest) and weights.bin. */
+export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
+  await writeFiles(dir, await modelFiles(model))
 }
 
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
