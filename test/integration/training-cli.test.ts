@@ -1,7 +1,7 @@
 // The training CLI in-process (the same runCli as `npm run cli`): a tiny pipeline's --json object,
 // eval writing annotations-style PNGs, and bad input refused before any work starts.
 import sharp from 'sharp'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -12,6 +12,7 @@ import { generateDemo } from '../../src/main/dataset/demo/generate'
 let dir: string
 let pets: string
 let bare: string
+let damaged: string
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = new PassThrough()
@@ -37,6 +38,14 @@ beforeAll(async () => {
   await generateDemo({ out: bare, count: 37, seed: 6 })
   const trimaps = join(bare, 'annotations/trimaps')
   for (const f of readdirSync(trimaps)) rmSync(join(trimaps, f))
+  // Every trimap cut short: a header that reads fine over pixel data that does not.
+  damaged = join(dir, 'damaged')
+  await generateDemo({ out: damaged, count: 37, seed: 7 })
+  const cut = join(damaged, 'annotations/trimaps')
+  for (const f of readdirSync(cut).filter((n) => n.endsWith('.png') && !n.startsWith('.'))) {
+    const bytes = readFileSync(join(cut, f))
+    writeFileSync(join(cut, f), bytes.subarray(0, bytes.length - 30))
+  }
 })
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -85,6 +94,10 @@ describe('training CLI', () => {
     expect(many.code).toBe(2)
     expect(many.stderr).toMatch(/asked for 5000 labelled images but the labelled pool holds only \d+/)
     expect((await cli('finetune', '--dataset', bare, '--labels', '2', ...TINY)).stderr).toMatch(/no labelled images to finetune on/)
+    // Damaged trimaps are no labels: refused when planning, not a libpng error naming no file mid-run.
+    const cut = await cli('finetune', '--dataset', damaged, '--labels', '2', ...TINY)
+    expect(cut).toMatchObject({ code: 2, stdout: '' })
+    expect(cut.stderr).toMatch(/no labelled images to finetune on/)
     expect((await cli('finetune', '--dataset', pets, '--method', 'mae-pixel', '--labels', '2', ...TINY)).stderr).toMatch(/no finished mae-pixel pretraining run/)
     expect((await cli('finetune', '--dataset', pets, ...TINY)).stderr).toMatch(/needs --labels N or --fraction F/)
     const pre = join(dir, 'data', 'runs', '1')

@@ -1,9 +1,11 @@
 // Per-image checks of the indexer: real format by magic bytes, size, a full decode (which also writes
 // the thumbnail), and the non-fatal problems a user should see.
 import sharp from 'sharp'
-import { open, readFile, rm } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
+import { trimapDataProblem } from '../../shared/api'
+import type { Trimap } from '../../shared/trimap'
 import type { ImageFormat } from '../../shared/types/dataset'
-import { writeThumb } from './image-cache'
+import { decodeTrimap, writeThumb } from './image-cache'
 import { FORMAT_NAMES, formatFromExtension, sniffFormat } from './magic'
 
 export interface DecodeResult {
@@ -69,36 +71,40 @@ export function formatProblem(ext: string, format: ImageFormat): string | null {
 }
 
 export interface TrimapCheck {
+  /** Null when the file is not a usable label (unreadable, not a PNG, undecodable, values other than 1/2/3). */
   width: number | null
   height: number | null
   problem: string | null
 }
 
-/** Reads only the trimap's PNG header (its first 24 bytes): size, and whether it matches the image. */
+/**
+ * Decodes the whole trimap (≈1–2 ms for the release's sizes) so that a truncated PNG or a value other
+ * than a class id is found when the file is indexed, not when a run reads it. A size that differs from
+ * the image's is a problem but still a label: training resizes both.
+ */
 export async function checkTrimap(file: string, imgW: number | null, imgH: number | null): Promise<TrimapCheck> {
-  let head: Buffer
+  let buf: Buffer
   try {
-    const fh = await open(file, 'r')
-    try {
-      head = Buffer.alloc(24)
-      const { bytesRead } = await fh.read(head, 0, 24, 0)
-      head = head.subarray(0, bytesRead)
-    } finally {
-      await fh.close()
-    }
+    buf = await readFile(file)
   } catch (err) {
-    return { width: null, height: null, problem: `trimap cannot be read: ${(err as Error).message}` }
+    return unusable(`trimap cannot be read: ${(err as Error).message}`)
   }
-  const format = sniffFormat(head)
+  const format = sniffFormat(buf)
   if (format !== 'png') {
-    const problem = format === 'unknown' ? 'trimap is not a PNG file' : `trimap is ${FORMAT_NAMES[format]}, not PNG`
-    return { width: null, height: null, problem }
+    return unusable(format === 'unknown' ? 'trimap is not a PNG file' : `trimap is ${FORMAT_NAMES[format]}, not PNG`)
   }
-  if (head.length < 24 || head.toString('latin1', 12, 16) !== 'IHDR') {
-    return { width: null, height: null, problem: 'trimap cannot be read: damaged PNG header' }
+  if (buf.length < 24 || buf.toString('latin1', 12, 16) !== 'IHDR') return unusable('trimap cannot be read: damaged PNG header')
+  let trimap: Trimap
+  try {
+    trimap = await decodeTrimap(buf)
+  } catch (err) {
+    return unusable(`trimap cannot be decoded (damaged or truncated PNG): ${sharpMessage(err)}`)
   }
-  const w = head.readUInt32BE(16)
-  const h = head.readUInt32BE(20)
+  const bad = trimapDataProblem(trimap)
+  if (bad) return unusable(`trimap is not a label: ${bad}`)
+  const { width: w, height: h } = trimap
   const mismatch = imgW !== null && imgH !== null && (w !== imgW || h !== imgH)
   return { width: w, height: h, problem: mismatch ? `trimap is ${w}×${h} but the image is ${imgW}×${imgH}` : null }
 }
+
+const unusable = (problem: string): TrimapCheck => ({ width: null, height: null, problem })

@@ -39,8 +39,8 @@ export async function writeThumb(input: Buffer | string, out: string, opaque = f
   }
 }
 
-/** A trimap PNG as raw class ids (first channel of whatever the PNG holds). */
-export async function decodeTrimap(file: string): Promise<Trimap> {
+/** A trimap PNG (file or bytes) as raw class ids (first channel of whatever the PNG holds). */
+export async function decodeTrimap(file: string | Buffer): Promise<Trimap> {
   const { data, info } = await sharp(file).extractChannel(0).raw().toBuffer({ resolveWithObject: true })
   return { width: info.width, height: info.height, data: ownBytes(data) }
 }

@@ -5,7 +5,7 @@ import { cpus } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { AppError } from '../../shared/errors'
-import type { DatasetProgress, HeadBox } from '../../shared/types/dataset'
+import type { BrokenFile, DatasetProgress, HeadBox } from '../../shared/types/dataset'
 import type { DatasetsRepo } from '../db/repositories/datasets-repo'
 import type { ImageRecord, IndexedRow, ImagesRepo } from '../db/repositories/images-repo'
 import type { LabelsRepo } from '../db/repositories/labels-repo'
@@ -31,6 +31,8 @@ export interface IndexStats {
   /** Images decoded (new or changed file). */
   decoded: number
   skipped: string[]
+  /** Files found but not indexable (a name that is not UTF-8…), with why; see scan.ts. */
+  unreadable: BrokenFile[]
 }
 
 interface Job {
@@ -46,7 +48,8 @@ interface Job {
 
 interface JobResult {
   record: ImageRecord
-  trimap: { rel: string; width: number | null; height: number | null; edited: Date | null } | null
+  /** `usable: false`: the file exists but is no label (see checkTrimap); its problem is in the record. */
+  trimap: { rel: string; usable: boolean; width: number | null; height: number | null; edited: Date | null } | null
 }
 
 const BATCH = 250
@@ -84,7 +87,7 @@ export async function indexDataset(
   deps.images.transaction(() => deps.images.markMissing(gone))
   skipped.sort()
   deps.datasets.markIndexed(datasetId, skipped)
-  return { written: jobs.length, decoded, skipped }
+  return { written: jobs.length, decoded, skipped, unreadable: scan.unreadable }
 }
 
 /** Null when nothing about the image changed since the last index. */
@@ -159,10 +162,9 @@ async function runJob(deps: IndexDeps, datasetId: number, job: Job): Promise<Job
   if (job.trimap) {
     const check = await checkTrimap(job.trimap.abs, dec.width, dec.height)
     if (check.problem) problems.push(check.problem)
-    if (check.width !== null) {
-      const edited = job.original && (await differs(job.trimap.abs, job.original)) ? new Date(job.trimap.mtimeMs) : null
-      trimap = { rel: job.trimap.rel, width: check.width, height: check.height, edited }
-    }
+    const usable = check.width !== null
+    const edited = usable && job.original && (await differs(job.trimap.abs, job.original)) ? new Date(job.trimap.mtimeMs) : null
+    trimap = { rel: job.trimap.rel, usable, width: check.width, height: check.height, edited }
   }
   const headBox = job.xml ? await readHeadBox(job.xml, problems) : null
   const record: ImageRecord = {
@@ -176,6 +178,7 @@ async function runJob(deps: IndexDeps, datasetId: number, job: Job): Promise<Job
     headBox,
     xmlSig: sigOf(job.xml),
     trimapSig: sigOf(job.trimap),
+    trimapFile: job.trimap?.rel ?? null,
   }
   return { record, trimap }
 }
@@ -207,7 +210,9 @@ function writeBatch(deps: IndexDeps, datasetId: number, results: JobResult[]): v
   deps.images.transaction(() => {
     for (const { record, trimap } of results) {
       const id = deps.images.upsert(datasetId, record)
-      if (trimap?.edited) deps.labels.setEditedFound(id, trimap.rel, trimap.width, trimap.height, trimap.edited)
+      // A file that is no label is no label whoever wrote it: counts, filters and runs all read this table.
+      if (trimap && !trimap.usable) deps.labels.removeForFile(id, trimap.rel)
+      else if (trimap?.edited) deps.labels.setEditedFound(id, trimap.rel, trimap.width, trimap.height, trimap.edited)
       else if (trimap) deps.labels.setOriginal(id, trimap.rel, trimap.width, trimap.height)
       else deps.labels.removeOriginal(id)
     }

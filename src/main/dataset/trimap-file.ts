@@ -13,7 +13,7 @@ export const TRIMAPS_DIR = 'annotations/trimaps'
  * data); the leading dot hides it from other tools that list annotations/.
  */
 export const ORIGINALS_DIR = 'annotations/.workbench-original-trimaps'
-/** Suffix of temp files; a crash can leave one behind, which a later save of that folder removes. */
+/** Suffix of temp files; a crash can leave one behind, which the next open of the dataset (or save) removes. */
 export const TEMP_SUFFIX = '.wbtmp'
 const STALE_TEMP_MS = 10 * 60_000
 
@@ -153,7 +153,12 @@ export async function keepOriginalOnce(current: string, copy: string): Promise<b
   return true
 }
 
-/** Remove temp files a killed process left in `dir` (older than a few minutes, so never a live write). */
+/**
+ * Remove the temp files in `dir` whose save can no longer finish: those of this process (its saves
+ * are synchronous, see writeFileAtomicSync, so none is in flight while this runs), those of a process
+ * that is gone (killed mid-save), at any age; and any older than a few minutes (a pid reused since).
+ * A temp file of another live process's save in progress is left alone.
+ */
 export async function removeStaleTemps(dir: string, now = Date.now()): Promise<number> {
   let removed = 0
   const names = await readdir(dir).catch(() => [] as string[])
@@ -161,12 +166,31 @@ export async function removeStaleTemps(dir: string, now = Date.now()): Promise<n
     if (!name.startsWith('.') || !name.endsWith(TEMP_SUFFIX)) continue
     const file = join(dir, name)
     const st = await stat(file).catch(() => null)
-    if (st?.isFile() && now - st.mtimeMs > STALE_TEMP_MS) {
+    if (!st?.isFile()) continue
+    const pid = tempOwner(name)
+    const orphan = pid === process.pid || (pid !== null && !isAlive(pid))
+    if (orphan || now - st.mtimeMs > STALE_TEMP_MS) {
       await rm(file, { force: true }).catch(() => undefined)
       removed++
     }
   }
   return removed
+}
+
+/** The pid in a name tempPathFor made, or null for any other name. */
+function tempOwner(name: string): number | null {
+  const m = /\.(\d+)-\d+\.wbtmp$/.exec(name)
+  return m ? Number(m[1]) : null
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    // EPERM: it exists but belongs to another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 /** A file-system error as words a user understands, e.g. "folder is read-only". */

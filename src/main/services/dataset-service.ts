@@ -1,11 +1,13 @@
 // The dataset service behind the contract's datasets:/images:/labels: calls: open or import a dataset,
 // index it, and answer the browser's queries. Plain Node, no electron, so tests and web mode use it as is.
 import { existsSync, statSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { basename, isAbsolute, join, resolve } from 'node:path'
-import type { ImageQueryArgs, MediaKind } from '../../shared/api'
+import { trimapDataProblem, type ImageQueryArgs, type MediaKind } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Trimap } from '../../shared/trimap'
 import type {
+  BrokenFile,
   DatasetInfo,
   DatasetProgress,
   FacetCounts,
@@ -17,9 +19,10 @@ import { extractArchive, detectArchive } from '../dataset/archive'
 import { readCatalogue } from '../dataset/catalogue'
 import { generateDemo } from '../dataset/demo/generate'
 import { browserImage, decodeTrimap, ImageCache, type MediaBytes } from '../dataset/image-cache'
+import { sharpMessage } from '../dataset/decode'
 import { indexDataset } from '../dataset/indexer'
 import { checkLayout, LIST_FILE } from '../dataset/scan'
-import { originalRel } from '../dataset/trimap-file'
+import { ORIGINALS_DIR, originalRel, removeStaleTemps, TRIMAPS_DIR } from '../dataset/trimap-file'
 import { DatasetsRepo } from '../db/repositories/datasets-repo'
 import { facetCounts, listImages } from '../db/repositories/image-query'
 import { ImagesRepo, toDetail, type ImageRowWithLabel } from '../db/repositories/images-repo'
@@ -112,11 +115,16 @@ export class DatasetService {
   async getTrimap(imageId: number): Promise<Trimap | null> {
     const file = this.trimapFile(imageId)
     if (!file) return null
+    let trimap: Trimap
     try {
-      return await decodeTrimap(file)
+      trimap = await decodeTrimap(await readFile(file))
     } catch (err) {
-      throw new AppError('IO_ERROR', `Cannot read the trimap of image ${imageId}: ${(err as Error).message}`)
+      throw trimapReadError(file, err)
     }
+    // Checked again here: the file may have changed on disk since it was indexed.
+    const bad = trimapDataProblem(trimap)
+    if (bad) throw trimapError(file, `is not a label: ${bad}`)
+    return trimap
   }
 
   /** Thumbnail or full image of an indexed image, by id only: no path from a request reaches the disk. */
@@ -140,7 +148,17 @@ export class DatasetService {
   async getResizedTrimap(imageId: number, size: number): Promise<Uint8Array | null> {
     const row = this.row(imageId)
     const file = this.trimapFile(imageId)
-    return file ? this.cache.resizedTrimap(row.dataset_id, row.name, file, checkSize(size)) : null
+    if (!file) return null
+    let data: Uint8Array
+    try {
+      data = await this.cache.resizedTrimap(row.dataset_id, row.name, file, checkSize(size))
+    } catch (err) {
+      throw err instanceof AppError ? err : trimapReadError(file, err)
+    }
+    // Nearest-neighbour resizing adds no values, so a bad value here was in the file.
+    const bad = trimapDataProblem({ width: size, height: size, data })
+    if (bad) throw trimapError(file, `is not a label: ${bad.replace(/ at pixel \(\d+, \d+\)/, '')}`)
+    return data
   }
 
   close(): void {
@@ -161,11 +179,14 @@ export class DatasetService {
     const catalogue = readCatalogue(root)
     const id = this.datasets.touch(root, basename(root), root === this.demoDir)
     const deps = { datasets: this.datasets, images: this.images, labels: this.labels, cache: this.cache, emit: this.emit }
-    await indexDataset(deps, id, root, catalogue)
-    return this.summary(id, (performance.now() - started) / 1000)
+    // Temp files of saves a killed process left: none of this process's saves is in flight (see removeStaleTemps).
+    await sweepTemps(root)
+    const stats = await indexDataset(deps, id, root, catalogue)
+    return this.summary(id, (performance.now() - started) / 1000, stats.unreadable)
   }
 
-  private summary(datasetId: number, seconds: number): IndexSummary {
+  /** `unreadable`: files this index found but could not read, listed after the broken images and trimaps. */
+  private summary(datasetId: number, seconds: number, unreadable: BrokenFile[]): IndexSummary {
     const info = this.requireDataset(datasetId)
     return {
       datasetId,
@@ -174,7 +195,7 @@ export class DatasetService {
       labelled: info.labelledCount,
       splits: info.splits,
       skipped: info.skipped,
-      broken: this.images.broken(datasetId),
+      broken: [...this.images.broken(datasetId), ...unreadable],
       seconds: Math.round(seconds * 1000) / 1000,
     }
   }
@@ -206,6 +227,22 @@ export class DatasetService {
     if (!label) return null
     return isAbsolute(label.file) ? label.file : join(this.root(row.dataset_id), label.file)
   }
+}
+
+/** IO_ERROR naming the trimap file and what is wrong with it. */
+function trimapError(file: string, what: string): AppError {
+  return new AppError('IO_ERROR', `The trimap ${file} ${what}`)
+}
+
+/** An errno error (ENOENT, EACCES…) comes from reading the file; anything else from the PNG decoder. */
+function trimapReadError(file: string, err: unknown): AppError {
+  if ((err as NodeJS.ErrnoException).code !== undefined) return trimapError(file, `cannot be read: ${(err as Error).message}`)
+  return trimapError(file, `cannot be decoded (damaged or truncated PNG): ${sharpMessage(err)}`)
+}
+
+/** The folders trimap saves write temp files into. */
+async function sweepTemps(root: string): Promise<void> {
+  for (const rel of [TRIMAPS_DIR, ORIGINALS_DIR]) await removeStaleTemps(join(root, rel))
 }
 
 function checkSize(size: number): number {

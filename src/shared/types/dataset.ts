@@ -3,7 +3,7 @@ export type Species = 'cat' | 'dog'
 export type Split = 'trainval' | 'test' | 'none'
 /** Where the trimap on disk came from: the release, the editor, or a model. */
 export type LabelSource = 'original' | 'edited' | 'predicted'
-/** Filter on label state: 'labelled' = any trimap; 'broken' = image could not be decoded. */
+/** Filter on label state: 'labelled' = a usable trimap (values 1/2/3, decodable); 'broken' = image could not be decoded. */
 export type LabelState = 'labelled' | 'unlabelled' | 'edited' | 'broken'
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'unknown'
 
@@ -55,7 +55,10 @@ export interface ImageDetail extends ImageSummary {
   headBox: HeadBox | null
   /** Reason the image could not be decoded, or null. */
   brokenReason: string | null
-  /** Non-fatal problems a user should see: format differs from extension, trimap size mismatch… */
+  /**
+   * Problems a user should see: format differs from extension, trimap size mismatch, a trimap that is
+   * no label (undecodable, values other than 1/2/3: the image then counts as unlabelled)…
+   */
   problems: string[]
   labelUpdatedAt: string | null
   /**
@@ -98,6 +101,7 @@ export interface IndexSummary {
   labelled: number
   splits: Record<Split, number>
   skipped: string[]
+  /** Files that could not be used, each with why: undecodable images, trimaps that are no label, unreadable names. */
   broken: BrokenFile[]
   seconds: number
 }

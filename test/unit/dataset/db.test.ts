@@ -42,6 +42,20 @@ describe('migrate', () => {
   })
 })
 
+describe('migration 005-trimap-check', () => {
+  it('makes the next index check every trimap of a database indexed before trimaps were decoded', () => {
+    const db = new Database(':memory:')
+    migrate(db, MIGRATIONS.filter((m) => m.id <= 4))
+    db.prepare("INSERT INTO datasets (id, root, name, opened_at) VALUES (1, '/r', 'r', 'now')").run()
+    db.prepare(
+      `INSERT INTO images (id, dataset_id, name, file, breed, breed_id, class_id, species, split, bytes, mtime_ms, trimap_sig)
+       VALUES (1, 1, 'pug_1', 'images/pug_1.jpg', 'pug', 18, 26, 'dog', 'test', 1, 1, '812:1700000000000')`,
+    ).run()
+    migrate(db, MIGRATIONS)
+    expect(db.prepare('SELECT trimap_sig, trimap_file FROM images WHERE id = 1').get()).toEqual({ trimap_sig: null, trimap_file: null })
+  })
+})
+
 describe('LabelsRepo.setOriginal', () => {
   it('never replaces an edited label with the release trimap', () => {
     const db = openDatabase(join(dir, 'b.sqlite'))

@@ -60,6 +60,24 @@ describe('checkTrimap', () => {
   })
 })
 
+describe('checkTrimap on what the header does not show', () => {
+  it('finds values other than 1/2/3 and a truncated PNG: neither is a usable label', async () => {
+    const data = Buffer.alloc(100 * 80, 2)
+    data.set([1, 0, 4, 255], 80 * 10)
+    const png = await sharp(data, { raw: { width: 100, height: 80, channels: 1 } }).toColourspace('b-w').png().toBuffer()
+    writeFileSync(join(dir, 'values.png'), png)
+    expect(await checkTrimap(join(dir, 'values.png'), 100, 80)).toEqual({
+      width: null,
+      height: null,
+      problem: 'trimap is not a label: value 0 at pixel (1, 8) is not a trimap class (1 pet, 2 background, 3 border)',
+    })
+    writeFileSync(join(dir, 'short.png'), readFileSync(join(dir, 'tri.png')).subarray(0, 60))
+    const short = await checkTrimap(join(dir, 'short.png'), 100, 80)
+    expect(short).toMatchObject({ width: null, height: null })
+    expect(short.problem).toMatch(/^trimap cannot be decoded \(damaged or truncated PNG\): /)
+  })
+})
+
 describe('sharpMessage', () => {
   it('keeps the specific line of a libvips error', () => {
     expect(sharpMessage(new Error('VipsJpeg: premature end of JPEG image\nvips2png: unable to write'))).toBe(

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { checkLayout, scanDataset } from '../../../src/main/dataset/scan'
+import { checkLayout, escapeName, scanDataset } from '../../../src/main/dataset/scan'
 import { resolveDatasetInput } from '../../../src/main/dataset/inputs'
 
 let dir: string
@@ -51,6 +51,28 @@ describe('scanDataset', () => {
       'images/pug_3.mat',
       'images/sub/',
     ])
+  })
+})
+
+describe('scanDataset with names that are not UTF-8', () => {
+  it('reports such a file with the reason, skips a dot file, and scans the rest', () => {
+    const bytes = (rel: string, bad: number[], tail: string): Buffer =>
+      Buffer.concat([Buffer.from(join(dir, rel)), Buffer.from(bad), Buffer.from(tail)])
+    mkdirSync(join(dir, 'names/images'), { recursive: true })
+    mkdirSync(join(dir, 'names/annotations/trimaps'), { recursive: true })
+    writeFileSync(join(dir, 'names/annotations/list.txt'), '')
+    writeFileSync(join(dir, 'names/images/pug_1.jpg'), 'x')
+    writeFileSync(bytes('names/images/Bad', [0xff, 0xfe], '_1.jpg'), 'x')
+    writeFileSync(bytes('names/images/._Bad', [0xe9], '_1.jpg'), 'x')
+    writeFileSync(bytes('names/annotations/trimaps/Bad', [0xc3, 0x28], '_1.png'), 'x')
+    const s = scanDataset(join(dir, 'names'))
+    expect(s.images.map((i) => i.name)).toEqual(['pug_1'])
+    expect(s.skipped).toEqual(['images/._Bad\\xe9_1.jpg'])
+    expect(s.unreadable).toEqual([
+      { file: 'annotations/trimaps/Bad\\xc3(_1.png', reason: 'file name is not valid UTF-8 (rename the file)' },
+      { file: 'images/Bad\\xff\\xfe_1.jpg', reason: 'file name is not valid UTF-8 (rename the file)' },
+    ])
+    expect(escapeName(Buffer.from('a\\b\n'))).toBe('a\\x5cb\\x0a')
   })
 })
 

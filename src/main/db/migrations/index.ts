@@ -4,5 +4,6 @@ import { init } from './001-init'
 import { runs } from './002-runs'
 import { predictions } from './003-predictions'
 import { settings } from './004-settings'
+import { trimapCheck } from './005-trimap-check'
 
-export const MIGRATIONS: readonly Migration[] = [init, runs, predictions, settings]
+export const MIGRATIONS: readonly Migration[] = [init, runs, predictions, settings, trimapCheck]

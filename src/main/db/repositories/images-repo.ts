@@ -32,6 +32,8 @@ export interface ImageRecord {
   headBox: HeadBox | null
   xmlSig: string | null
   trimapSig: string | null
+  /** The trimap file found beside the image (relative to the root), usable or not. */
+  trimapFile: string | null
 }
 
 export interface ImageRow {
@@ -58,29 +60,34 @@ export interface ImageRow {
   head_ymax: number | null
   xml_sig: string | null
   trimap_sig: string | null
+  trimap_file: string | null
   missing: number
 }
 
 /** The columns the indexer compares on re-open (fewer columns: a faster warm re-open). */
 const INDEXED_COLUMNS = `id, name, file, breed, breed_id, class_id, species, split, seq, width, height, format,
   bytes, mtime_ms, broken_reason, xml_sig, trimap_sig, missing`
-export type IndexedRow = Omit<ImageRow, 'dataset_id' | 'problems' | 'head_xmin' | 'head_ymin' | 'head_xmax' | 'head_ymax'>
+export type IndexedRow = Omit<
+  ImageRow,
+  'dataset_id' | 'problems' | 'head_xmin' | 'head_ymin' | 'head_xmax' | 'head_ymax' | 'trimap_file'
+>
 
 export type ImageRowWithLabel = ImageRow & { label_source: LabelSource | null; label_updated_at: string | null }
 
 const UPSERT_SQL = `
 INSERT INTO images (dataset_id, name, file, breed, breed_id, class_id, species, split, seq, width, height,
   format, bytes, mtime_ms, broken_reason, problems, head_xmin, head_ymin, head_xmax, head_ymax,
-  xml_sig, trimap_sig, missing)
+  xml_sig, trimap_sig, trimap_file, missing)
 VALUES (@datasetId, @name, @file, @breed, @breedId, @classId, @species, @split, @seq, @width, @height,
-  @format, @bytes, @mtimeMs, @brokenReason, @problems, @hx0, @hy0, @hx1, @hy1, @xmlSig, @trimapSig, 0)
+  @format, @bytes, @mtimeMs, @brokenReason, @problems, @hx0, @hy0, @hx1, @hy1, @xmlSig, @trimapSig, @trimapFile, 0)
 ON CONFLICT (dataset_id, name) DO UPDATE SET file = excluded.file, breed = excluded.breed,
   breed_id = excluded.breed_id, class_id = excluded.class_id, species = excluded.species,
   split = excluded.split, seq = excluded.seq, width = excluded.width, height = excluded.height,
   format = excluded.format, bytes = excluded.bytes, mtime_ms = excluded.mtime_ms,
   broken_reason = excluded.broken_reason, problems = excluded.problems, head_xmin = excluded.head_xmin,
   head_ymin = excluded.head_ymin, head_xmax = excluded.head_xmax, head_ymax = excluded.head_ymax,
-  xml_sig = excluded.xml_sig, trimap_sig = excluded.trimap_sig, missing = 0
+  xml_sig = excluded.xml_sig, trimap_sig = excluded.trimap_sig,
+  trimap_file = excluded.trimap_file, missing = 0
 RETURNING id`
 
 export const SELECT_WITH_LABEL = `
@@ -141,14 +148,30 @@ export class ImagesRepo {
     return (row as ImageRowWithLabel | undefined) ?? null
   }
 
+  /** Image files that cannot be decoded, then trimap files that are no label, each with why. */
   broken(datasetId: number): BrokenFile[] {
-    const rows = this.db
+    const images = this.db
       .prepare(
         `SELECT file, broken_reason AS reason FROM images
          WHERE dataset_id = ? AND missing = 0 AND broken_reason IS NOT NULL ORDER BY class_id, seq, name`,
       )
       .all(datasetId) as BrokenFile[]
-    return rows
+    return [...images, ...this.badTrimaps(datasetId)]
+  }
+
+  /** A trimap file on disk without a label row: the indexer (or a revert) found it unusable. */
+  private badTrimaps(datasetId: number): BrokenFile[] {
+    const rows = this.db
+      .prepare(
+        `SELECT i.trimap_file AS file, i.problems FROM images i LEFT JOIN labels l ON l.image_id = i.id
+         WHERE i.dataset_id = ? AND i.missing = 0 AND i.trimap_file IS NOT NULL AND l.image_id IS NULL
+         ORDER BY i.class_id, i.seq, i.name`,
+      )
+      .all(datasetId) as { file: string; problems: string }[]
+    return rows.map((r) => {
+      const why = (JSON.parse(r.problems) as string[]).find((p) => p.startsWith('trimap '))
+      return { file: r.file, reason: why ?? 'trimap is not a usable label' }
+    })
   }
 
   transaction<T>(fn: () => T): T {

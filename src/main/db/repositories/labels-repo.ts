@@ -26,6 +26,7 @@ export class LabelsRepo {
   private readonly originalStmt: Database.Statement
   private readonly removeOriginalStmt: Database.Statement
   private readonly editedFoundStmt: Database.Statement
+  private readonly removeForFileStmt: Database.Statement
 
   constructor(private readonly db: Db) {
     // Prepared once: the indexer calls these for every image.
@@ -37,6 +38,7 @@ export class LabelsRepo {
        WHERE labels.source = 'original'`,
     )
     this.removeOriginalStmt = db.prepare("DELETE FROM labels WHERE image_id = ? AND source = 'original'")
+    this.removeForFileStmt = db.prepare("DELETE FROM labels WHERE image_id = ? AND (source = 'original' OR file = ?)")
     this.editedFoundStmt = db.prepare(
       `INSERT INTO labels (image_id, source, file, width, height, updated_at, updated_by)
        VALUES (?, 'edited', ?, ?, ?, ?, NULL)
@@ -82,6 +84,14 @@ export class LabelsRepo {
    */
   setEditedFound(imageId: number, file: string, width: number | null, height: number | null, at: Date): void {
     this.editedFoundStmt.run(imageId, file, width, height, at.toISOString())
+  }
+
+  /**
+   * The trimap file `file` is not a usable label (undecodable, bad values): drop the label that is
+   * that file, whatever its source, and any 'original' one. The file itself stays on disk.
+   */
+  removeForFile(imageId: number, file: string): void {
+    this.removeForFileStmt.run(imageId, file)
   }
 
   /** The release's trimap vanished: drop the 'original' label only. */
