@@ -2,6 +2,20 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+import type { Plugin } from 'vite'
+import { CSP_PLACEHOLDER, RENDERER_CSP } from './src/shared/csp'
+
+// index.html's CSP <meta> comes from the one constant that Electron also sends as a header.
+const cspMeta: Plugin = {
+  name: 'workbench-csp-meta',
+  transformIndexHtml: {
+    order: 'pre',
+    handler: (html) => {
+      if (!html.includes(CSP_PLACEHOLDER)) throw new Error(`index.html has no ${CSP_PLACEHOLDER} for the CSP`)
+      return html.replaceAll(CSP_PLACEHOLDER, RENDERER_CSP)
+    },
+  },
+}
 
 export default defineConfig({
   main: {
@@ -34,6 +48,6 @@ export default defineConfig({
       minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
-    plugins: [vue()],
+    plugins: [vue(), cspMeta],
   },
 })

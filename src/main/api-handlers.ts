@@ -38,6 +38,7 @@ export function createHandlers(deps: HandlerDeps): Api {
     'labels:get': ({ imageId }) => datasets.getTrimap(imageId),
     'labels:save': ({ imageId, trimap }) => labels.save(imageId, trimap),
     'labels:revert': ({ imageId }) => labels.revert(imageId),
+    'labels:clear': ({ imageId }) => labels.clear(imageId),
     'runs:plan': ({ config }) => runs.plan(config),
     'runs:enqueue': ({ config }) => runs.enqueue(config),
     'runs:pipeline': (args) => runs.pipeline(args),

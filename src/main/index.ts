@@ -1,12 +1,21 @@
 // Electron lifecycle and windows only; everything else is in services shared with web mode.
 import { join } from 'node:path'
-import { app, BrowserWindow, dialog, Menu, protocol, shell } from 'electron'
+import { pathToFileURL } from 'node:url'
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron'
 import { MEDIA_KINDS, type MediaKind, type PickKind } from '../shared/api'
 import { MEDIA_PROTOCOL } from '../shared/bridge'
 import { toWireError } from '../shared/errors'
 import { createAppContext, type AppContext } from './app-context'
-import { bindIpc } from './ipc'
+import { bindIpc, type BoundIpc } from './ipc'
 import { buildMenu } from './menu'
+import { isAllowedExternalUrl, withCsp } from './window-policy'
+
+const devUrl = process.env['ELECTRON_RENDERER_URL']
+const indexHtml = join(import.meta.dirname, '../renderer/index.html')
+/** What the window loads; IPC calls are accepted only from this page. */
+const appUrl = devUrl || pathToFileURL(indexHtml).href
+// A save the renderer sends as its window closes must land before the database closes.
+const QUIT_WAIT_MS = 5000
 
 protocol.registerSchemesAsPrivileged([
   { scheme: MEDIA_PROTOCOL, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -51,22 +60,46 @@ function createWindow(): BrowserWindow {
       nodeIntegration: false,
     },
   })
-  // The app never navigates away; links open in the user's browser.
+  // The app never navigates away; the few pages it links to open in the user's browser.
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https:')) void shell.openExternal(url)
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url)
     return { action: 'deny' }
   })
   win.webContents.on('will-navigate', (e) => e.preventDefault())
-  const devUrl = process.env['ELECTRON_RENDERER_URL']
   if (devUrl) void win.loadURL(devUrl)
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'))
+  else void win.loadFile(indexHtml)
   return win
+}
+
+// The <meta> policy covers file:// pages, which webRequest does not see; the header covers the dev
+// server and anything else the session loads.
+function sendCsp(): void {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: withCsp(details.responseHeaders) })
+  })
+}
+
+// Quitting waits (bounded) for calls in flight, then closes the services once.
+function closeOnQuit(ctx: AppContext, ipc: BoundIpc): void {
+  let closed = false
+  app.on('will-quit', (e) => {
+    if (closed) return
+    e.preventDefault()
+    const timeout = new Promise<void>((done) => setTimeout(done, QUIT_WAIT_MS))
+    void Promise.race([ipc.settled(), timeout]).then(() => {
+      closed = true
+      ctx.close()
+      app.quit()
+    })
+  })
 }
 
 void app.whenReady().then(() => {
   const ctx = createAppContext({ dataDir: app.getPath('userData'), mode: 'electron', pick })
   serveMedia(ctx)
-  bindIpc(ctx.handlers, ctx.events, () => BrowserWindow.getAllWindows().map((w) => w.webContents))
+  sendCsp()
+  const targets = () => BrowserWindow.getAllWindows().map((w) => w.webContents)
+  const ipc = bindIpc(ctx.handlers, ctx.events, { ipc: ipcMain, appUrl, targets })
   Menu.setApplicationMenu(
     buildMenu(ctx.handlers, ctx.events, (err) => dialog.showErrorBox('U-Net SSL Workbench', toWireError(err).message)),
   )
@@ -74,7 +107,7 @@ void app.whenReady().then(() => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()
   })
-  app.on('will-quit', () => ctx.close())
+  closeOnQuit(ctx, ipc)
 })
 
 app.on('window-all-closed', () => {

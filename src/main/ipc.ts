@@ -1,13 +1,40 @@
 // Binds the contract to ipcMain (Electron only). Arguments are validated here as in web mode;
 // results travel as { ok, value } | { ok: false, error } because invoke drops error classes.
-import { ipcMain, type WebContents } from 'electron'
+// Only type imports from electron: index.ts passes the real ipcMain, tests a fake.
+import type { IpcMainInvokeEvent, WebContents } from 'electron'
 import { CHANNELS, parseArg, type Api, type Channel } from '../shared/api'
 import { IPC_EVENT_CHANNEL } from '../shared/bridge'
-import { toWireError } from '../shared/errors'
+import { AppError, toWireError } from '../shared/errors'
 import type { EventHub } from './events'
+import { isTrustedSender } from './window-policy'
 
-async function invoke(handlers: Api, channel: Channel, raw: unknown) {
+/** The part of Electron's ipcMain the binding uses. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown): void
+  removeHandler(channel: string): void
+}
+
+export interface IpcBinding {
+  ipc: IpcMainLike
+  /** The URL the app's window loads (its file:// index.html or the dev server's URL). */
+  appUrl: string
+  /** Where events go: every window's webContents. */
+  targets(): WebContents[]
+}
+
+/** The calling frame's URL when it is its window's main frame, else null (iframe, or frame gone). */
+function mainFrameUrl(event: IpcMainInvokeEvent): string | null {
+  const frame = event.senderFrame
+  if (!frame || frame.parent !== null) return null
+  return frame.url
+}
+
+async function invoke(handlers: Api, channel: Channel, event: IpcMainInvokeEvent, raw: unknown, appUrl: string) {
   try {
+    // Read before any await: senderFrame is null once the frame has navigated away.
+    if (!isTrustedSender(mainFrameUrl(event), appUrl)) {
+      throw new AppError('UNAUTHORIZED', `${channel}: refused, the call did not come from the app's own page`)
+    }
     const arg = parseArg(channel, raw)
     const handler = handlers[channel] as (a: typeof arg) => Promise<unknown>
     return { ok: true, value: await handler(arg) }
@@ -16,15 +43,34 @@ async function invoke(handlers: Api, channel: Channel, raw: unknown) {
   }
 }
 
-export function bindIpc(handlers: Api, events: EventHub, targets: () => WebContents[]): () => void {
+export interface BoundIpc {
+  /** Removes the handlers and stops forwarding events. */
+  unbind(): void
+  /** Resolves once no call is in flight (a save sent as the window closed must land before quitting). */
+  settled(): Promise<void>
+}
+
+export function bindIpc(handlers: Api, events: EventHub, binding: IpcBinding): BoundIpc {
+  const { ipc, appUrl, targets } = binding
+  const inFlight = new Set<Promise<unknown>>()
   for (const channel of CHANNELS) {
-    ipcMain.handle(channel, (_event, raw: unknown) => invoke(handlers, channel, raw))
+    ipc.handle(channel, (event, raw: unknown) => {
+      const call = invoke(handlers, channel, event, raw, appUrl)
+      inFlight.add(call)
+      void call.finally(() => inFlight.delete(call))
+      return call
+    })
   }
   const unsubscribe = events.subscribe((name, payload) => {
     for (const wc of targets()) if (!wc.isDestroyed()) wc.send(IPC_EVENT_CHANNEL, name, payload)
   })
-  return () => {
-    unsubscribe()
-    for (const channel of CHANNELS) ipcMain.removeHandler(channel)
+  return {
+    unbind: () => {
+      unsubscribe()
+      for (const channel of CHANNELS) ipc.removeHandler(channel)
+    },
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight])
+    },
   }
 }

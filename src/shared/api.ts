@@ -79,6 +79,11 @@ export interface Api {
   /** Restore the release's original trimap (NOT_FOUND when the image never had one). */
   'labels:revert'(args: { imageId: number }): Promise<ImageDetail>
   /**
+   * Make the image unlabelled: its trimap file and label go. A trimap from the release is kept first
+   * (annotations/.workbench-original-trimaps), so 'labels:revert' brings it back.
+   */
+  'labels:clear'(args: { imageId: number }): Promise<ImageDetail>
+  /**
    * Predict trimaps with a finished finetune for a scope of the dataset's images, in the training
    * worker; answers at once with the job and its image count, progress follows as events.
    */
@@ -180,7 +185,7 @@ export const runConfigSchema = z.strictObject({
   simclrSize: z.number().int().min(16).max(512).multipleOf(8),
   learningRate: z.number().gt(0).lt(1),
   seed: z.number().int().min(0),
-  backend: z.enum(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']).optional(),
+  backend: z.enum(['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu']).optional(),
   parentRunId: id.nullable().optional(),
   tag: z.string().max(200).optional(),
   channels: z.array(z.number().int().min(1).max(1024)).min(1).max(6).optional(),
@@ -281,6 +286,7 @@ export const argSchemas: { [K in Channel]: z.ZodType<ArgOf<K>> } = {
   'runs:exportPredictions': z.strictObject({ id, split: z.enum(['test', 'trainval', 'all']), dest: z.string().min(1).max(4096) }),
   'labels:save': z.strictObject({ imageId: id, trimap: trimapSchema }),
   'labels:revert': z.strictObject({ imageId: id }),
+  'labels:clear': z.strictObject({ imageId: id }),
   'predictions:start': z.strictObject({ runId: id, datasetId: id, scope: z.enum(['unlabelled', 'labelled', 'all']) }),
   'predictions:cancel': z.strictObject({ jobId: id }),
   'predictions:get': z.strictObject({ runId: id, imageId: id }),

@@ -1,13 +1,15 @@
 // The trimap editor as a person uses it in web mode: paint, undo, redo and fill with the canvas pixels
 // and the saved PNG on disk checked at each step, the edit still there after a reload, revert to the
-// release's original, a broken trimap fixed, and the shortcut help. Independent of browser.spec.ts:
-// each test puts its image back to the release's trimap first.
+// release's original, a broken trimap fixed, the shortcut help, a stroke saved as the page reloads, and
+// clearing a label (directly, or by undoing an unlabelled image's first edit). Independent of
+// browser.spec.ts: each test puts its image back to the release's trimap first.
+import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
 import sharp from 'sharp'
 import { TRIMAP_COLOURS, type TrimapClass } from '../../src/shared/trimap'
-import { callApi, demoDir, openApp } from './helpers'
+import { callApi, demoDir, ok, openApp } from './helpers'
 
 const NAME = 'Bengal_3' // not one whose pixels browser.spec.ts counts (Abyssinian_1, beagle_6)
 const BAD = 'Birman_2'
@@ -26,7 +28,7 @@ async function readTrimap(file: string): Promise<Raw> {
   return { width: info.width, height: info.height, data: new Uint8Array(data) }
 }
 
-/** The image's id; an earlier run's edit is reverted so the test starts from the release's trimap. */
+/** The image's id; an earlier run's edit (or clear) is reverted so the test starts from the release's trimap. */
 async function pristine(request: APIRequestContext, name: string): Promise<number> {
   let current = await callApi(request, 'datasets:current')
   if (current.ok && current.result === null) {
@@ -38,7 +40,7 @@ async function pristine(request: APIRequestContext, name: string): Promise<numbe
   const list = await callApi(request, 'images:list', { datasetId: current.result.id, search: name })
   const image = list.ok ? list.result.find((i) => i.name === name) : undefined
   if (!image) throw new Error(`${name} is not in the demo dataset`)
-  if (image.label === 'edited') {
+  if (image.label !== 'original') {
     const r = await callApi(request, 'labels:revert', { imageId: image.id })
     if (!r.ok) throw new Error(r.error.message)
   }
@@ -58,6 +60,11 @@ async function editFromGrid(page: Page, name: string): Promise<void> {
   await page.locator(`[data-testid="tile"][data-image-name="${name}"]`).click()
   await page.getByRole('dialog').getByRole('button', { name: 'Edit trimap' }).click()
   await expect(page.getByTestId('editor-view').getByRole('heading', { name })).toBeVisible()
+  await oneToOne(page)
+}
+
+/** Shows the open editor's image at 1:1 once the stage has its size. */
+async function oneToOne(page: Page): Promise<void> {
   const stage = page.getByTestId('trimap-stage')
   await expect(stage.locator('canvas')).toHaveCount(4)
   // The stage has its final size (Konva follows the container) before 1:1 centres the image in it.
@@ -315,4 +322,80 @@ test('the shortcut help lists every command with its keys; Escape closes it, the
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('editor-view')).toBeHidden()
   await expect(page.getByRole('dialog').getByRole('heading', { name: NAME })).toBeVisible()
+})
+
+/** Drags the brush (class 1, pet) along a background run of `t` at 1:1; returns the pixels under its centre line. */
+async function paintPet(page: Page, t: Raw): Promise<{ x: number; y: number }[]> {
+  const editor = page.getByTestId('editor-view')
+  await editor.getByRole('radio', { name: 'Class 1: pet' }).click()
+  await editor.getByRole('button', { name: 'Brush', exact: true }).click()
+  const { x0, y } = backgroundRun(t, 40, 10)
+  const o = await imageOrigin(page, t)
+  const at = (x: number) => [o.left + o.x + x + 0.5, o.top + o.y + y + 0.5] as const
+  await page.mouse.move(...at(x0 + 5))
+  await page.mouse.down()
+  await page.mouse.move(...at(x0 + 35), { steps: 8 })
+  await page.mouse.up()
+  return Array.from({ length: 31 }, (_, i) => ({ x: x0 + 5 + i, y }))
+}
+
+test('a stroke followed at once by a reload is on disk: it is sent as the page goes', async ({ page, request }) => {
+  const name = 'Bengal_5'
+  const id = await pristine(request, name)
+  const original = await readTrimap(trimapFile(name))
+  try {
+    await openEditor(page, name)
+    const row = await paintPet(page, original)
+    // Autosave waits a moment after the last edit; the reload comes first.
+    await expect(page.getByTestId('save-state')).toHaveText('Unsaved changes')
+    await page.reload()
+    await expectOnDisk(name, (t) => {
+      for (const p of row) expect(t.data[p.y * t.width + p.x]).toBe(1)
+    })
+    await expect.poll(async () => (await ok(callApi(request, 'images:get', { id }))).label).toBe('edited')
+  } finally {
+    await callApi(request, 'labels:revert', { imageId: id })
+  }
+})
+
+test("Clear label asks first and keeps the release's trimap; undoing an unlabelled image's first stroke makes it unlabelled again", async ({ page, request }) => {
+  const name = 'Bengal_7'
+  const id = await pristine(request, name)
+  const release = await readFile(trimapFile(name))
+  const original = await readTrimap(trimapFile(name))
+  const label = page.getByTestId('editor-label')
+  try {
+    await openEditor(page, name)
+    await expect(label).toHaveText('original')
+    await page.keyboard.press('Shift+Delete')
+    const confirm = page.getByRole('alertdialog')
+    await expect(confirm).toContainText("the release's trimap is kept")
+    await confirm.getByRole('button', { name: 'Clear label', exact: true }).click()
+    await expect(label).toHaveText('no trimap yet')
+    expect(existsSync(trimapFile(name))).toBe(false)
+    expect((await readFile(originalFile(name))).equals(release)).toBe(true)
+
+    // Unlabelled now: one stroke labels it, and undoing that stroke removes the label again rather
+    // than leaving an all-background trimap on disk.
+    await oneToOne(page)
+    const row = await paintPet(page, original)
+    await saved(page)
+    await expect(label).toHaveText('edited')
+    await expectOnDisk(name, (t) => {
+      for (const p of row) expect(t.data[p.y * t.width + p.x]).toBe(1)
+    })
+    await page.keyboard.press('Control+Z')
+    await saved(page)
+    await expect(label).toHaveText('no trimap yet')
+    expect(existsSync(trimapFile(name))).toBe(false)
+    expect(await ok(callApi(request, 'images:get', { id }))).toMatchObject({ label: null, hasOriginal: true })
+
+    // The release's trimap is one Revert away.
+    await page.getByTestId('editor-view').getByRole('button', { name: 'Revert to original…' }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Revert', exact: true }).click()
+    await expect(label).toHaveText('original')
+    expect((await readFile(trimapFile(name))).equals(release)).toBe(true)
+  } finally {
+    await callApi(request, 'labels:revert', { imageId: id })
+  }
 })

@@ -1,5 +1,6 @@
 // LabelsService against a real SQLite file and a generated demo dataset: saved PNGs, provenance, the
-// kept original and revert, labelling from scratch, bad input, write faults, atomicity and re-indexing.
+// kept original and revert, labelling from scratch, bad input, write faults, atomicity, re-indexing and
+// clearing a label.
 import sharp from 'sharp'
 import { spawn } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
@@ -304,7 +305,7 @@ describe('re-indexing and caches', () => {
   it('sweeps temp files a killed save left behind and never lists them as skipped files', async () => {
     const folder = join(pets, TRIMAPS_DIR)
     const stale = join(folder, `.x.png.999999-0${TEMP_SUFFIX}`)
-    const live = join(folder, `.y.png.999999-1${TEMP_SUFFIX}`)
+    const live = join(folder, `.y.png.${process.ppid}-1${TEMP_SUFFIX}`) // a live process: its save may be in flight
     writeFileSync(stale, 'half a png')
     writeFileSync(live, 'being written')
     const hourAgo = new Date(Date.now() - 3_600_000)
@@ -335,5 +336,64 @@ describe('re-indexing and caches', () => {
     await Promise.all([labels.save(img.id, uniform(img, 1)), labels.save(img.id, uniform(img, 3)), labels.save(img.id, uniform(img, 2))])
     expect([...new Set((await readPng(trimapPath(img.name))).data)]).toEqual([2])
     expect(temps()).toEqual([])
+  })
+})
+
+describe('clear', () => {
+  const unlabelledCount = (): number => svc.facets({ datasetId }).label.unlabelled
+
+  it('makes an image labelled from scratch unlabelled again: file, row and counts as before its first save', async () => {
+    const img = freshImage()
+    unlinkSync(trimapPath(img.name))
+    await svc.open(pets)
+    const before = { detail: svc.getImage(img.id), unlabelled: unlabelledCount(), edited: editedCount() }
+    await labels.save(img.id, pattern(img))
+    expect(unlabelledCount()).toBe(before.unlabelled - 1)
+
+    const cleared = await labels.clear(img.id)
+    expect(existsSync(trimapPath(img.name))).toBe(false)
+    expect(existsSync(originalPath(img.name))).toBe(false)
+    expect(svc.labels.get(img.id)).toBeNull()
+    expect(cleared).toMatchObject({ label: null, hasOriginal: false })
+    expect(svc.getImage(img.id)).toEqual(before.detail)
+    expect([unlabelledCount(), editedCount()]).toEqual([before.unlabelled, before.edited])
+    expect(await svc.getTrimap(img.id)).toBeNull()
+    await new Promise((r) => setImmediate(r))
+    expect(events.at(-1)).toEqual({ imageId: img.id, label: null })
+    // Re-indexing agrees: nothing to redo, still unlabelled.
+    await svc.open(pets)
+    expect(svc.getImage(img.id)).toMatchObject({ label: null })
+    expect(temps()).toEqual([])
+  })
+
+  it("keeps the release's trimap when clearing an untouched image, and revert brings it back", async () => {
+    const img = freshImage()
+    const releaseBytes = readFileSync(trimapPath(img.name))
+    const before = unlabelledCount()
+    const cleared = await labels.clear(img.id)
+    expect(cleared).toMatchObject({ label: null, hasOriginal: true })
+    expect(existsSync(trimapPath(img.name))).toBe(false)
+    expect(Buffer.compare(readFileSync(originalPath(img.name)), releaseBytes)).toBe(0)
+    expect(svc.labels.get(img.id)).toBeNull()
+    expect(unlabelledCount()).toBe(before + 1)
+    await svc.open(pets)
+    expect(svc.getImage(img.id)).toMatchObject({ label: null, hasOriginal: true })
+
+    expect(await labels.revert(img.id)).toMatchObject({ label: 'original' })
+    expect(Buffer.compare(readFileSync(trimapPath(img.name)), releaseBytes)).toBe(0)
+    expect(unlabelledCount()).toBe(before)
+  })
+
+  it("clears an edited image without touching the kept original; clearing twice is harmless", async () => {
+    const img = freshImage()
+    const releaseBytes = readFileSync(trimapPath(img.name))
+    await labels.save(img.id, pattern(img, 1))
+    await labels.clear(img.id)
+    expect(await labels.clear(img.id)).toMatchObject({ label: null, hasOriginal: true })
+    expect(existsSync(trimapPath(img.name))).toBe(false)
+    expect(Buffer.compare(readFileSync(originalPath(img.name)), releaseBytes)).toBe(0)
+    expect(svc.listImages({ datasetId, label: 'edited' }).map((i) => i.id)).not.toContain(img.id)
+    expect(() => parseArg('labels:clear', { imageId: 0 })).toThrow(/labels:clear: imageId/)
+    expect(await rejects(labels.clear(999_999))).toMatchObject({ code: 'NOT_FOUND' })
   })
 })

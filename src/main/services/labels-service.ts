@@ -1,6 +1,6 @@
-// The labels service behind 'labels:save' / 'labels:revert': writes edited trimaps into the dataset's official
-// layout atomically, keeps the release's original for revert, records provenance. Plain Node, no electron.
-import { existsSync, type Stats, statSync } from 'node:fs'
+// The labels service behind 'labels:save' / 'labels:revert' / 'labels:clear': writes edited trimaps into the
+// dataset's official layout atomically, keeps the release's original for revert, records provenance. Plain Node.
+import { existsSync, rmSync, type Stats, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { userInfo } from 'node:os'
 import { dirname, isAbsolute, join } from 'node:path'
@@ -74,6 +74,31 @@ export class LabelsService {
     return this.serial(imageId, () => this.revertNow(imageId))
   }
 
+  /**
+   * Make the image unlabelled: its trimap file and label row go, as for an image the release gave no
+   * trimap. "Clear" never loses the release's trimap: a file the app did not write is kept in the
+   * originals folder first, where revert finds it; the image then counts as unlabelled everywhere
+   * (browser, training) until it is labelled again or reverted.
+   */
+  clear(imageId: number): Promise<ImageDetail> {
+    return this.serial(imageId, () => this.clearNow(imageId))
+  }
+
+  private async clearNow(imageId: number): Promise<ImageDetail> {
+    const t = this.target(imageId)
+    if (!t.label && !existsSync(t.file)) return this.datasets.getImage(imageId)
+    const sig = await this.replaceFile(t, 'clear', async () => {
+      if (t.label?.source !== 'edited' && t.label?.source !== 'predicted') await keepOriginalOnce(t.file, t.copy)
+      rmSync(t.file, { force: true })
+    })
+    const { labels, images } = this.datasets
+    images.transaction(() => {
+      labels.remove(imageId)
+      images.setTrimapState(imageId, sig, null)
+    })
+    return this.changed(imageId)
+  }
+
   private async saveNow(imageId: number, trimap: Trimap, source: 'edited' | 'predicted'): Promise<ImageDetail> {
     const t = this.target(imageId)
     checkFits(t, trimap)
@@ -136,11 +161,11 @@ export class LabelsService {
   }
 
   /**
-   * Runs `write` (which replaces t.file) with file-system errors turned into IO_ERROR saying what
-   * and where; then drops the training cache of the replaced version. Returns the new file's
-   * signature in the indexer's form, so re-indexing sees an unchanged file.
+   * Runs `write` (which replaces or removes t.file) with file-system errors turned into IO_ERROR saying
+   * what and where; then drops the training cache of the replaced version. Returns the new file's
+   * signature in the indexer's form (null: no file), so re-indexing sees an unchanged file.
    */
-  private async replaceFile(t: Target, verb: 'save' | 'revert', write: () => Promise<void>): Promise<string> {
+  private async replaceFile(t: Target, verb: 'save' | 'revert' | 'clear', write: () => Promise<void>): Promise<string | null> {
     const fail = (why: string, where: string): AppError =>
       new AppError('IO_ERROR', `Could not ${verb} the trimap of ${t.name}: ${why} (${where})`)
     if (!existsSync(t.image)) throw fail('the image file no longer exists', t.image)
@@ -156,8 +181,8 @@ export class LabelsService {
     }
     // Before answering: resized copies are keyed by size and mtime, which two quick saves of one size can share.
     if (old) this.datasets.cache.dropResizedTrimaps(t.datasetId, t.name, trimapCacheSig(old))
-    const now = statSync(t.file)
-    return `${now.size}:${now.mtimeMs}`
+    const now = statOrNull(t.file)
+    return now ? `${now.size}:${now.mtimeMs}` : null
   }
 
   /** Temp files of a killed process are removed the first time this session writes to their folder. */

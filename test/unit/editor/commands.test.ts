@@ -87,6 +87,16 @@ describe('shortcut help', () => {
     expect(list.map((g) => g.group)).toContain('Tools')
   })
 
+  it('lists Clear label in the help, on Shift+Delete, running the clearLabel action', () => {
+    const item = shortcutList(commands, 'other').flatMap((g) => g.items).find((i) => i.id === 'label.clear')
+    expect(item).toMatchObject({ label: expect.stringMatching(/^Clear label/), keys: ['Shift+Delete'] })
+    expect(idFor(key('Delete', { shiftKey: true }), 'other')).toBe('label.clear')
+    expect(idFor(key('Delete'), 'other')).toBeNull()
+    let asked = 0
+    commands.find((c) => c.id === 'label.clear')!.run({ clearLabel: () => asked++ } as never)
+    expect(asked).toBe(1)
+  })
+
   it('every tool has a command with its key', () => {
     for (const t of createTools()) {
       expect(commands.find((c) => c.id === `tool.${t.id}`)?.keys).toEqual([t.key])

@@ -11,6 +11,12 @@ export interface ApiExtras {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
   /** URL an <img> can load: a thumbnail or the full image of an indexed image. */
   mediaUrl(kind: MediaKind, imageId: number): string
+  /**
+   * Sends a call as the page goes away (pagehide, beforeunload), on a path that outlives the page;
+   * the answer if the page lives on, or null when this transport cannot send it so (web mode: a body
+   * over the browser's 64 KiB keepalive limit).
+   */
+  sendOnUnload?<K extends Channel>(channel: K, arg: ArgOf<K>): Promise<ResultOf<K>> | null
   readonly mode: AppMode
 }
 

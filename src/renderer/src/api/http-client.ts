@@ -2,11 +2,13 @@
 // authenticated by the per-start token the server printed in the URL it showed.
 import { EVENTS_PATH, API_PREFIX, MEDIA_PREFIX, TOKEN_HEADER, TOKEN_QUERY } from '../../../shared/web-protocol'
 import { AppError, fromWireError, isWireError } from '../../../shared/errors'
-import type { EventName, Events, ResultOf } from '../../../shared/api'
+import type { ArgOf, Channel, EventName, Events, ResultOf } from '../../../shared/api'
 import { decodeWire, decodeWireBinary, encodeWireBinary, WIRE_BINARY_TYPE } from '../../../shared/wire'
 import { buildCalls, type ApiClient, type Invoke } from './client'
 
 const TOKEN_KEY = 'workbench-token'
+/** Browsers refuse a keepalive request once the bodies of those in flight pass 64 KiB. */
+export const KEEPALIVE_MAX_BYTES = 64 * 1024
 
 /** The browser pieces the client uses, injectable so tests can run it without a browser. */
 export interface HttpEnv {
@@ -90,14 +92,12 @@ export function createHttpClient(env: HttpEnv = browserEnv()): ApiClient {
     setTimeout(() => due.forEach((deliver) => deliver()), 0)
   }
 
-  const invoke: Invoke = async (channel, arg) => {
+  const encode = (arg: unknown): Uint8Array<ArrayBuffer> => (arg === undefined ? new Uint8Array(0) : encodeWireBinary(arg))
+  // keepalive: the request outlives the page (sent as it goes away); fetch starts before the first await.
+  async function send<K extends Channel>(channel: K, body: Uint8Array<ArrayBuffer>, keepalive: boolean): Promise<ResultOf<K>> {
     let res: Response
     try {
-      res = await env.fetch(API_PREFIX + channel, {
-        method: 'POST',
-        headers,
-        body: arg === undefined ? new Uint8Array(0) : encodeWireBinary(arg),
-      })
+      res = await env.fetch(API_PREFIX + channel, { method: 'POST', headers, body, ...(keepalive ? { keepalive } : {}) })
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       throw new AppError('IO_ERROR', `Cannot reach the workbench server (${channel}): ${message}`)
@@ -105,10 +105,26 @@ export function createHttpClient(env: HttpEnv = browserEnv()): ApiClient {
     reading++
     try {
       if (!res.ok) throw await errorFrom(res, channel)
-      return await readAnswer<ResultOf<typeof channel>>(res, channel)
+      return await readAnswer<ResultOf<K>>(res, channel)
     } finally {
       doneReading()
     }
+  }
+  const invoke: Invoke = <K extends Channel>(channel: K, arg: ArgOf<K>): Promise<ResultOf<K>> => {
+    try {
+      return send(channel, encode(arg), false)
+    } catch (err) {
+      return Promise.reject(err as Error) // an argument the wire cannot carry fails the call, as before
+    }
+  }
+  function sendOnUnload<K extends Channel>(channel: K, arg: ArgOf<K>): Promise<ResultOf<K>> | null {
+    let body: Uint8Array<ArrayBuffer>
+    try {
+      body = encode(arg)
+    } catch {
+      return null // unsendable either way; the page's leave warning is the user's chance to stay
+    }
+    return body.byteLength > KEEPALIVE_MAX_BYTES ? null : send(channel, body, true)
   }
 
   // One stream for the whole page, opened on the first subscription.
@@ -132,6 +148,7 @@ export function createHttpClient(env: HttpEnv = browserEnv()): ApiClient {
     ...buildCalls(invoke),
     on,
     mediaUrl: (kind, imageId) => withToken(`${MEDIA_PREFIX}${kind}/${imageId}`, token),
+    sendOnUnload,
     mode: 'web',
   }
 }

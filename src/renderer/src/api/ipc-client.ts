@@ -22,6 +22,9 @@ export function createIpcClient(bridge: PreloadBridge): ApiClient {
     ...buildCalls(invoke),
     on: (event, listener) => bridge.on(event, listener),
     mediaUrl: (kind, imageId) => bridge.mediaUrl(kind, imageId),
+    // The message is posted to the main process before invoke returns, so it outlives a reload or a
+    // closing window; the main process finishes such calls before it quits.
+    sendOnUnload: (channel, arg) => invoke(channel, arg),
     mode: 'electron',
   }
 }

@@ -51,6 +51,8 @@ export function openMask(
   // The stack is a chain of diffs from the mask left last time: any other starting mask breaks it.
   if (report || history.baseHash !== hashBytes(mask.data)) history.clear()
   history.baseHash = null
+  // The image has no label now: undoing back to this state must remove the label again.
+  if (!trimap) history.unlabelledAt = history.undoCount
   return { mask, history, report, restored: false }
 }
 
@@ -197,6 +199,19 @@ export class EditorSession {
     this.doc = new MaskDocument(repairTrimap(this.doc.mask, this.width, this.height, mapTo), history)
     this.report = null
     this.hooks.changed()
+  }
+
+  /**
+   * True when the mask is back at the state in which the image had no label (undone past its first
+   * edit): what to save then is "no label", not an all-background trimap.
+   */
+  get unlabelled(): boolean {
+    return !this.doc.hasPending && this.doc.history.atUnlabelled
+  }
+
+  /** What to save: a copy of the mask (edits made while a save is in flight do not leak into it), or null for "no label". */
+  toSave(): Trimap | null {
+    return this.unlabelled ? null : this.snapshot()
   }
 
   /** A copy of the mask to save, so edits made while a save is in flight do not leak into it. */

@@ -4,7 +4,15 @@
 import type { InjectionKey } from 'vue'
 import type { Trimap } from '../../../shared/trimap'
 
-export type SaveTrimap = (imageId: number, trimap: Trimap) => Promise<void>
+/** Writes the image's trimap; null means the image has no label any more (undone past its first edit). */
+export type SaveTrimap = (imageId: number, trimap: Trimap | null) => Promise<void>
+
+/**
+ * The same for a page that is going away (tab closed, reload, window closed): starts the write
+ * synchronously on a path that outlives the page, or returns null when it cannot (then the page
+ * warns before it goes).
+ */
+export type SaveOnUnload = (imageId: number, trimap: Trimap | null) => Promise<void> | null
 
 export const SAVE_TRIMAP_KEY: InjectionKey<SaveTrimap> = Symbol('saveTrimap')
 

@@ -10,8 +10,9 @@ import { clampBrushSize } from './mask/brush'
 import type { Point } from './mask/mask'
 import { describeReport } from './mask/validate'
 import { usePrediction, type PredictionSource } from './prediction'
-import { AUTOSAVE_DELAY_MS, type SaveTrimap } from './save'
+import { AUTOSAVE_DELAY_MS, type SaveOnUnload, type SaveTrimap } from './save'
 import { createTools } from './tools'
+import { guardUnload } from './unload-guard'
 import { MaskView } from './view/konva-view'
 import { attachInput } from './view/view-input'
 
@@ -30,6 +31,10 @@ export interface EditorHooks {
   onSaved(imageId: number): void
   /** Escape that no tool or overlay wanted (no polygon in progress, help closed): the host may leave. */
   onEscape(): void
+  /** The user asked to clear the image's label: the host confirms, then clears. */
+  onClearLabel?(): void
+  /** Saves as the page goes away; without it, unsaved edits make the page warn before it goes. */
+  saveOnUnload?: SaveOnUnload
 }
 
 export function useEditor(
@@ -104,6 +109,7 @@ export function useEditor(
     toggleOverlay: () => setOverlay(overlay.opacity, !overlay.visible),
     acceptPrediction: () => prediction.accept(),
     togglePrediction: () => prediction.toggle(),
+    clearLabel: () => hooks.onClearLabel?.(),
     save: () => void autosave?.flush(),
     toggleHelp: () => void (helpOpen.value = !helpOpen.value),
     toolKey: (key) => {
@@ -151,6 +157,7 @@ export function useEditor(
     cleanups.push(() => ro.disconnect())
     window.addEventListener('keydown', onKey)
     cleanups.push(() => window.removeEventListener('keydown', onKey))
+    cleanups.push(guardUnload({ window, document }, () => autosave?.sendNow() ?? true))
     open(input)
   }
 
@@ -166,6 +173,8 @@ export function useEditor(
     autosave = new Autosave({
       delayMs: AUTOSAVE_DELAY_MS,
       save: () => saveSession(s).then(() => hooks.onSaved(s.imageId)),
+      // As the page goes an accepted prediction travels as its pixels too (provenance 'edited'): one call, no waiting.
+      sendNow: () => hooks.saveOnUnload?.(s.imageId, s.toSave())?.then(() => hooks.onSaved(s.imageId)) ?? null,
       onState: (st) => (saveState.value = st),
     })
     saveState.value = { kind: 'saved' }
@@ -184,12 +193,14 @@ export function useEditor(
   }
 
   // A mask that is exactly the shown prediction is saved as the run's prediction (provenance
-  // 'predicted'); anything else, an undone accept included, through the normal save ('edited').
+  // 'predicted'); an image undone back to having no label is saved as none (null); anything else,
+  // an undone accept included, through the normal save ('edited').
   function saveSession(s: EditorSession): Promise<void> {
     const src = predictionSource()
     const runId = s.predictionRunId
-    if (src && runId !== null && s.matchesPrediction) return src.accept(runId, s.imageId)
-    return save(s.imageId, s.snapshot())
+    const trimap = s.toSave()
+    if (trimap && src && runId !== null && s.matchesPrediction) return src.accept(runId, s.imageId)
+    return save(s.imageId, trimap)
   }
 
   async function loadImage(url: string, width: number, height: number): Promise<void> {

@@ -18,6 +18,8 @@ export interface EditorActions {
   /** Replaces the trimap by the shown prediction (one undo step). */
   acceptPrediction(): void
   togglePrediction(): void
+  /** Asks (after a confirmation by the host) to make the image unlabelled. */
+  clearLabel(): void
   save(): void
   toggleHelp(): void
   /** Passes a key to the current tool; false when the tool did not want it. */
@@ -96,6 +98,13 @@ export function buildCommands(tools: readonly Tool[]): Command[] {
       group: 'View',
       keys: ['Shift+O'],
       run: (a) => a.togglePrediction(),
+    },
+    {
+      id: 'label.clear',
+      label: 'Clear label (the image becomes unlabelled)…',
+      group: 'File',
+      keys: ['Shift+Delete'],
+      run: (a) => a.clearLabel(),
     },
     { id: 'save', label: 'Save now', group: 'File', keys: ['Mod+S'], run: (a) => a.save() },
     { id: 'help', label: 'Keyboard shortcuts', group: 'Help', keys: ['?'], run: (a) => a.toggleHelp() },

@@ -38,6 +38,12 @@ export class History {
   baseHash: number | null = null
   /** The mask as left when its save had not succeeded: restored on return, never dropped by the cap. */
   unsaved: Mask | null = null
+  /**
+   * Undo depth at which the image has no label (it was opened unlabelled there), or null when no
+   * state this stack can reach means "no label". Undoing back to it removes the label rather than
+   * saving an all-background trimap.
+   */
+  unlabelledAt: number | null = null
 
   constructor(private readonly hooks: Hooks) {}
 
@@ -56,12 +62,18 @@ export class History {
   get canRedo(): boolean {
     return this.redoStack.length > 0
   }
+  /** True when the current state is the one in which the image had no label. */
+  get atUnlabelled(): boolean {
+    return this.unlabelledAt === this.undoStack.length
+  }
   /** Label of the entry undo would revert, for tooltips. */
   get nextUndoLabel(): string | null {
     return this.undoStack.at(-1)?.label ?? null
   }
 
   push(entry: Omit<HistoryEntry, 'seq'>): HistoryEntry {
+    // A "no label" state among the redo entries becomes unreachable with them.
+    if (this.unlabelledAt !== null && this.unlabelledAt > this.undoStack.length) this.unlabelledAt = null
     for (const e of this.redoStack) this.total -= entryBytes(e)
     this.redoStack.length = 0
     const full: HistoryEntry = { ...entry, seq: this.hooks.nextSeq() }
@@ -95,8 +107,15 @@ export class History {
 
   /** Drops the oldest undo entry, else the redo entry farthest from now; returns the bytes freed. */
   dropOldest(): number {
-    const e = this.undoStack.length > 0 ? this.undoStack.shift() : this.redoStack.shift()
+    const fromUndo = this.undoStack.length > 0
+    const deepest = this.undoStack.length + this.redoStack.length
+    const e = fromUndo ? this.undoStack.shift() : this.redoStack.shift()
     if (!e) return 0
+    // Depths count from the oldest kept state: dropping it shifts them, or loses the "no label" state.
+    if (this.unlabelledAt !== null) {
+      if (fromUndo) this.unlabelledAt = this.unlabelledAt > 0 ? this.unlabelledAt - 1 : null
+      else if (this.unlabelledAt === deepest) this.unlabelledAt = null
+    }
     this.total -= entryBytes(e)
     return entryBytes(e)
   }
@@ -105,6 +124,7 @@ export class History {
     this.undoStack.length = 0
     this.redoStack.length = 0
     this.total = 0
+    this.unlabelledAt = null
   }
 }
 
