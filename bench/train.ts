@@ -1,8 +1,11 @@
 // Training-step benchmark: one Dice+Adam step of the paper U-Net (or, with --simclr, one SimCLR step at
 // 64×64 including augmentation); prints one JSON line to compare with ../shared/bench/torch_unet.py.
-// Use: npm run bench:train -- --size 128 --batch 32 --steps 3 [--simclr] [--threads N] [--backend wasm] [--profile]
+// Use: npm run bench:train -- --size 128 --batch 32 --steps 3 [--simclr] [--threads N] [--backend wasm|webgpu] [--profile]
 import * as tf from '@tensorflow/tfjs'
+import fs from 'node:fs'
 import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { type BackendName, selectBackend } from '../src/main/training/backend'
 import { arraySource, makeBatch } from '../src/main/training/data/source'
@@ -29,9 +32,16 @@ const batchSize = Number(values.batch)
 const steps = Number(values.steps)
 if (![size, batchSize, steps].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--size, --batch and --steps must be positive integers')
 
-const choice = await selectBackend({ force: values.backend as BackendName | undefined, wasmThreads: Number(values.threads) })
+// The self-contained GPU folder (scripts/gpu-folder.ts) ships dawn.node beside this script, bundled.
+const besideMe = path.join(path.dirname(fileURLToPath(import.meta.url)), 'dawn.node')
+if (!process.env.DAWN_NODE_PATH && fs.existsSync(besideMe)) process.env.DAWN_NODE_PATH = besideMe
+// Dawn exposes GPU timestamps (tf.profile's kernel times) only with its unsafe APIs allowed.
+const dawnFlags = values.profile ? ['enable-dawn-features=allow_unsafe_apis'] : []
+const choice = await selectBackend({ force: values.backend as BackendName | undefined, wasmThreads: Number(values.threads), dawnFlags })
 for (const a of choice.attempts.filter((x) => !x.ok)) console.error(`${a.backend}: ${a.reason}`)
-const profile = values.profile ? profileKernels(choice.name) : null
+const gpuProfile = values.profile && choice.name === 'webgpu'
+const profile = values.profile && !gpuProfile ? profileKernels(choice.name) : null
+const gpuTimes = new Map<string, { ms: number; calls: number }>()
 const channels = [...PAPER_CHANNELS]
 const rng = makeRng(0)
 const bytes = (n: number, max: number): Uint8Array => Uint8Array.from({ length: n }, () => Math.floor(rng() * max))
@@ -50,7 +60,8 @@ const cpu: number[] = []
 for (let s = 0; s <= steps; s++) {
   const t0 = performance.now()
   const c0 = process.cpuUsage()
-  await stepOnBatch(model, batch, objective, optimizer, vars, s)
+  if (gpuProfile && s > 0) await profileGpuStep(() => stepOnBatch(model, batch, objective, optimizer, vars, s), gpuTimes)
+  else await stepOnBatch(model, batch, objective, optimizer, vars, s)
   const c = process.cpuUsage(c0)
   if (s === 0) profile?.clear()
   if (s > 0) times.push((performance.now() - t0) / 1000)
@@ -61,6 +72,7 @@ console.log(
   JSON.stringify({
     backend: choice.name,
     threads: choice.threads,
+    ...(choice.adapter ? { adapter: choice.adapter } : {}),
     size,
     batch: batchSize,
     simclr,
@@ -73,7 +85,37 @@ console.log(
   }),
 )
 if (profile) profile.report(steps)
+if (gpuProfile) reportGpu(gpuTimes, steps)
 process.exit(0)
+
+/**
+ * --profile on webgpu: tf.profile's GPU time per kernel (timestamp queries), summed over the timed
+ * steps, by kernel name and by kernel + input shapes. Profiling adds a read-back per kernel: the
+ * step times printed beside it are not the unprofiled ones.
+ */
+async function profileGpuStep(step: () => Promise<number>, into: Map<string, { ms: number; calls: number }>): Promise<void> {
+  const info = await tf.profile(async () => {
+    await step()
+  })
+  for (const k of info.kernels) {
+    const ms = await k.kernelTimeMs
+    if (typeof ms !== 'number') continue
+    const shapes = k.inputShapes.map((sh) => sh?.join('x') ?? '-').join(' ')
+    for (const key of [k.name, `  ${k.name} ${shapes}`]) {
+      const e = into.get(key) ?? { ms: 0, calls: 0 }
+      e.ms += ms
+      e.calls += 1
+      into.set(key, e)
+    }
+  }
+}
+
+function reportGpu(times: Map<string, { ms: number; calls: number }>, n: number): void {
+  const all = [...times.entries()].filter(([k]) => !k.startsWith(' ')).reduce((t, [, e]) => t + e.ms, 0)
+  console.error(`GPU kernel time per step: ${(all / n).toFixed(1)} ms (${times.size ? 'timestamp queries' : 'no timings: adapter lacks timestamp-query'})`)
+  const rows = [...times.entries()].sort((a, b) => b[1].ms - a[1].ms).filter(([, e]) => e.ms / n >= 0.5)
+  for (const [name, e] of rows) console.error(`${name.padEnd(24)} ${(e.ms / n).toFixed(2).padStart(9)} ms ${(e.calls / n).toFixed(0).padStart(5)} calls`)
+}
 
 /**
  * --profile: wraps every kernel of the backend with a timer. Times are self times (a composite's nested

@@ -1,12 +1,13 @@
-// Picks the tfjs backend a training run uses (tfjs-node-gpu → tfjs-node → wasm → cpu) and records why
-// each faster one was passed over, so the run can show the user what it trained on.
+// Picks the tfjs backend a training run uses (tfjs-node-gpu → webgpu → tfjs-node → wasm → cpu) and
+// records why each faster one was passed over, so the run can show the user what it trained on.
 import * as tf from '@tensorflow/tfjs'
 import os from 'node:os'
 import { AppError } from '../../shared/errors'
 import { initWasm } from './wasm-init'
+import { type AdapterReport, adapterLabel, type DawnModule, initWebgpu, loadDawn } from './webgpu-init'
 
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu'
-export const BACKEND_ORDER: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']
+export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu'
+export const BACKEND_ORDER: readonly BackendName[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu']
 
 export interface BackendAttempt {
   backend: BackendName
@@ -19,6 +20,8 @@ export interface BackendChoice {
   /** Threads the backend computes with (wasm: XNNPACK pool size; native: all cores). */
   threads: number
   attempts: BackendAttempt[]
+  /** webgpu only: the adapter it runs on. */
+  adapter?: AdapterReport
 }
 
 export interface BackendOptions {
@@ -26,12 +29,15 @@ export interface BackendOptions {
   force?: BackendName
   /** wasm only: thread count; 1 keeps the stock single-threaded build (the default in tests). */
   wasmThreads?: number
+  /** webgpu only: Dawn toggles (e.g. timestamp queries for profiling). */
+  dawnFlags?: string[]
 }
 
 /** Loaders for the optional native packages; tests replace them to simulate a missing package. */
 export interface NativeLoaders {
   importNodeGpu: () => Promise<unknown>
   importNode: () => Promise<unknown>
+  importDawn: () => Promise<DawnModule>
 }
 
 // Dynamic imports through a variable so bundlers and tsc do not require the optional packages.
@@ -39,6 +45,7 @@ const importOptional = (name: string): Promise<unknown> => import(/* @vite-ignor
 const defaultLoaders: NativeLoaders = {
   importNodeGpu: () => importOptional('@tensorflow/tfjs-node-gpu'),
   importNode: () => importOptional('@tensorflow/tfjs-node'),
+  importDawn: loadDawn,
 }
 
 export async function selectBackend(
@@ -53,7 +60,7 @@ export async function selectBackend(
   for (const name of order) {
     const res = await tryBackend(name, opts, loaders)
     attempts.push({ backend: name, ok: res.ok, reason: res.reason })
-    if (res.ok) return { name, threads: res.threads, attempts }
+    if (res.ok) return { name, threads: res.threads, attempts, ...(res.adapter ? { adapter: res.adapter } : {}) }
   }
   const why = attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')
   throw new AppError('UNSUPPORTED', `no tfjs backend could be started (${why})`)
@@ -63,6 +70,7 @@ interface TryResult {
   ok: boolean
   reason: string
   threads: number
+  adapter?: AdapterReport
 }
 
 async function tryBackend(name: BackendName, opts: BackendOptions, loaders: NativeLoaders): Promise<TryResult> {
@@ -70,6 +78,8 @@ async function tryBackend(name: BackendName, opts: BackendOptions, loaders: Nati
     switch (name) {
       case 'tfjs-node-gpu':
         return await tryNative(loaders.importNodeGpu, '@tensorflow/tfjs-node-gpu', true)
+      case 'webgpu':
+        return await tryWebgpu(opts, loaders.importDawn)
       case 'tfjs-node':
         return await tryNative(loaders.importNode, '@tensorflow/tfjs-node', false)
       case 'wasm': {
@@ -105,6 +115,23 @@ async function tryNative(load: () => Promise<unknown>, pkg: string, needGpu: boo
     return { ok: false, reason: 'no CUDA device (libtensorflow is running on the CPU)', threads: 0 }
   }
   return { ok: true, reason: needGpu ? 'CUDA GPU' : 'libtensorflow on the CPU', threads: os.cpus().length }
+}
+
+// A forced webgpu may run on a software adapter (tests on CPU-only machines); the automatic choice may not.
+async function tryWebgpu(opts: BackendOptions, load: () => Promise<DawnModule>): Promise<TryResult> {
+  let loadFailed = false
+  const guarded = (): Promise<DawnModule> =>
+    load().catch((err: unknown) => {
+      loadFailed = true
+      throw err
+    })
+  try {
+    const adapter = await initWebgpu({ allowSoftware: opts.force === 'webgpu', dawnFlags: opts.dawnFlags }, guarded)
+    return { ok: true, reason: `Dawn on ${adapterLabel(adapter)}`, threads: 1, adapter }
+  } catch (err) {
+    const reason = loadFailed ? describeImportError(err, 'webgpu') : err instanceof Error ? err.message : String(err)
+    return { ok: false, reason, threads: 0 }
+  }
 }
 
 function usesGpu(backend: unknown): boolean {

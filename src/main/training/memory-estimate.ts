@@ -36,15 +36,33 @@ export function stepBytes(s: StepShape): number {
   return s.batchSize * unetElements(s.imageSize, s.channels, false) * FLOATS_PER_ACTIVATION * 4
 }
 
-/** Memory a backend can give a step: wasm's fixed heap; native CPU backends part of the RAM. GPU: unknown. */
+/**
+ * Bytes of the largest single tensor of a step: the top decoder level's concatenation (skip + upsampled,
+ * 2·c0 channels), or for SimCLR both views of the first encoder level. On webgpu every tensor is one
+ * storage buffer, so this must fit the adapter's maxStorageBufferBindingSize.
+ */
+export function largestTensorBytes(s: StepShape): number {
+  const c0 = s.channels[0] ?? 0
+  if (s.kind === 'pretrain' && s.method === 'simclr') return 2 * s.batchSize * s.simclrSize ** 2 * c0 * 4
+  return s.batchSize * s.imageSize ** 2 * 2 * c0 * 4
+}
+
+/**
+ * Memory a backend can give a step: wasm's fixed heap; native CPU backends part of the RAM. GPUs
+ * (tfjs-node-gpu, webgpu): unknown here, as WebGPU does not expose the device's memory size.
+ */
 export function memoryBudget(backend: string): number | null {
   if (backend === 'wasm') return WASM_HEAP_BYTES
   if (backend === 'tfjs-node' || backend === 'cpu') return os.totalmem() * 0.6
   return null
 }
 
-/** A sentence explaining why the batch does not fit, or null when it does (or cannot be judged). */
-export function memoryProblem(s: StepShape, backend: string): string | null {
+/**
+ * A sentence explaining why the batch does not fit, or null when it does (or cannot be judged).
+ * maxBufferBytes: webgpu's largest buffer (AdapterReport.maxBufferBytes), when the caller knows it.
+ */
+export function memoryProblem(s: StepShape, backend: string, maxBufferBytes?: number): string | null {
+  if (backend === 'webgpu' && maxBufferBytes !== undefined) return bufferProblem(s, maxBufferBytes)
   const budget = memoryBudget(backend)
   if (budget === null) return null
   const need = stepBytes(s)
@@ -55,5 +73,16 @@ export function memoryProblem(s: StepShape, backend: string): string | null {
   return (
     `batch ${s.batchSize} needs about ${gib(need)} GiB per training step but the ${backend} backend has about ` +
     `${gib(budget)} GiB: use a batch of at most ${fits}` + (fits === 0 ? ' (or smaller images)' : '')
+  )
+}
+
+function bufferProblem(s: StepShape, maxBufferBytes: number): string | null {
+  const need = largestTensorBytes(s)
+  if (need <= maxBufferBytes) return null
+  const fits = Math.floor((maxBufferBytes / need) * s.batchSize)
+  const mib = (b: number): string => (b / 1024 ** 2).toFixed(0)
+  return (
+    `batch ${s.batchSize} makes a ${mib(need)} MiB tensor but this GPU's buffers hold at most ${mib(maxBufferBytes)} MiB: ` +
+    `use a batch of at most ${fits}` + (fits === 0 ? ' (or smaller images)' : '')
   )
 }

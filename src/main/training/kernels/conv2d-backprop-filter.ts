@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs'
 import { convGeometry } from './conv-geometry'
 import { PATCH_ROWS, RELU_GRAD } from './heap-kernels'
+import { FILTER_BIAS_GRAD } from './webgpu/kernel-names'
 
 /**
  * dW[a,b,ci,co] = Σ_{n,i,j} xpad[n, i·s+a, j·s+b, ci] · dy[n,i,j,co]. Read with x transposed to
@@ -115,6 +116,10 @@ export function convFilterBiasGrad(
   const { info, pad: p } = convGeometry(x.shape, filterShape, strides, pad)
   if (tf.getBackend() === 'wasm' && tf.getKernel(PATCH_ROWS, 'wasm') && chunkPatchElements(dy.shape, filterShape, chunkFloats) <= MAX_PATCH_ELEMENTS) {
     return patchMatMul(x, dy, filterShape, info, p, true, chunkFloats) as [tf.Tensor4D, tf.Tensor1D]
+  }
+  // A backend with a fused kernel (webgpu: kernels/webgpu) reads dy once for both gradients.
+  if (tf.getKernel(FILTER_BIAS_GRAD, tf.getBackend())) {
+    return tf.engine().runKernel(FILTER_BIAS_GRAD, { x, dy }, attrs as never) as unknown as [tf.Tensor4D, tf.Tensor1D]
   }
   const w = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as never) as tf.Tensor4D
   return [w, tf.sum(dy, [0, 1, 2])]

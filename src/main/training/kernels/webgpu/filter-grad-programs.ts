@@ -1,0 +1,150 @@
+// WGSL programs for a conv's filter (and bias) gradient on tfjs's webgpu backend: a split-K GEMM of the
+// conv's patches (gathered from x on the fly) with dy, then a sum of the slices' partial products.
+import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu'
+
+/** Rows (patch elements) and columns (output channels) of one workgroup's tile, and K per step. */
+export const TILE = 32
+const THREADS = 8 // per tile axis; each thread accumulates a 4×4 block, 8 apart
+const LOADS = (TILE * TILE) / (THREADS * THREADS) // elements of each tile a thread stages per step
+
+/**
+ * partials[s, p, co] = Σ_{k in slice s} patch[p, k] · dy[k, co], k = (n, i, j) over N·oh·ow, p =
+ * (a, b, ci) over kh·kw·Cin, plus, with a bias, one last row p = P whose patch is all ones (Σ dy).
+ * Shapes, geometry and the slice length are uniforms, so one pipeline serves every layer and batch.
+ */
+export class FilterGradPartialProgram implements WebGPUProgram {
+  variableNames = ['x', 'dy']
+  uniforms = 'geom : vec4<i32>, pad : vec2<i32>, kPerSlice : i32, tilesM : i32, tilesN : i32, withBias : i32,'
+  workgroupSize: [number, number, number] = [THREADS * THREADS, 1, 1]
+  outputShape: number[]
+  dispatchLayout = { x: [0, 1, 2] }
+  dispatch: [number, number, number]
+  shaderKey = 'unetFilterGradPartial'
+
+  /** outputShape: [slices, rows, Cout]; one workgroup per tile per slice. */
+  constructor(slices: number, rows: number, cout: number) {
+    this.outputShape = [slices, rows, cout]
+    this.dispatch = [slices * Math.ceil(rows / TILE) * Math.ceil(cout / TILE), 1, 1]
+  }
+
+  getUserCode(): string {
+    return `
+      var<workgroup> tileA : array<array<f32, ${TILE}>, ${TILE}>;
+      var<workgroup> tileB : array<array<f32, ${TILE}>, ${TILE}>;
+      ${PATCH_SNIPPET}
+      fn main(index : i32) {
+        // reshapeDispatch may fold a long dispatch into 2-D: number the workgroups ourselves.
+        let wg = i32(workgroupId.x + numWorkgroups.x * (workgroupId.y + numWorkgroups.y * workgroupId.z));
+        let tileN = wg % uniforms.tilesN;
+        let tileM = (wg / uniforms.tilesN) % uniforms.tilesM;
+        let slice = wg / (uniforms.tilesN * uniforms.tilesM);
+        let rows = uniforms.outShape.y;
+        let cout = uniforms.dyShape.w;
+        let kStart = slice * uniforms.kPerSlice;
+        let kEnd = min(kStart + uniforms.kPerSlice, uniforms.dyShape.x * uniforms.dyShape.y * uniforms.dyShape.z);
+        let li = i32(localIndex);
+        // This thread stages row li % ${TILE} of both tiles (a patch element, an output channel).
+        let lane = li % ${TILE};
+        let p = tileM * ${TILE} + lane;
+        let patchRow = p < rows - uniforms.withBias;
+        let onesRow = uniforms.withBias == 1 && p == rows - 1;
+        let co = tileN * ${TILE} + lane;
+        let tr = li / ${THREADS};
+        let tc = li % ${THREADS};
+        var acc : array<array<f32, 4>, 4>;
+        // A loop bound that is uniform across the workgroup keeps the barriers valid WGSL.
+        for (var step = 0; step < uniforms.kPerSlice; step = step + ${TILE}) {
+          for (var t = 0; t < ${LOADS}; t = t + 1) {
+            let kk = li / ${TILE} + t * ${(THREADS * THREADS) / TILE};
+            let k = kStart + step + kk;
+            var av = 0.0;
+            var bv = 0.0;
+            if (k < kEnd) {
+              if (patchRow) { av = patchValue(p, k); } else if (onesRow) { av = 1.0; }
+              if (co < cout) { bv = dy[k * cout + co]; }
+            }
+            tileA[kk][lane] = av;
+            tileB[kk][lane] = bv;
+          }
+          workgroupBarrier();
+          for (var kk = 0; kk < ${TILE}; kk = kk + 1) {
+            for (var r = 0; r < 4; r = r + 1) {
+              let a = tileA[kk][tr + ${THREADS} * r];
+              for (var c = 0; c < 4; c = c + 1) {
+                acc[r][c] = acc[r][c] + a * tileB[kk][tc + ${THREADS} * c];
+              }
+            }
+          }
+          workgroupBarrier();
+        }
+        if (slice < uniforms.outShape.x) {
+          for (var r = 0; r < 4; r = r + 1) {
+            let row = tileM * ${TILE} + tr + ${THREADS} * r;
+            for (var c = 0; c < 4; c = c + 1) {
+              let col = tileN * ${TILE} + tc + ${THREADS} * c;
+              if (row < rows && col < cout) { result[(slice * rows + row) * cout + col] = acc[r][c]; }
+            }
+          }
+        }
+      }
+    `
+  }
+}
+
+// x at patch element p = (a, b, ci) of output position k = (n, i, j): the input pixel the forward
+// conv multiplied by filter tap (a, b), or 0 in its padding.
+const PATCH_SNIPPET = `
+  fn patchValue(p : i32, k : i32) -> f32 {
+    let cin = uniforms.xShape.w;
+    let ci = p % cin;
+    let b = (p / cin) % uniforms.geom.y;
+    let a = p / (cin * uniforms.geom.y);
+    let j = k % uniforms.dyShape.z;
+    let q = k / uniforms.dyShape.z;
+    let i = q % uniforms.dyShape.y;
+    let n = q / uniforms.dyShape.y;
+    let row = i * uniforms.geom.z + a - uniforms.pad.x;
+    let col = j * uniforms.geom.w + b - uniforms.pad.y;
+    if (row < 0 || row >= uniforms.xShape.y || col < 0 || col >= uniforms.xShape.z) { return 0.0; }
+    return x[((n * uniforms.xShape.y + row) * uniforms.xShape.z + col) * cin + ci];
+  }
+`
+
+/**
+ * out[r, co] = Σ_s partials[s, rowOffset + r, co]: the filter rows (as [kh, kw, Cin, Cout], the same
+ * order) or the bias row, read straight from the partials so neither needs a slice.
+ */
+export class SumSlicesProgram implements WebGPUProgram {
+  variableNames = ['partials']
+  uniforms = 'rowOffset : i32,'
+  workgroupSize: [number, number, number] = [64, 1, 1]
+  outputShape: number[]
+  dispatchLayout: { x: number[] }
+  dispatch: [number, number, number]
+  shaderKey = 'unetSumSlices'
+  size = true
+
+  constructor(outputShape: number[]) {
+    this.outputShape = outputShape
+    this.dispatchLayout = { x: outputShape.map((_, i) => i) }
+    const size = outputShape.reduce((a, b) => a * b, 1)
+    this.dispatch = [Math.ceil(size / this.workgroupSize[0]), 1, 1]
+  }
+
+  getUserCode(): string {
+    return `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let cout = uniforms.partialsShape.z;
+          let plane = uniforms.partialsShape.y * cout;
+          let at = uniforms.rowOffset * cout + index;
+          var sum = 0.0;
+          for (var s = 0; s < uniforms.partialsShape.x; s = s + 1) {
+            sum = sum + partials[s * plane + at];
+          }
+          result[index] = sum;
+        }
+      }
+    `
+  }
+}
