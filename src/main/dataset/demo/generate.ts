@@ -16,7 +16,7 @@ export const DEMO_DEFAULT_COUNT = 370
 export const DEMO_DEFAULT_SEED = 1
 export const DEMO_MAX_COUNT = 50_000
 /** Bump when the pictures change, so cached copies (the benchmark's) are made again. */
-export const DEMO_GENERATOR_VERSION = 2
+export const DEMO_GENERATOR_VERSION = 3
 
 export interface DemoOptions {
   out: string
