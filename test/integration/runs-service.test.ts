@@ -9,6 +9,7 @@ import { generateDemo } from '../../src/main/dataset/demo/generate'
 import { RunsService, type RunsServiceOptions } from '../../src/main/services/runs-service'
 import { encoderWeights, loadModel, loadNamedTensors } from '../../src/main/training/models/weights-io'
 import type { Events } from '../../src/shared/api'
+import { PAPER_SIMCLR_AUGMENT } from '../../src/shared/training-protocol'
 import { useRunsWorld } from './runs-world'
 
 const w = useRunsWorld('wb-runs-')
@@ -49,15 +50,29 @@ describe('RunsService', () => {
     events = []
     const runs = service()
     runs.start()
-    const pretrain = tiny({ kind: 'pretrain', method: 'simclr', labels: undefined, epochs: 1 })
+    const pretrain = tiny({ kind: 'pretrain', method: 'simclr', labels: undefined, epochs: 2 })
     const finetune = tiny({ labels: { mode: 'fraction', fraction: 1 }, epochs: 2, frozenEncoder: true })
     const [pre, fine] = await runs.pipeline({ pretrain, finetune })
     expect(fine).toMatchObject({ parentRunId: pre!.id, config: { method: 'simclr', parentRunId: pre!.id } })
     const done = await runs.waitFor(fine!.id)
     expect(runs.get(pre!.id)).toMatchObject({ status: 'done', backend: 'wasm', kind: 'pretrain' })
+    // The augmentation is recorded with the pretraining, and its SSL health with every epoch: the demo
+    // has labelled test images, so the probe is measured; finetune epochs carry none.
+    expect(runs.get(pre!.id).config.augment).toEqual(PAPER_SIMCLR_AUGMENT)
+    const health = runs.get(pre!.id).epochs.map((e) => e.health)
+    expect(health).toHaveLength(2)
+    for (const h of health) {
+      expect(h).toEqual({ embeddingStd: expect.any(Number), stdThreshold: expect.any(Number), deadChannels: expect.any(Number), probe: expect.any(Number), allSameLoss: expect.any(Number), collapsed: expect.any(Boolean) })
+      expect(h!.probe).toBeGreaterThanOrEqual(0)
+      expect(h!.probe).toBeLessThanOrEqual(1)
+    }
+    const stored = w.db.prepare('SELECT health FROM run_epochs WHERE run_id = ? ORDER BY epoch').all(pre!.id) as { health: string }[]
+    expect(stored.map((r) => JSON.parse(r.health))).toEqual(health)
     const d = runs.get(fine!.id)
     expect(done.status).toBe('done')
     expect(d.epochs.map((e) => e.epoch)).toEqual([1, 2])
+    expect(d.epochs.map((e) => e.health)).toEqual([null, null])
+    expect(d.config.augment).toBeUndefined()
     expect(d.epochs[1]!.loss).toBeLessThan(d.epochs[0]!.loss)
     expect(d.lastLoss).toBe(d.epochs[1]!.loss)
     expect(d.metrics).toMatchObject({ meanIou: expect.any(Number), foregroundIou: expect.any(Number), f1: expect.any(Number) })

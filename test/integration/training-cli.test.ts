@@ -66,6 +66,14 @@ describe('training CLI', () => {
     })
     expect(j.parentRunId).toBe(j.pretrain.runId)
     expect(j.epochs).toHaveLength(1)
+    // SSL health per pretraining epoch (the demo's labelled test images give the probe); none when finetuning.
+    expect(j.pretrain.epochs).toHaveLength(1)
+    expect(j.pretrain.epochs[0].health).toEqual({
+      embeddingStd: expect.any(Number), stdThreshold: expect.any(Number), deadChannels: expect.any(Number), probe: expect.any(Number), allSameLoss: expect.any(Number), collapsed: expect.any(Boolean),
+    })
+    expect(j.epochs[0].health).toBeNull()
+    // The augmentation applied is in the pretraining's config: the paper's, grayscale off.
+    expect(j.pretrain.config.augment).toMatchObject({ brightness: 0.8, contrast: 0.8, saturation: 0.8, hue: 0.2, jitterProb: 0.8, jitterOrder: 'random', grayProb: 0 })
 
     const out = join(dir, 'pred')
     const e = await cli('eval', '--checkpoint', j.checkpointDir, '--dataset', pets, '--out', out, '--threads', '1', '--json')
@@ -90,6 +98,7 @@ describe('training CLI', () => {
     const bad = await cli('pretrain', '--dataset', pets, '--method', 'foo', ...TINY)
     expect(bad).toMatchObject({ code: 2, stdout: '' })
     expect(bad.stderr).toMatch(/unknown method "foo": use one of simclr, mae-patch, mae-pixel, mae-none, none/)
+    expect((await cli('pretrain', '--dataset', pets, '--method', 'simclr', '--grayscale', '1.5', ...TINY)).stderr).toMatch(/--grayscale must be a probability in \[0, 1\], got "1.5"/)
     const many = await cli('finetune', '--dataset', pets, '--labels', '5000', ...TINY)
     expect(many.code).toBe(2)
     expect(many.stderr).toMatch(/asked for 5000 labelled images but the labelled pool holds only \d+/)

@@ -33,6 +33,16 @@ export function runJson(d: RunDetail, pretrain: RunDetail | null, reused: boolea
   return pretrain ? { ...one(d), pretrain: { ...one(pretrain), reused } } : one(d)
 }
 
+/** The last pretraining epoch's SSL health, loudly when the representation collapsed. */
+function healthLine(d: RunDetail): string | null {
+  const last = d.epochs.at(-1)
+  const h = last?.health
+  if (!last || !h) return null
+  const probe = h.probe === null ? '' : `, probe foreground IoU ${h.probe.toFixed(4)}`
+  const text = `embedding std ${h.embeddingStd.toFixed(4)}, dead channels ${(h.deadChannels * 100).toFixed(1)}%${probe} (epoch ${last.epoch})`
+  return h.collapsed ? `  COLLAPSED: ${text} — every image gets nearly the same embedding; its encoder is not worth finetuning` : `  health: ${text}`
+}
+
 export function formatRun(d: RunDetail, reused: boolean): string {
   const j = one(d)
   const lines = [
@@ -41,6 +51,12 @@ export function formatRun(d: RunDetail, reused: boolean): string {
     `  images: ${j.trainImages} train` + (j.evalImages ? `, ${j.evalImages} held out` : ''),
   ]
   if (d.epochs.length > 0) lines.push(`  loss: ${d.epochs[0]!.loss.toFixed(4)} (epoch 1) → ${d.epochs.at(-1)!.loss.toFixed(4)} (epoch ${d.epochs.at(-1)!.epoch})`)
+  const health = healthLine(d)
+  if (health) lines.push(health)
+  const aug = d.config.augment
+  if (aug) {
+    lines.push(`  augmentation: crop ${aug.scale.join('–')}, flip p=${aug.flipProb}, jitter p=${aug.jitterProb} (b ${aug.brightness}, c ${aug.contrast}, s ${aug.saturation}, h ${aug.hue}, ${aug.jitterOrder} order), grayscale p=${aug.grayProb}`)
+  }
   const m = d.metrics
   if (m) {
     lines.push(`  held-out: mean IoU ${m.meanIou.toFixed(4)}, foreground IoU ${m.foregroundIou.toFixed(4)}, pixel accuracy ${m.pixelAccuracy.toFixed(4)}, F1 ${m.f1.toFixed(4)}, Jaccard ${m.jaccard.toFixed(4)}`)

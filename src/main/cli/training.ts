@@ -4,7 +4,7 @@ import { cpSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { AppError } from '../../shared/errors'
-import { PRETRAIN_METHODS } from '../../shared/training-protocol'
+import { PAPER_SIMCLR_AUGMENT, PRETRAIN_METHODS, type SimclrAugment } from '../../shared/training-protocol'
 import type { LabelBudget, RunConfig, RunSummary } from '../../shared/types/runs'
 import { appPaths, defaultDataDir } from '../paths'
 import { RunsService } from '../services/runs-service'
@@ -23,6 +23,7 @@ const COMMON = {
   lr: { type: 'string' }, 'simclr-size': { type: 'string' }, method: { type: 'string' }, 'no-skip': { type: 'boolean' },
   labels: { type: 'string' }, fraction: { type: 'string' }, frozen: { type: 'boolean' }, parent: { type: 'string' },
   'pretrain-epochs': { type: 'string' }, 'pretrain-batch': { type: 'string' },
+  'jitter-prob': { type: 'string' }, grayscale: { type: 'string' },
 } as const
 type Values = ReturnType<typeof parse>['values']
 const parse = (argv: string[]) => parseArgs({ args: argv, options: COMMON, strict: true })
@@ -38,6 +39,20 @@ function num(v: string | undefined, name: string, fallback: number): number {
   const n = Number(v)
   if (!Number.isFinite(n) || n <= 0) throw new AppError('BAD_INPUT', `--${name} must be a positive number, got "${v}"`)
   return n
+}
+
+function probability(v: string, name: string): number {
+  const p = Number(v)
+  if (v.trim() === '' || !(p >= 0 && p <= 1)) throw new AppError('BAD_INPUT', `--${name} must be a probability in [0, 1], got "${v}"`)
+  return p
+}
+
+/** SimCLR's augmentation: the paper's, with ColorJitter's probability or RandomGrayscale's changed if asked. */
+function augment(v: Values): SimclrAugment | undefined {
+  if (v['jitter-prob'] === undefined && v.grayscale === undefined) return undefined
+  const jitterProb = v['jitter-prob'] === undefined ? PAPER_SIMCLR_AUGMENT.jitterProb : probability(v['jitter-prob'], 'jitter-prob')
+  const grayProb = v.grayscale === undefined ? PAPER_SIMCLR_AUGMENT.grayProb : probability(v.grayscale, 'grayscale')
+  return { ...PAPER_SIMCLR_AUGMENT, jitterProb, grayProb }
 }
 
 function method(v: string | undefined, fallback: (typeof METHODS)[number]): (typeof METHODS)[number] {
@@ -74,12 +89,14 @@ function channels(v: string | undefined): number[] | undefined {
 /** The shared part of every run's config; datasetId is filled in once the dataset is indexed. */
 function baseConfig(v: Values): Omit<RunConfig, 'kind' | 'method' | 'datasetId'> {
   const size = int(v.size, 'size', 128, 16)
+  const aug = augment(v)
   return {
     frozenEncoder: v.frozen === true, skips: v['no-skip'] !== true, epochs: int(v.epochs, 'epochs', 20),
     batchSize: int(v.batch, 'batch', 32), imageSize: size,
     // The paper's SimCLR views are half the finetuning size (64 vs 128).
     simclrSize: int(v['simclr-size'], 'simclr-size', Math.max(16, Math.round(size / 16) * 8), 8),
     learningRate: num(v.lr, 'lr', 1e-3), seed: int(v.seed, 'seed', 0, 0), backend: backendOpt(v.backend), channels: channels(v.channels),
+    ...(aug ? { augment: aug } : {}),
   }
 }
 
@@ -228,7 +245,7 @@ const evalCommand: CliCommand = {
   },
 }
 
-const TRAIN_USAGE = '--dataset DIR [--epochs N] [--batch N] [--size S] [--simclr-size S] [--seed N] [--lr X] [--no-skip] [--backend B] [--threads N] [--out DIR] [--json] [--data-dir DIR] [--channels 32,64,128,256]'
+const TRAIN_USAGE = '--dataset DIR [--epochs N] [--batch N] [--size S] [--simclr-size S] [--seed N] [--lr X] [--no-skip] [--backend B] [--threads N] [--out DIR] [--json] [--data-dir DIR] [--channels 32,64,128,256] [--jitter-prob P] [--grayscale P]'
 
 /** Top-level commands: `cli pretrain …`, not `cli training pretrain …`. */
 export const trainingCommands: Record<string, CliCommand> = {

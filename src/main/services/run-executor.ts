@@ -1,15 +1,21 @@
 // Runs one queued run in a training worker: builds its pixel buffers from the dataset cache, maps the
 // run to a worker job, stores backend and epochs as they arrive, and throttles progress for the UI.
 import { join } from 'node:path'
-import type { BackendReport, FromWorker, TrainingJobInput } from '../../shared/training-protocol'
-import type { RunProgress } from '../../shared/types/runs'
+import { type BackendReport, type FromWorker, PAPER_SIMCLR_AUGMENT, type TrainingJobInput } from '../../shared/training-protocol'
+import type { RunConfig, RunProgress } from '../../shared/types/runs'
 import type { RunRecord, RunsRepo } from '../db/repositories/runs-repo'
 import { buildTrainingData } from '../training/data/from-dataset'
+import { buildHealthData } from '../training/data/health-batch'
 import { type DoneMessage, startTrainingWorker, type WorkerOptions } from '../training/worker-client'
 import type { DatasetService } from './dataset-service'
 import { channelsOf } from './run-plan'
 
 export const SIMCLR_TEMPERATURE = 0.2
+
+/** The job's SimCLR settings: the augmentation recorded in the run's config (the paper's when it has none). */
+export function simclrJobOf(cfg: RunConfig): NonNullable<TrainingJobInput['simclr']> {
+  return { viewSize: cfg.simclrSize, temperature: SIMCLR_TEMPERATURE, augment: cfg.augment ?? PAPER_SIMCLR_AUGMENT }
+}
 
 export interface ExecDeps {
   datasets: DatasetService
@@ -50,6 +56,8 @@ export function executeRun(deps: ExecDeps, rec: RunRecord, start: ExecStart): Ex
     const cfg = rec.summary.config
     const finetune = cfg.kind === 'finetune'
     const built = await buildTrainingData(deps.datasets, cfg.datasetId, rec.manifest, cfg.imageSize, finetune)
+    // A pretraining measures its SSL health on held-out labelled images each epoch.
+    if (!finetune) built.data.health = await buildHealthData(deps.datasets, cfg.datasetId, cfg.imageSize)
     if (cancelled) return { type: 'done', cancelled: true, epochsDone: 0, steps: 0, lastLoss: NaN, metrics: null }
     const parent = cfg.parentRunId ? deps.repo.get(cfg.parentRunId) : null
     const checkpointDir = checkpointDirOf(deps.runsDir, rec.summary.id)
@@ -69,7 +77,7 @@ export function executeRun(deps: ExecDeps, rec: RunRecord, start: ExecStart): Ex
       checkpointDir,
       encoderFrom: finetune && parent ? parent.checkpointDir : null,
       resume: start.resume,
-      simclr: { viewSize: cfg.simclrSize, temperature: SIMCLR_TEMPERATURE },
+      simclr: simclrJobOf(cfg),
     }
     const onMessage = progressForwarder(deps, rec, { checkpointDir, threadsNote: start.threadsNote }, () => detached)
     const handle = startTrainingWorker(job, built.data, onMessage, deps.worker)
@@ -96,12 +104,12 @@ function withThreadsNote(report: BackendReport, note: string | undefined): Backe
   return { ...report, attempts }
 }
 
-interface Where {
+export interface Where {
   checkpointDir: string
   threadsNote?: string
 }
 
-function progressForwarder(deps: ExecDeps, rec: RunRecord, where: Where, isDetached: () => boolean): (m: FromWorker) => void {
+export function progressForwarder(deps: ExecDeps, rec: RunRecord, where: Where, isDetached: () => boolean): (m: FromWorker) => void {
   const id = rec.summary.id
   const cfg = rec.summary.config
   let lastEmit = 0
@@ -139,7 +147,7 @@ function progressForwarder(deps: ExecDeps, rec: RunRecord, where: Where, isDetac
       }
       case 'epoch':
         eta = m.etaSeconds
-        deps.repo.addEpoch(id, { epoch: m.epoch + 1, loss: m.meanLoss, seconds: m.seconds, metrics: m.metrics })
+        deps.repo.addEpoch(id, { epoch: m.epoch + 1, loss: m.meanLoss, seconds: m.seconds, metrics: m.metrics, health: m.health ?? null })
         deps.onChanged(id)
         return
       case 'checkpoint':

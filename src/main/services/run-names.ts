@@ -15,12 +15,14 @@ export function runName(c: RunConfig, trainCount: number): string {
   return parts.join(' · ')
 }
 
-/** Two pretraining configs train the same encoder (tag, backend and frozen flag aside). */
+/** Two pretraining configs train the same encoder (tag, backend and frozen flag aside), augmentation included. */
 export function samePretrainConfig(a: RunConfig, b: RunConfig): boolean {
   const key = (c: RunConfig): string =>
     JSON.stringify([
       c.kind, c.datasetId, c.method, channelsOf(c), c.skips, c.epochs, c.batchSize,
       c.method === 'simclr' ? c.simclrSize : c.imageSize, c.learningRate, c.seed,
+      // A run without recorded augmentation used another pipeline: it is not the same pretraining.
+      c.augment ?? null,
     ])
   return key(a) === key(b)
 }

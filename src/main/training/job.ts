@@ -10,6 +10,7 @@ import { probeCheckpointDir } from './checkpoint-folder'
 import type { ImageSource } from './data/source'
 import { stepsPerEpoch, type TrainConfig, train } from './loop'
 import type { SegmentationEval } from './metrics/evaluate'
+import { type HealthInput, healthIndices } from './metrics/ssl-monitor'
 import { buildSimclrModel } from './models/projection-head'
 import { buildUnet, setEncoderTrainable } from './models/unet'
 import { loadEncoderWeights } from './models/weights-io'
@@ -39,7 +40,7 @@ export function dataSource(d: TrainingData): ImageSource {
 
 export function objectiveOf(job: TrainingJob): Objective {
   if (job.phase === 'finetune') return { kind: 'segment' }
-  if (job.method === 'simclr') return { kind: 'simclr', viewSize: job.simclr.viewSize, temperature: job.simclr.temperature }
+  if (job.method === 'simclr') return { kind: 'simclr', viewSize: job.simclr.viewSize, temperature: job.simclr.temperature, augment: job.simclr.augment }
   return { kind: 'mae', mask: job.method === 'mae-patch' ? 'patch' : job.method === 'mae-pixel' ? 'pixel' : 'none' }
 }
 
@@ -50,6 +51,15 @@ function freshModel(job: TrainingJob): tf.LayersModel {
   }
   const out = job.phase === 'finetune' ? 'softmax' : 'sigmoid'
   return buildUnet({ inputSize: job.model.inputSize, channels, skips, outChannels: 3, outActivation: out })
+}
+
+/** The batch SSL health is measured on: the one sent with the data, else a seeded subset of the training images. */
+export function healthInput(job: TrainingJob, data: TrainingData, src: ImageSource): HealthInput | undefined {
+  if (job.phase !== 'pretrain') return undefined
+  const h = data.health
+  if (!h) return { source: src, indices: healthIndices(job.trainIndices, job.seed) }
+  const source = dataSource({ size: data.size, count: h.count, images: h.images, trimaps: h.trimaps })
+  return { source, indices: Array.from({ length: h.count }, (_, i) => i) }
 }
 
 export const toEpochMetrics = (m?: SegmentationEval): EpochMetrics | null =>
@@ -81,7 +91,7 @@ export async function runJob(input: unknown, data: TrainingData, emit: (m: FromW
   emit({ type: 'ready', backend, resumedFromEpoch: startEpoch })
   const cfg: TrainConfig = {
     objective, epochs: job.epochs, batchSize: job.batchSize, seed: job.seed,
-    trainIndices: job.trainIndices, evalIndices: job.evalIndices, startEpoch, optimizer,
+    trainIndices: job.trainIndices, evalIndices: job.evalIndices, startEpoch, optimizer, health: healthInput(job, data, src),
   }
   let steps = resume?.progress.steps ?? 0
   let metrics: EpochMetrics | null = null
@@ -93,7 +103,7 @@ export async function runJob(input: unknown, data: TrainingData, emit: (m: FromW
     },
     onEpoch: async (e, opt) => {
       metrics = toEpochMetrics(e.metrics)
-      emit({ type: 'epoch', epoch: e.epoch, epochs: e.epochs, meanLoss: e.meanLoss, seconds: e.seconds, etaSeconds: e.etaSeconds, metrics })
+      emit({ type: 'epoch', epoch: e.epoch, epochs: e.epochs, meanLoss: e.meanLoss, seconds: e.seconds, etaSeconds: e.etaSeconds, metrics, health: e.health ?? null })
       // A pretraining run's last checkpoint carries the encoder its finetunes start from.
       const encoder = job.phase === 'pretrain' && e.epoch + 1 === job.epochs
       await saveCheckpoint(job.checkpointDir, model, opt, { epochsDone: e.epoch + 1, steps, lastLoss: e.meanLoss }, { encoder })

@@ -1,10 +1,10 @@
 // DTOs of training runs (issue 5): what the runs service stores in SQLite and the training and
 // compare views show. The worker's own messages are in ../training-protocol.ts.
-import type { BackendReport, EpochMetrics, PretrainMethod } from '../training-protocol'
+import type { BackendReport, EpochMetrics, PretrainMethod, SimclrAugment, SslHealth } from '../training-protocol'
 
 export type RunKind = 'pretrain' | 'finetune'
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu'
+export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu'
 
 /** How many labelled images a finetune uses: N images, or a fraction of the labelled trainval pool. */
 export type LabelBudget = { mode: 'count'; count: number } | { mode: 'fraction'; fraction: number }
@@ -27,12 +27,22 @@ export interface RunConfig {
   seed: number
   /** Force a backend; otherwise the fastest that loads. */
   backend?: BackendName
+  /**
+   * batchSize is the paper's: where the backend cannot hold it, planning lowers it to the largest batch
+   * that fits and says so in the plan's notes.
+   */
+  paperBatch?: boolean
   /** finetune from this pretraining run's encoder. */
   parentRunId?: number | null
   /** Free text shown in the runs table (e.g. "Table 2 · frozen · skip · 10%"). */
   tag?: string
   /** Channels per encoder level; the paper's [32, 64, 128, 256] when absent (tests use tiny ones). */
   channels?: number[]
+  /**
+   * SimCLR pretraining: the augmentation applied, the paper's unless set; planning fills it in. A run
+   * without it was trained with the older pipeline (grayscale p=0.2, fixed jitter order, YIQ hue).
+   */
+  augment?: SimclrAugment
 }
 
 export interface RunProgress {
@@ -50,6 +60,8 @@ export interface EpochRecord {
   loss: number
   seconds: number
   metrics: EpochMetrics | null
+  /** Pretraining epochs: SSL health on the fixed health batch; null for finetuning (and older runs). */
+  health?: SslHealth | null
 }
 
 export interface RunSummary {
@@ -98,4 +110,22 @@ export interface RunPlan {
   evalCount: number
   /** The backend that would run it now, with the reasons faster ones were passed over. */
   backend: BackendReport
+  /** Memory one training step needs on that backend, where it can be estimated. */
+  memory?: PlanMemory
+  /** What planning changed and why (a paper batch lowered to what the backend holds). */
+  notes?: string[]
+}
+
+export interface PlanMemory {
+  /** Estimated bytes of one training step (activations, gradients, temporaries). */
+  stepBytes: number
+  /** 'gpu' on webgpu and tfjs-node-gpu; 'ram' otherwise (wasm's heap or the machine's memory). */
+  where: 'gpu' | 'ram'
+  /** What the backend gives a step (wasm's heap, part of the RAM); absent where unknown (GPUs). */
+  budgetBytes?: number
+  /** webgpu: the step's largest tensor, and the adapter's largest buffer it must fit. */
+  largestTensorBytes?: number
+  maxBufferBytes?: number
+  /** The largest batch that fits, where a limit is known. */
+  maxBatch?: number
 }

@@ -2,7 +2,8 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { applyMask, makeMasks } from '../../../src/main/training/augment/mae-mask'
-import { colourMatrix, SIMCLR_AUGMENT, simclrPair, simclrView } from '../../../src/main/training/augment/simclr'
+import { makeRng } from '../../../src/main/training/augment/random'
+import { cropBox, drawView, SIMCLR_AUGMENT, simclrPair, simclrView } from '../../../src/main/training/augment/simclr'
 import { useWasm } from './helpers'
 
 beforeAll(useWasm)
@@ -48,12 +49,49 @@ describe('MAE masks', () => {
 })
 
 describe('SimCLR views', () => {
-  it('colourMatrix is the identity without jitter and gray rows are the luma weights', () => {
-    const id = colourMatrix(1, 0, false)
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(id[i]![j]).toBeCloseTo(i === j ? 1 : 0, 2)
-    const g = colourMatrix(1, 0, true)
-    expect(g[0]![0]).toBeCloseTo(0.299, 2)
-    expect(g[2]![1]).toBeCloseTo(0.587, 2)
+  it("defaults are the paper's: crop, flip, jitter 0.8/0.8/0.8/0.2 (p 0.8, random order), no grayscale", () => {
+    expect(SIMCLR_AUGMENT).toEqual({
+      scale: [0.08, 1], ratio: [3 / 4, 4 / 3], flipProb: 0.5, jitterProb: 0.8,
+      brightness: 0.8, contrast: 0.8, saturation: 0.8, hue: 0.2, jitterOrder: 'random', grayProb: 0,
+    })
+  })
+
+  it("draws torchvision's ColorJitter ranges, every one of the 24 orders, jitter 80 % of the time", () => {
+    const rng = makeRng(4)
+    const draws = Array.from({ length: 4000 }, () => drawView(32, 32, SIMCLR_AUGMENT, rng))
+    const jit = draws.flatMap((d) => (d.jitter ? [d.jitter] : []))
+    expect(jit.length / draws.length).toBeGreaterThan(0.78)
+    expect(jit.length / draws.length).toBeLessThan(0.82)
+    for (const key of ['brightness', 'contrast', 'saturation'] as const) {
+      const v = jit.map((j) => j[key])
+      expect(Math.min(...v)).toBeGreaterThanOrEqual(0.2)
+      expect(Math.max(...v)).toBeLessThanOrEqual(1.8)
+      expect(Math.min(...v)).toBeLessThan(0.25)
+      expect(Math.max(...v)).toBeGreaterThan(1.75)
+    }
+    const hue = jit.map((j) => j.hue)
+    expect(Math.min(...hue)).toBeGreaterThanOrEqual(-0.2)
+    expect(Math.max(...hue)).toBeLessThanOrEqual(0.2)
+    expect(new Set(jit.map((j) => j.order.join(''))).size).toBe(24)
+    expect(draws.some((d) => d.gray)).toBe(false)
+    const flips = draws.filter((d) => d.flip).length / draws.length
+    expect(Math.abs(flips - 0.5)).toBeLessThan(0.03)
+  })
+
+  it("falls back to torchvision's central crop when no random crop fits", () => {
+    // 4×16 image, square crops of ≥ 90 % of the area cannot fit: the centred 4×4 square.
+    expect(cropBox(4, 16, { scale: [0.9, 1], ratio: [1, 1] }, makeRng(1))).toEqual([0, 6 / 15, 1, 9 / 15])
+  })
+
+  it('grayscale, when asked for, makes the three channels the gray level', () => {
+    const x = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 3) as tf.Tensor4D
+    const cfg = { ...SIMCLR_AUGMENT, outSize: 8, jitterProb: 0, grayProb: 1 }
+    const v = simclrView(x, cfg, 2).dataSync()
+    for (let p = 0; p < v.length; p += 3) {
+      expect(Math.abs(v[p + 1]! - v[p]!)).toBeLessThan(1e-6)
+      expect(Math.abs(v[p + 2]! - v[p]!)).toBeLessThan(1e-6)
+    }
+    expect(new Set(Array.from(v).map((a) => a.toFixed(3))).size).toBeGreaterThan(20)
   })
 
   it('with every augmentation off a view is the image resized', () => {

@@ -1,6 +1,6 @@
 // Training runs and their per-epoch records in SQLite: rows in, contract DTOs out. JSON columns
-// (config, manifest, metrics, backend report) are parsed here and nowhere else.
-import type { BackendReport, EpochMetrics } from '../../../shared/training-protocol'
+// (config, manifest, metrics, SSL health, backend report) are parsed here and nowhere else.
+import type { BackendReport, EpochMetrics, SslHealth } from '../../../shared/training-protocol'
 import type { EpochRecord, RunConfig, RunManifest, RunStatus, RunSummary } from '../../../shared/types/runs'
 import type { Db } from '../open'
 
@@ -143,8 +143,8 @@ export class RunsRepo {
   addEpoch(id: number, e: EpochRecord): void {
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT OR REPLACE INTO run_epochs (run_id, epoch, loss, seconds, metrics) VALUES (?, ?, ?, ?, ?)')
-        .run(id, e.epoch, e.loss, e.seconds, e.metrics ? JSON.stringify(e.metrics) : null)
+        .prepare('INSERT OR REPLACE INTO run_epochs (run_id, epoch, loss, seconds, metrics, health) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(id, e.epoch, e.loss, e.seconds, e.metrics ? JSON.stringify(e.metrics) : null, e.health ? JSON.stringify(e.health) : null)
       this.db.prepare('UPDATE runs SET last_loss = ?, metrics = COALESCE(?, metrics) WHERE id = ?').run(e.loss, e.metrics ? JSON.stringify(e.metrics) : null, id)
     })()
   }
@@ -162,13 +162,14 @@ export class RunsRepo {
   }
 
   epochs(id: number): EpochRecord[] {
-    const rows = this.db.prepare('SELECT epoch, loss, seconds, metrics FROM run_epochs WHERE run_id = ? ORDER BY epoch').all(id) as {
+    const rows = this.db.prepare('SELECT epoch, loss, seconds, metrics, health FROM run_epochs WHERE run_id = ? ORDER BY epoch').all(id) as {
       epoch: number
       loss: number
       seconds: number
       metrics: string | null
+      health: string | null
     }[]
-    return rows.map((r) => ({ epoch: r.epoch, loss: r.loss, seconds: r.seconds, metrics: parse<EpochMetrics>(r.metrics) }))
+    return rows.map((r) => ({ epoch: r.epoch, loss: r.loss, seconds: r.seconds, metrics: parse<EpochMetrics>(r.metrics), health: parse<SslHealth>(r.health) }))
   }
 
   /** Rewrites the queue order to `ids` (0, 1, 2…). */

@@ -1,5 +1,5 @@
 // Pure builders from runs' numbers to echarts options (no echarts runtime here, so tests check
-// the options directly): live loss, per-epoch curves, metric vs labels with error bars, heatmap.
+// the options directly): live loss, per-epoch curves, SSL health, metric vs labels with error bars, heatmap.
 import type { ComposeOption } from 'echarts/core'
 import type { CustomSeriesOption, HeatmapSeriesOption, LineSeriesOption } from 'echarts/charts'
 import type {
@@ -79,6 +79,52 @@ export function epochCurvesOption(series: readonly EpochSeries[], metric: CurveM
       connectNulls: false,
       data: s.epochs.map((e) => [e.epoch, epochValue(e, metric)]),
     })),
+  }
+}
+
+export type HealthMetric = 'embeddingStd' | 'deadChannels' | 'probe'
+export const HEALTH_METRIC_LABELS: Record<HealthMetric, string> = {
+  embeddingStd: 'Embedding std',
+  deadChannels: 'Dead bottleneck channels',
+  probe: 'k-NN probe foreground IoU',
+}
+const COLLAPSED_COLOUR = '#d62728'
+
+/**
+ * One SSL health measure per pretraining epoch; collapsed epochs are red points. The embedding std
+ * comes with its collapse threshold as a dashed line, so "below the line" reads as collapse.
+ */
+export function healthCurveOption(epochs: readonly EpochRecord[], metric: HealthMetric): ChartOption {
+  const measured = epochs.filter((e) => e.health)
+  const series: LineSeriesOption[] = [
+    {
+      type: 'line',
+      name: HEALTH_METRIC_LABELS[metric],
+      connectNulls: false,
+      data: measured.map((e) => ({
+        value: [e.epoch, e.health![metric]],
+        ...(e.health!.collapsed ? { itemStyle: { color: COLLAPSED_COLOUR }, symbolSize: 9 } : {}),
+      })),
+    },
+  ]
+  if (metric === 'embeddingStd') {
+    series.push({
+      type: 'line',
+      name: 'collapse threshold',
+      symbol: 'none',
+      lineStyle: { type: 'dashed', color: COLLAPSED_COLOUR },
+      itemStyle: { color: COLLAPSED_COLOUR },
+      data: measured.map((e) => [e.epoch, e.health!.stdThreshold]),
+    })
+  }
+  return {
+    animation: false,
+    grid: GRID,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, type: 'scroll' },
+    xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 26, minInterval: 1 },
+    yAxis: { type: 'value', ...yName(HEALTH_METRIC_LABELS[metric]), min: 0, ...(metric === 'embeddingStd' ? {} : { max: 1 }) },
+    series,
   }
 }
 

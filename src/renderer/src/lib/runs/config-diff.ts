@@ -22,6 +22,12 @@ const FIELDS: { field: keyof RunConfig; label: string; show: (c: RunConfig) => s
   { field: 'batchSize', label: 'Batch size', show: (c) => String(c.batchSize) },
   { field: 'imageSize', label: 'Image size', show: (c) => `${c.imageSize} px` },
   { field: 'simclrSize', label: 'SimCLR size', show: (c) => `${c.simclrSize} px` },
+  {
+    field: 'augment',
+    label: 'SimCLR augmentation',
+    show: ({ augment: a }) =>
+      a ? `crop ${a.scale.join('–')}, flip ${a.flipProb}, jitter p ${a.jitterProb} (${a.brightness}/${a.contrast}/${a.saturation}/${a.hue}, ${a.jitterOrder} order), gray p ${a.grayProb}` : '—',
+  },
   { field: 'learningRate', label: 'Learning rate', show: (c) => String(c.learningRate) },
   { field: 'seed', label: 'Seed', show: (c) => String(c.seed) },
   { field: 'backend', label: 'Backend', show: (c) => c.backend ?? 'auto' },
