@@ -2,11 +2,11 @@
 // train on: the normalised config and the seeded manifest of image names.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { BackendReport } from '../../shared/training-protocol'
-import type { RunConfig, RunManifest, RunPlan } from '../../shared/types/runs'
+import { type BackendReport, PAPER_SIMCLR_AUGMENT } from '../../shared/training-protocol'
+import type { PlanMemory, RunConfig, RunManifest, RunPlan } from '../../shared/types/runs'
 import type { RunsRepo } from '../db/repositories/runs-repo'
 import { chooseManifest, datasetImages } from '../training/data/from-dataset'
-import { memoryProblem } from '../training/memory-estimate'
+import { largestBatch, largestTensorBytes, memoryBudget, memoryProblem, type StepShape, stepBytes } from '../training/memory-estimate'
 import { PAPER_CHANNELS } from '../training/models/unet'
 import type { DatasetService } from './dataset-service'
 
@@ -43,9 +43,8 @@ export async function planRun(deps: PlanDeps, input: RunConfig): Promise<Planned
   if (config.kind === 'pretrain' && config.method === 'simclr' && Math.min(config.batchSize, manifest.train.length) < 2 && manifest.train.length > 0) {
     problems.push('SimCLR needs at least 2 images per batch (its negatives are the other images of the batch)')
   }
-  const shape = { ...config, channels: channelsOf(config) }
-  const mem = backend.threads > 0 ? memoryProblem(shape, backend.name) : null
-  if (mem) problems.push(mem)
+  const notes: string[] = []
+  const memory = backend.threads > 0 ? planMemory(config, backend, problems, notes) : undefined
   const plan: RunPlan = {
     ok: problems.length === 0,
     problems,
@@ -53,13 +52,43 @@ export async function planRun(deps: PlanDeps, input: RunConfig): Promise<Planned
     trainCount: manifest.train.length,
     evalCount: manifest.eval.length,
     backend,
+    ...(memory ? { memory } : {}),
+    ...(notes.length ? { notes } : {}),
   }
   return { plan, config, manifest }
+}
+
+/**
+ * The step's memory on the chosen backend. A paper batch the backend cannot hold becomes the largest
+ * that fits, said in a note (never silently); any other batch that does not fit is a problem.
+ */
+export function planMemory(config: RunConfig, backend: BackendReport, problems: string[], notes: string[]): PlanMemory {
+  const maxBuffer = backend.name === 'webgpu' ? backend.adapter?.maxBufferBytes : undefined
+  const shape = (): StepShape => ({ ...config, channels: channelsOf(config) })
+  const maxBatch = largestBatch(shape(), backend.name, maxBuffer)
+  if (config.paperBatch && maxBatch !== null && maxBatch >= 1 && maxBatch < config.batchSize) {
+    notes.push(`paper asks for ${config.batchSize}, ${backend.name} holds at most ${maxBatch}: using ${maxBatch}`)
+    config.batchSize = maxBatch
+  }
+  const mem = memoryProblem(shape(), backend.name, maxBuffer)
+  if (mem) problems.push(mem)
+  const budget = memoryBudget(backend.name)
+  return {
+    stepBytes: stepBytes(shape()),
+    where: backend.name === 'webgpu' || backend.name === 'tfjs-node-gpu' ? 'gpu' : 'ram',
+    ...(budget !== null ? { budgetBytes: budget } : {}),
+    ...(backend.name === 'webgpu' ? { largestTensorBytes: largestTensorBytes(shape()) } : {}),
+    ...(maxBuffer !== undefined ? { maxBufferBytes: maxBuffer } : {}),
+    ...(maxBatch !== null ? { maxBatch } : {}),
+  }
 }
 
 /** Finetunes take their parent's method; impossible combinations become problems. */
 function normalise(deps: PlanDeps, input: RunConfig, problems: string[]): RunConfig {
   const config: RunConfig = { ...input, parentRunId: input.parentRunId ?? null }
+  // What SimCLR's views will be is recorded with the run; no other run augments.
+  if (config.kind === 'pretrain' && config.method === 'simclr') config.augment = config.augment ?? { ...PAPER_SIMCLR_AUGMENT }
+  else delete config.augment
   if (config.kind === 'pretrain') {
     if (config.method === 'none') problems.push('pretraining needs a method: simclr, mae-patch, mae-pixel or mae-none')
     if (config.parentRunId !== null) problems.push('a pretraining run cannot have a parent run')

@@ -76,6 +76,19 @@ export function memoryProblem(s: StepShape, backend: string, maxBufferBytes?: nu
   )
 }
 
+/**
+ * The largest batch whose step fits the backend (its memory budget, and on webgpu the adapter's buffer
+ * limit), or null where neither is known (tfjs-node-gpu; webgpu without an adapter report).
+ */
+export function largestBatch(s: StepShape, backend: string, maxBufferBytes?: number): number | null {
+  const one = { ...s, batchSize: 1 }
+  const fits: number[] = []
+  const budget = memoryBudget(backend)
+  if (budget !== null) fits.push(Math.floor(budget / stepBytes(one)))
+  if (backend === 'webgpu' && maxBufferBytes !== undefined) fits.push(Math.floor(maxBufferBytes / largestTensorBytes(one)))
+  return fits.length ? Math.min(...fits) : null
+}
+
 function bufferProblem(s: StepShape, maxBufferBytes: number): string | null {
   const need = largestTensorBytes(s)
   if (need <= maxBufferBytes) return null

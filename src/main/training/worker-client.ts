@@ -72,11 +72,26 @@ export function probeBackend(
   const worker = spawn(opts)
   return new Promise<BackendReport>((resolve, reject) => {
     worker.on('message', (m: FromWorker) => {
-      if (m.type === 'backend') resolve(m.backend)
+      if (m.type === 'backend') resolve(probeReport(m.backend))
       else if (m.type === 'error') reject(fromWireError(m.error))
     })
     worker.on('error', (err) => reject(new AppError('INTERNAL', `backend probe crashed: ${err.message}`)))
     worker.on('exit', (code) => reject(new AppError('INTERNAL', `backend probe exited with code ${code} before answering`)))
     worker.postMessage({ type: 'probe', ...probe } satisfies ToWorker)
   })
+}
+
+/**
+ * The report a plan shows: the backend, why faster ones were passed over, and on webgpu the adapter
+ * (named, and its buffer limit for the batch check). Built field by field so that nothing else the
+ * worker's backend choice carries is passed on.
+ */
+export function probeReport(b: BackendReport): BackendReport {
+  const report: BackendReport = { name: b.name, threads: b.threads, attempts: b.attempts.map(({ backend, ok, reason }) => ({ backend, ok, reason })) }
+  const a = b.adapter
+  if (a) {
+    report.adapter = { vendor: a.vendor, architecture: a.architecture, device: a.device, description: a.description, software: a.software }
+    if (typeof a.maxBufferBytes === 'number' && a.maxBufferBytes > 0) report.adapter.maxBufferBytes = a.maxBufferBytes
+  }
+  return report
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RunConfig, RunSummary } from '../../../src/shared/types/runs'
 import { parseCounts, runTemplate, sweepSteps, table1Steps, table2Steps } from '../../../src/renderer/src/lib/runs/templates'
-import { CPU_DEFAULTS } from '../../../src/renderer/src/lib/runs/train-form'
+import { CPU_DEFAULTS, toConfigs, withPaperSettings } from '../../../src/renderer/src/lib/runs/train-form'
 import { run } from './fixtures'
 
 const form = { ...CPU_DEFAULTS, epochs: 3, batchSize: 8, imageSize: 32, simclrSize: 32, seed: 7 }
@@ -89,5 +89,27 @@ describe('runTemplate', () => {
       return [run(n)]
     }
     await expect(runTemplate(table2Steps(form, 4), call)).rejects.toThrow('Queued 2 of 12 finetunes, then: N is above the labelled pool')
+  })
+})
+
+describe('the paper preset', () => {
+  const paper = withPaperSettings(form)
+
+  it("asks for the paper's batches, SimCLR 384 and finetune 256, for planning to fit to the backend", () => {
+    const { pretrain, finetune } = toConfigs(paper, 4)
+    expect(pretrain).toMatchObject({ kind: 'pretrain', method: 'simclr', batchSize: 384, paperBatch: true, epochs: 20, imageSize: 128, simclrSize: 64, learningRate: 0.001 })
+    expect(finetune).toMatchObject({ kind: 'finetune', batchSize: 256, paperBatch: true })
+    // MAE pretrains at the finetune's 128 px: the finetune's batch.
+    const mae = table1Steps(paper, 4).find((s) => s.pretrain?.method === 'mae-patch')!
+    expect(mae.pretrain).toMatchObject({ batchSize: 256, paperBatch: true })
+    expect(table2Steps(paper, 4)[0]!.pretrain).toMatchObject({ batchSize: 384, paperBatch: true })
+  })
+
+  it('takes a batch typed in afterwards as it is', () => {
+    const { pretrain, finetune } = toConfigs({ ...paper, batchSize: 64 }, 4)
+    expect(pretrain).toMatchObject({ batchSize: 64 })
+    expect(finetune).toMatchObject({ batchSize: 64 })
+    expect(pretrain!.paperBatch).toBeUndefined()
+    expect(finetune.paperBatch).toBeUndefined()
   })
 })

@@ -132,7 +132,8 @@ describe('training', () => {
     expect(last).toBeLessThan(first * 0.8)
   })
 
-  // train() copies batch s+1 while step s computes: the same batches, in the same order, as one by one.
+  // train() copies batch s+1 while step s computes, and reads step s's loss after queueing step s+1:
+  // the same batches and losses, in the same order, as one by one.
   it('gives the losses of stepping batch by batch, and fails cleanly on a bad image in a later batch', async () => {
     const cfg = { objective: { kind: 'segment' } as const, epochs: 2, batchSize: 3, seed: 5, trainIndices: [0, 1, 2, 3, 4, 5, 6] }
     const a = buildUnet(tiny())
@@ -156,7 +157,8 @@ describe('training', () => {
     expect([2, 2 + 2 * c.trainableWeights.length]).toContain(tf.memory().numTensors - before)
   })
 
-  it('stops between steps when cancelled', async () => {
+  // A step's loss is reported once the next step is queued: that step still runs, and is reported.
+  it('stops between steps when cancelled, after the step already queued', async () => {
     const m = buildUnet(tiny())
     const ctl = new AbortController()
     let steps = 0
@@ -165,7 +167,21 @@ describe('training', () => {
       onStep: () => ++steps === 3 && ctl.abort(),
     })
     expect(res.cancelled).toBe(true)
-    expect(res.steps).toBe(3)
+    expect(res.steps).toBe(4)
+    expect(steps).toBe(4)
+  })
+
+  it('stops at a NaN loss one step later, reporting nothing of it and leaking nothing', async () => {
+    const m = buildUnet(tiny())
+    const head = m.getLayer('head')
+    tf.tidy(() => head.setWeights(head.getWeights().map((w) => tf.fill(w.shape, NaN))))
+    const reported: number[] = []
+    const before = tf.memory().numTensors
+    const run = train(m, src, { objective: { kind: 'segment' }, epochs: 1, batchSize: 2, seed: 1, trainIndices: idx }, { onStep: (e) => void reported.push(e.loss) })
+    await expect(run).rejects.toThrow(/loss became NaN at epoch 1, step 1/)
+    expect(reported).toEqual([])
+    // Both queued steps ran (Adam's β powers and slots exist); nothing else stays.
+    expect(tf.memory().numTensors - before).toBe(2 + 2 * m.trainableWeights.length)
   })
 
   it('rejects finetuning without trimaps and a model of the wrong input size', async () => {

@@ -7,7 +7,8 @@ import { selectBackend } from '../../../src/main/training/backend'
 import { arraySource } from '../../../src/main/training/data/source'
 import { trainStep } from '../../../src/main/training/loop'
 import { filterGradWebgpu, planSlices } from '../../../src/main/training/kernels/webgpu/filter-grad'
-import { FILTER_BIAS_GRAD } from '../../../src/main/training/kernels/webgpu/kernel-names'
+import { RELU_GRAD } from '../../../src/main/training/kernels/heap-kernels'
+import { FILTER_BIAS_GRAD, TRANSPOSED_FILTER_BIAS_GRAD } from '../../../src/main/training/kernels/webgpu/kernel-names'
 import { buildUnet } from '../../../src/main/training/models/unet'
 import { randomArray, relError, useCpu, useWasm } from './helpers'
 
@@ -72,13 +73,34 @@ describe.runIf(hasAdapter)('the webgpu filter gradient', () => {
     expect(relError(fb!, want[1]!)).toBeLessThan(1e-4)
   })
 
+  // The decoder's transposed convs: x is their output gradient, whose sum over N·H·W is their bias gradient.
+  it.each([
+    { name: 'one tile', x: [2, 8, 6, 3], dy: [2, 4, 3, 5] },
+    { name: 'two tiles of rows and of columns (35 channels, 2·2·35 + ones column)', x: [1, 4, 4, 35], dy: [1, 2, 2, 40] },
+  ] as const)("2×2 stride 2 with the bias of x ($name) matches the cpu kernel and Σ x", async ({ x, dy }) => {
+    const c: Case = { name: '', x: [...x], dy: [...dy], k: 2, s: 2, pad: 'valid' }
+    const sumX: Run = (xt, dyt, attrs) => [viaKernel(xt, dyt, attrs)[0]!, tf.sum(xt, [0, 1, 2])]
+    const want = await onBackend('cpu', c, sumX)
+    const [w, b] = await onBackend('webgpu', c, (xt, dyt, attrs) => tf.engine().runKernel(TRANSPOSED_FILTER_BIAS_GRAD, { x: xt, dy: dyt }, attrs as never) as unknown as tf.Tensor[])
+    expect(relError(w!, want[0]!)).toBeLessThan(1e-4)
+    expect(relError(b!, want[1]!)).toBeLessThan(1e-4)
+  })
+
+  it('refuses the bias of x where the windows do not tile x', async () => {
+    await tf.setBackend('webgpu')
+    const x = tf.zeros([1, 5, 4, 2])
+    const dy = tf.zeros([1, 2, 2, 3])
+    expect(() => tf.engine().runKernel(TRANSPOSED_FILTER_BIAS_GRAD, { x, dy }, { strides: 2, pad: 'valid', dataFormat: 'NHWC', filterShape: [2, 2, 2, 3] } as never)).toThrow(/tile x/)
+    tf.dispose([x, dy])
+  })
+
   it('gives the same answer when N·H·W is split into many slices', async () => {
     const c = cases[0]!
     const want = await onBackend('cpu', c, reference)
     // 60 reduction steps in slices of 32: two slices, the second one partly empty.
     expect(planSlices(60, 28, 4, 1e6, 32)).toMatchObject({ slices: 2, kPerSlice: 32 })
     const split: Run = (x, dy, attrs) =>
-      filterGradWebgpu(x, dy, attrs as never, tf.backend() as unknown as WebGPUBackend, { withBias: true, target: 1e6, minSlice: 32 }).map(
+      filterGradWebgpu(x, dy, attrs as never, tf.backend() as unknown as WebGPUBackend, { bias: 'dy', target: 1e6, minSlice: 32 }).map(
         (t) => tf.engine().makeTensorFromTensorInfo(t),
       )
     const [w, b] = await onBackend('webgpu', c, split)
@@ -96,6 +118,60 @@ describe.runIf(hasAdapter)('the webgpu filter gradient', () => {
     expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers)
   })
 })
+
+/** Runs `op` on fresh copies of the arrays on a backend and reads its output. */
+async function run(name: 'cpu' | 'webgpu', arrays: { data: Float32Array; shape: number[] }[], op: (...t: tf.Tensor[]) => tf.Tensor): Promise<Float32Array> {
+  if (name === 'cpu') await useCpu()
+  else await tf.setBackend('webgpu')
+  const inputs = arrays.map((a) => tf.tensor(a.data, a.shape))
+  const out = op(...inputs)
+  const data = (await out.data()) as Float32Array
+  tf.dispose([...inputs, out])
+  return data
+}
+
+describe.runIf(hasAdapter)('the webgpu backward kernels', () => {
+  it('ReLU gradient: dy where y > 0, as Step then Multiply on cpu', async () => {
+    // Every fourth y is exactly 0 (its gradient is 0, as Step gives it); about half the rest are negative.
+    const shape = [2, 5, 3, 7]
+    const size = 210
+    const y = randomArray(size, 3).map((v, i) => (i % 4 === 0 ? 0 : v))
+    const dy = { data: randomArray(size, 4), shape }
+    const want = await run('cpu', [dy, { data: y, shape }], (g, out) => tf.mul(g!, tf.step(out!)))
+    const got = await run('webgpu', [dy, { data: y, shape }], (g, out) => tf.engine().runKernel(RELU_GRAD, { dy: g!, y: out! }) as tf.Tensor)
+    expect(relError(got, want)).toBeLessThan(1e-4)
+    expect(relError(dy.data, want)).toBeGreaterThan(0.1) // passing dy through unchanged would fail
+  })
+
+  it.each([
+    { name: '2×2 stride 2 tiling (ours), with tied maxima', shape: [2, 6, 4, 3], levels: 2 },
+    // tfjs's own kernel breaks ties unlike cpu's, so this case has none.
+    { name: 'odd sides (left to tfjs)', shape: [1, 5, 7, 2], levels: 0 },
+  ])('max-pool gradient, $name, matches the cpu kernel', async ({ shape, levels }) => {
+    const [n, h, w, c] = shape as [number, number, number, number]
+    // Rounded to a few levels, windows hold ties: the first maximum (row-major) takes dy, as on cpu.
+    const data = randomArray(n * h * w * c, 5).map((v) => (levels ? Math.round(v * levels) / levels : v))
+    const pooled = [n, Math.floor(h / 2), Math.floor(w / 2), c]
+    const dy = { data: randomArray(pooled.reduce((a, b) => a * b, 1), 6), shape: pooled }
+    const grad = (xt: tf.Tensor, g: tf.Tensor): tf.Tensor => tf.grad((t: tf.Tensor) => tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), g))(xt)
+    const want = await run('cpu', [{ data, shape }, dy], (xt, g) => grad(xt!, g!))
+    const got = await run('webgpu', [{ data, shape }, dy], (xt, g) => grad(xt!, g!))
+    expect(relError(got, want)).toBeLessThan(1e-4)
+    if (levels) expect(tiedWindows(data, shape)).toBeGreaterThan(5) // a kernel picking another of the tied cells would fail
+  })
+})
+
+/** Windows of a 2×2 stride-2 pool whose maximum occurs more than once. */
+function tiedWindows(x: Float32Array, [n, h, w, c]: number[]): number {
+  let tied = 0
+  for (let b = 0; b < n!; b++) for (let i = 0; i + 1 < h!; i += 2) for (let j = 0; j + 1 < w!; j += 2) for (let ch = 0; ch < c!; ch++) {
+    const at = (di: number, dj: number): number => x[((b * h! + i + di) * w! + j + dj) * c! + ch]!
+    const cells = [at(0, 0), at(0, 1), at(1, 0), at(1, 1)]
+    const max = Math.max(...cells)
+    if (cells.filter((v) => v === max).length > 1) tied++
+  }
+  return tied
+}
 
 describe('planSlices', () => {
   it('splits long reductions of few outputs finely, and keeps large layers whole-ish', () => {
@@ -137,7 +213,7 @@ describe.runIf(hasAdapter)('a U-Net on webgpu', () => {
     const got = await unetSteps('webgpu', 3)
     expect(want.losses[2]).not.toBe(want.losses[0])
     expect(relError(got.losses, want.losses)).toBeLessThan(1e-3)
-    expect(got.kernels).toContain(FILTER_BIAS_GRAD)
-    expect(got.kernels).toContain('Conv2DBackpropFilter') // the decoder's 2×2 transposed convs
+    for (const k of [FILTER_BIAS_GRAD, TRANSPOSED_FILTER_BIAS_GRAD, RELU_GRAD, 'MaxPoolGrad']) expect(got.kernels).toContain(k)
+    expect(got.kernels).not.toContain('Step') // the two-pass ReLU gradient
   })
 })

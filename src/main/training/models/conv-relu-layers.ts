@@ -3,6 +3,8 @@
 // keep only the output, which cuts a 128×128 batch-32 step's peak memory by about a third.
 import * as tf from '@tensorflow/tfjs'
 import { convFilterBiasGrad, reluGrad } from '../kernels/conv2d-backprop-filter'
+import { RELU_GRAD } from '../kernels/heap-kernels'
+import { TRANSPOSED_FILTER_BIAS_GRAD } from '../kernels/webgpu/kernel-names'
 
 type T4 = tf.Tensor4D
 
@@ -17,7 +19,7 @@ export const convRelu = tf.customGrad(((x: T4, w: T4, b: tf.Tensor1D, save: tf.G
     value: y,
     gradFunc: (dy: T4, saved: tf.Tensor[]) => {
       const [sx, sw, sy] = saved as [T4, T4, T4]
-      const g = reluGrad(dy, sy)
+      const g = throughRelu(dy, sy)
       const [gw, gb] = convFilterBiasGrad(sx, g, sw.shape, 1, 'same')
       return [tf.conv2dTranspose(g, sw, sx.shape, 1, 'same'), gw, gb]
     },
@@ -32,12 +34,25 @@ export const upConvRelu = tf.customGrad(((x: T4, w: T4, b: tf.Tensor1D, save: tf
     value: y,
     gradFunc: (dy: T4, saved: tf.Tensor[]) => {
       const [sx, sw, sy] = saved as [T4, T4, T4]
-      const g = reluGrad(dy, sy)
+      const g = throughRelu(dy, sy)
       // A transposed conv's input gradient is the forward conv; its filter gradient swaps x and dy.
-      return [tf.conv2d(g, sw, 2, 'valid'), filterGrad(g, sx, sw.shape, 2, 'valid'), tf.sum(g, [0, 1, 2])]
+      return [tf.conv2d(g, sw, 2, 'valid'), ...upFilterBiasGrad(g, sx, sw.shape)]
     },
   }
 }) as never) as unknown as (x: T4, w: T4, b: tf.Tensor1D) => T4
+
+// On webgpu, the ReLU gradient in one pass (reluGrad does the same on wasm; elsewhere Step, then Multiply).
+const throughRelu = (dy: T4, y: T4): T4 =>
+  tf.getBackend() === 'webgpu' && tf.getKernel(RELU_GRAD, 'webgpu') ? (tf.engine().runKernel(RELU_GRAD, { dy, y }) as T4) : reluGrad(dy, y)
+
+/** The 2×2 stride-2 transposed conv's filter and bias gradients; one pass over g on webgpu. */
+function upFilterBiasGrad(g: T4, x: T4, shape: number[]): [T4, tf.Tensor1D] {
+  if (tf.getKernel(TRANSPOSED_FILTER_BIAS_GRAD, tf.getBackend())) {
+    const attrs = { strides: 2, pad: 'valid', dataFormat: 'NHWC', filterShape: shape }
+    return tf.engine().runKernel(TRANSPOSED_FILTER_BIAS_GRAD, { x: g, dy: x }, attrs as never) as unknown as [T4, tf.Tensor1D]
+  }
+  return [filterGrad(g, x, shape, 2, 'valid'), tf.sum(g, [0, 1, 2])]
+}
 
 // tf.fused.* falls back to separate bias and ReLU ops while a gradient is being recorded (as in a
 // customGrad forward); these layers own their gradients, so the fused kernels are called directly.

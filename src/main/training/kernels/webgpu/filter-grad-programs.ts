@@ -7,24 +7,33 @@ export const TILE = 32
 const THREADS = 8 // per tile axis; each thread accumulates a 4×4 block, 8 apart
 const LOADS = (TILE * TILE) / (THREADS * THREADS) // elements of each tile a thread stages per step
 
+/** Which bias gradient the partial products carry besides the filter's. */
+export const BiasMode = {
+  None: 0,
+  /** A conv's: a last row p = P whose patch is all ones, giving Σ dy per output channel. */
+  OnesRow: 1,
+  /** A transposed conv's (x and dy swapped): a last column of ones, giving Σ patch per patch element. */
+  OnesColumn: 2,
+} as const
+
 /**
  * partials[s, p, co] = Σ_{k in slice s} patch[p, k] · dy[k, co], k = (n, i, j) over N·oh·ow, p =
- * (a, b, ci) over kh·kw·Cin, plus, with a bias, one last row p = P whose patch is all ones (Σ dy).
+ * (a, b, ci) over kh·kw·Cin, plus the ones row or column of `BiasMode`.
  * Shapes, geometry and the slice length are uniforms, so one pipeline serves every layer and batch.
  */
 export class FilterGradPartialProgram implements WebGPUProgram {
   variableNames = ['x', 'dy']
-  uniforms = 'geom : vec4<i32>, pad : vec2<i32>, kPerSlice : i32, tilesM : i32, tilesN : i32, withBias : i32,'
+  uniforms = 'geom : vec4<i32>, pad : vec2<i32>, kPerSlice : i32, tilesM : i32, tilesN : i32, bias : i32,'
   workgroupSize: [number, number, number] = [THREADS * THREADS, 1, 1]
   outputShape: number[]
   dispatchLayout = { x: [0, 1, 2] }
   dispatch: [number, number, number]
   shaderKey = 'unetFilterGradPartial'
 
-  /** outputShape: [slices, rows, Cout]; one workgroup per tile per slice. */
-  constructor(slices: number, rows: number, cout: number) {
-    this.outputShape = [slices, rows, cout]
-    this.dispatch = [slices * Math.ceil(rows / TILE) * Math.ceil(cout / TILE), 1, 1]
+  /** outputShape: [slices, rows, cols]; one workgroup per tile per slice. */
+  constructor(slices: number, rows: number, cols: number) {
+    this.outputShape = [slices, rows, cols]
+    this.dispatch = [slices * Math.ceil(rows / TILE) * Math.ceil(cols / TILE), 1, 1]
   }
 
   getUserCode(): string {
@@ -39,6 +48,7 @@ export class FilterGradPartialProgram implements WebGPUProgram {
         let tileM = (wg / uniforms.tilesN) % uniforms.tilesM;
         let slice = wg / (uniforms.tilesN * uniforms.tilesM);
         let rows = uniforms.outShape.y;
+        let cols = uniforms.outShape.z;
         let cout = uniforms.dyShape.w;
         let kStart = slice * uniforms.kPerSlice;
         let kEnd = min(kStart + uniforms.kPerSlice, uniforms.dyShape.x * uniforms.dyShape.y * uniforms.dyShape.z);
@@ -46,9 +56,10 @@ export class FilterGradPartialProgram implements WebGPUProgram {
         // This thread stages row li % ${TILE} of both tiles (a patch element, an output channel).
         let lane = li % ${TILE};
         let p = tileM * ${TILE} + lane;
-        let patchRow = p < rows - uniforms.withBias;
-        let onesRow = uniforms.withBias == 1 && p == rows - 1;
+        let onesRow = uniforms.bias == ${BiasMode.OnesRow} && p == rows - 1;
+        let patchRow = p < rows && !onesRow;
         let co = tileN * ${TILE} + lane;
+        let onesCol = uniforms.bias == ${BiasMode.OnesColumn} && co == cout;
         let tr = li / ${THREADS};
         let tc = li % ${THREADS};
         var acc : array<array<f32, 4>, 4>;
@@ -61,7 +72,7 @@ export class FilterGradPartialProgram implements WebGPUProgram {
             var bv = 0.0;
             if (k < kEnd) {
               if (patchRow) { av = patchValue(p, k); } else if (onesRow) { av = 1.0; }
-              if (co < cout) { bv = dy[k * cout + co]; }
+              if (co < cout) { bv = dy[k * cout + co]; } else if (onesCol) { bv = 1.0; }
             }
             tileA[kk][lane] = av;
             tileB[kk][lane] = bv;
@@ -82,7 +93,7 @@ export class FilterGradPartialProgram implements WebGPUProgram {
             let row = tileM * ${TILE} + tr + ${THREADS} * r;
             for (var c = 0; c < 4; c = c + 1) {
               let col = tileN * ${TILE} + tc + ${THREADS} * c;
-              if (row < rows && col < cout) { result[(slice * rows + row) * cout + col] = acc[r][c]; }
+              if (row < rows && col < cols) { result[(slice * rows + row) * cols + col] = acc[r][c]; }
             }
           }
         }
@@ -111,12 +122,13 @@ const PATCH_SNIPPET = `
 `
 
 /**
- * out[r, co] = Σ_s partials[s, rowOffset + r, co]: the filter rows (as [kh, kw, Cin, Cout], the same
- * order) or the bias row, read straight from the partials so neither needs a slice.
+ * out[i] = Σ_s Σ_{t < taps} partials[s, rowOffset + t·tapStride + i / outCols, colOffset + i % outCols]:
+ * the filter rows (as [kh, kw, Cin, Cout], the same order), a conv's bias row, or a transposed conv's
+ * bias column summed over its kh·kw taps, read straight from the partials so none needs a slice.
  */
 export class SumSlicesProgram implements WebGPUProgram {
   variableNames = ['partials']
-  uniforms = 'rowOffset : i32,'
+  uniforms = 'rowOffset : i32, colOffset : i32, outCols : i32, taps : i32, tapStride : i32,'
   workgroupSize: [number, number, number] = [64, 1, 1]
   outputShape: number[]
   dispatchLayout: { x: number[] }
@@ -135,16 +147,23 @@ export class SumSlicesProgram implements WebGPUProgram {
     return `
       fn main(index : i32) {
         if (index < uniforms.size) {
-          let cout = uniforms.partialsShape.z;
-          let plane = uniforms.partialsShape.y * cout;
-          let at = uniforms.rowOffset * cout + index;
+          let cols = uniforms.partialsShape.z;
+          let plane = uniforms.partialsShape.y * cols;
+          let at = (uniforms.rowOffset + index / uniforms.outCols) * cols + uniforms.colOffset + index % uniforms.outCols;
           var sum = 0.0;
           for (var s = 0; s < uniforms.partialsShape.x; s = s + 1) {
-            sum = sum + partials[s * plane + at];
+            for (var t = 0; t < uniforms.taps; t = t + 1) {
+              sum = sum + partials[s * plane + at + t * uniforms.tapStride * cols];
+            }
           }
           result[index] = sum;
         }
       }
     `
   }
+}
+
+/** SumSlicesProgram's uniforms, in its declared order. */
+export function sumSlicesUniforms(u: { rowOffset?: number; colOffset?: number; outCols: number; taps?: number; tapStride?: number }): { type: string; data: number[] }[] {
+  return [u.rowOffset ?? 0, u.colOffset ?? 0, u.outCols, u.taps ?? 1, u.tapStride ?? 0].map((v) => ({ type: 'int32', data: [v] }))
 }

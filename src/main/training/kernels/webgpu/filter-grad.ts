@@ -3,7 +3,7 @@
 import type { Conv2DBackpropFilterAttrs, TensorInfo } from '@tensorflow/tfjs'
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu'
 import { convGeometry } from '../conv-geometry'
-import { FilterGradPartialProgram, SumSlicesProgram, TILE } from './filter-grad-programs'
+import { BiasMode, FilterGradPartialProgram, SumSlicesProgram, sumSlicesUniforms, TILE } from './filter-grad-programs'
 
 export interface SlicePlan {
   slices: number
@@ -28,20 +28,19 @@ export function planSlices(k: number, rows: number, cout: number, target = TARGE
 }
 
 export interface FilterGradOptions {
-  /** Also return Σ dy over N·H·W (the conv's bias gradient) from the same pass. */
-  withBias: boolean
+  /**
+   * Also return a bias gradient from the same pass: 'dy', Σ dy over N·H·W (a conv's); 'x', Σ x over
+   * N·H·W (a transposed conv's, whose output gradient is this x); only when the windows tile x.
+   */
+  bias?: 'dy' | 'x'
   target?: number
   minSlice?: number
 }
 
-/** dW [kh, kw, Cin, Cout] (and db [Cout]) of an NHWC conv with output gradient dy. */
-export function filterGradWebgpu(
-  x: TensorInfo,
-  dy: TensorInfo,
-  attrs: Pick<Conv2DBackpropFilterAttrs, 'strides' | 'pad' | 'filterShape' | 'dimRoundingMode'>,
-  backend: WebGPUBackend,
-  opts: FilterGradOptions,
-): TensorInfo[] {
+type FilterAttrs = Pick<Conv2DBackpropFilterAttrs, 'strides' | 'pad' | 'filterShape' | 'dimRoundingMode'>
+
+/** dW [kh, kw, Cin, Cout] (and db [Cout] or [Cin]) of an NHWC conv with output gradient dy. */
+export function filterGradWebgpu(x: TensorInfo, dy: TensorInfo, attrs: FilterAttrs, backend: WebGPUBackend, opts: FilterGradOptions = {}): TensorInfo[] {
   const filterShape = attrs.filterShape as [number, number, number, number]
   const [kh, kw, cin, cout] = filterShape
   const { info, pad } = convGeometry(x.shape as never, filterShape, attrs.strides, attrs.pad, attrs.dimRoundingMode)
@@ -49,22 +48,25 @@ export function filterGradWebgpu(
   if (oh !== info.outHeight || ow !== info.outWidth || dyC !== cout || x.shape[3] !== cin) {
     throw new Error(`filter gradient: dy ${dy.shape.join('×')} does not match x ${x.shape.join('×')} and filter ${filterShape.join('×')}`)
   }
+  // Σ over a patch element's column counts each x cell once only where the windows tile x exactly.
+  const tiles = pad.top === 0 && pad.left === 0 && info.strideHeight === kh && info.strideWidth === kw && oh * kh === x.shape[1] && ow * kw === x.shape[2]
+  if (opts.bias === 'x' && !tiles) throw new Error(`filter gradient: the bias of x needs windows that tile x, not ${kh}×${kw} stride ${info.strideHeight} over ${x.shape.join('×')}`)
+  const mode = opts.bias === 'dy' ? BiasMode.OnesRow : opts.bias === 'x' ? BiasMode.OnesColumn : BiasMode.None
   const patchRows = kh * kw * cin
-  const rows = patchRows + (opts.withBias ? 1 : 0)
-  const plan = planSlices(n! * oh * ow, rows, cout, opts.target, opts.minSlice)
+  const rows = patchRows + (mode === BiasMode.OnesRow ? 1 : 0)
+  const cols = cout + (mode === BiasMode.OnesColumn ? 1 : 0)
+  const plan = planSlices(n! * oh * ow, rows, cols, opts.target, opts.minSlice)
   const uniforms = [
     { type: 'int32', data: [kh, kw, info.strideHeight, info.strideWidth] },
     { type: 'int32', data: [pad.top, pad.left] },
-    { type: 'int32', data: [plan.kPerSlice] },
-    { type: 'int32', data: [plan.tilesM] },
-    { type: 'int32', data: [plan.tilesN] },
-    { type: 'int32', data: [opts.withBias ? 1 : 0] },
+    ...[plan.kPerSlice, plan.tilesM, plan.tilesN, mode].map((v) => ({ type: 'int32', data: [v] })),
   ]
-  const partials = backend.runWebGPUProgram(new FilterGradPartialProgram(plan.slices, rows, cout), [x, dy], 'float32', uniforms as never)
-  const out = [backend.runWebGPUProgram(new SumSlicesProgram(filterShape), [partials], 'float32', [{ type: 'int32', data: [0] }] as never)]
-  if (opts.withBias) {
-    out.push(backend.runWebGPUProgram(new SumSlicesProgram([cout]), [partials], 'float32', [{ type: 'int32', data: [patchRows] }] as never))
-  }
+  const partials = backend.runWebGPUProgram(new FilterGradPartialProgram(plan.slices, rows, cols), [x, dy], 'float32', uniforms as never)
+  const sum = (shape: number[], u: Parameters<typeof sumSlicesUniforms>[0]): TensorInfo =>
+    backend.runWebGPUProgram(new SumSlicesProgram(shape), [partials], 'float32', sumSlicesUniforms(u) as never)
+  const out = [sum(filterShape, { outCols: cout })]
+  if (mode === BiasMode.OnesRow) out.push(sum([cout], { rowOffset: patchRows, outCols: cout }))
+  if (mode === BiasMode.OnesColumn) out.push(sum([cin], { colOffset: cout, outCols: 1, taps: kh * kw, tapStride: cin }))
   // Released once the queued passes that read it have run.
   backend.disposeData(partials.dataId)
   return out

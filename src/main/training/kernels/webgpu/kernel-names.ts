@@ -3,3 +3,9 @@
 
 /** Inputs { x, dy }, attrs as Conv2DBackpropFilter's; outputs [dW, db]: a conv's filter and bias gradients in one pass. */
 export const FILTER_BIAS_GRAD = 'UnetFilterBiasGrad'
+
+/**
+ * Inputs { x, dy }, attrs as Conv2DBackpropFilter's; outputs [dW, Σ x over N·H·W]: a transposed conv's
+ * filter and bias gradients in one pass, x being its output gradient (the windows must tile x).
+ */
+export const TRANSPOSED_FILTER_BIAS_GRAD = 'UnetTransposedFilterBiasGrad'

@@ -1,36 +1,63 @@
 // Installs the project's WGSL kernels for the `webgpu` backend: the filter gradient in place of tfjs's
-// (NCHW stays with tfjs's own), and the fused filter + bias gradient the U-Net's layers ask for.
+// (NCHW stays with tfjs's own), the fused filter + bias gradients the U-Net's layers ask for, a one-pass
+// ReLU gradient, and a one-pass max-pool gradient in front of tfjs's for 2×2 windows that tile.
 import * as tf from '@tensorflow/tfjs'
-import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc } from '@tensorflow/tfjs'
+import { backend_util, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs'
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu'
+import { RELU_GRAD } from '../heap-kernels'
+import { MaxPoolGrad2x2Program, ReluGradProgram } from './backward-programs'
 import { filterGradWebgpu } from './filter-grad'
-import { FILTER_BIAS_GRAD } from './kernel-names'
+import { FILTER_BIAS_GRAD, TRANSPOSED_FILTER_BIAS_GRAD } from './kernel-names'
 
 let registered = false
+
+const gpu = (args: Parameters<KernelFunc>[0]): WebGPUBackend => args.backend as unknown as WebGPUBackend
 
 /** Idempotent; call after importing tfjs-backend-webgpu (which registers tfjs's kernels). */
 export function registerWebgpuKernels(): void {
   if (registered) return
-  const original = tf.getKernel('Conv2DBackpropFilter', 'webgpu')
-  if (original) tf.unregisterKernel('Conv2DBackpropFilter', 'webgpu')
-  const filterGrad: KernelFunc = (args) => {
-    const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs
-    if (attrs.dataFormat === 'NCHW' && original) return original.kernelFunc(args)
-    const { x, dy } = args.inputs
-    return filterGradWebgpu(x!, dy!, attrs, args.backend as unknown as WebGPUBackend, { withBias: false })[0]!
+  const originalFilterGrad = takeOver('Conv2DBackpropFilter')
+  const originalMaxPoolGrad = takeOver('MaxPoolGrad')
+  const kernels: Record<string, KernelFunc> = {
+    Conv2DBackpropFilter: (args) => {
+      const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs
+      if (attrs.dataFormat === 'NCHW' && originalFilterGrad) return originalFilterGrad.kernelFunc(args)
+      return filterGradWebgpu(args.inputs.x!, args.inputs.dy!, attrs, gpu(args))[0]!
+    },
+    [FILTER_BIAS_GRAD]: (args) => filterGradWebgpu(args.inputs.x!, args.inputs.dy!, args.attrs as never, gpu(args), { bias: 'dy' }),
+    [TRANSPOSED_FILTER_BIAS_GRAD]: (args) => filterGradWebgpu(args.inputs.x!, args.inputs.dy!, args.attrs as never, gpu(args), { bias: 'x' }),
+    [RELU_GRAD]: (args) => reluGrad(args.inputs.dy!, args.inputs.y!, gpu(args)),
+    MaxPoolGrad: (args) => maxPoolGrad2x2(args.inputs.dy!, args.inputs.input!, args.attrs as never, gpu(args)) ?? originalMaxPoolGrad!.kernelFunc(args),
   }
-  const filterBiasGrad: KernelFunc = (args) => {
-    const { x, dy } = args.inputs
-    return filterGradWebgpu(x!, dy!, args.attrs as never, args.backend as unknown as WebGPUBackend, { withBias: true })
-  }
-  const kernels: KernelConfig[] = [
-    { kernelName: 'Conv2DBackpropFilter', backendName: 'webgpu', kernelFunc: filterGrad },
-    { kernelName: FILTER_BIAS_GRAD, backendName: 'webgpu', kernelFunc: filterBiasGrad },
-  ]
-  for (const k of kernels) tf.registerKernel(k)
+  for (const [kernelName, kernelFunc] of Object.entries(kernels)) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc })
   registered = true
 }
 
 export function webgpuKernelsRegistered(): boolean {
   return registered
+}
+
+/** Unregisters tfjs's webgpu kernel of that name, returning it for the cases ours leave to it. */
+function takeOver(name: string): KernelConfig | undefined {
+  const original = tf.getKernel(name, 'webgpu')
+  if (original) tf.unregisterKernel(name, 'webgpu')
+  return original
+}
+
+function reluGrad(dy: TensorInfo, y: TensorInfo, backend: WebGPUBackend): TensorInfo {
+  if (dy.dtype !== 'float32' || y.dtype !== 'float32' || dy.shape.join() !== y.shape.join()) throw new Error(`${RELU_GRAD} needs two float32 tensors of one shape`)
+  return backend.runWebGPUProgram(new ReluGradProgram(dy.shape), [dy, y], 'float32')
+}
+
+/** Our pass for 2×2 stride-2 windows that tile the input (the U-Net's pools); null for anything else. */
+function maxPoolGrad2x2(dy: TensorInfo, input: TensorInfo, attrs: Record<string, unknown>, backend: WebGPUBackend): TensorInfo | null {
+  if (dy.dtype !== 'float32' || input.dtype !== 'float32' || input.shape.length !== 4) return null
+  const [n, h, w, c] = input.shape as [number, number, number, number]
+  const info = backend_util.computePool2DInfo(
+    [n, h, w, c], attrs.filterSize as [number, number], attrs.strides as [number, number], 1,
+    attrs.pad as 'valid', attrs.dimRoundingMode as 'floor' | undefined,
+  )
+  const tiles = info.padInfo.top === 0 && info.padInfo.left === 0 && info.outHeight * 2 === h && info.outWidth * 2 === w
+  if (info.filterHeight !== 2 || info.filterWidth !== 2 || info.strideHeight !== 2 || info.strideWidth !== 2 || !tiles) return null
+  return backend.runWebGPUProgram(new MaxPoolGrad2x2Program(input.shape), [dy, input], 'float32')
 }

@@ -1,7 +1,7 @@
 // Asks 'runs:plan' about the form's runs as it changes (debounced; stale answers dropped) and
 // merges the form's own problems with the service's, so the start buttons know when to stay off.
 import { computed, onScopeDispose, ref, watch, type Ref } from 'vue'
-import type { RunPlan } from '../../../../shared/types/runs'
+import type { PlanMemory, RunPlan } from '../../../../shared/types/runs'
 import { useRunsStore } from '../../stores/runs'
 import { formProblems, scratchFinetune, toConfigs, type TrainForm } from '../../lib/runs/train-form'
 
@@ -81,4 +81,29 @@ export function useRunPlan(form: Ref<TrainForm>, datasetId: Ref<number | null>, 
   )
 
   return { plan, planning, problems, ready, finetuneReady, check }
+}
+
+/** What planning changed (a paper batch lowered to what the backend holds), run by run. */
+export function planNotes(p: PipelinePlan): string[] {
+  return [...(p.pretrain?.notes ?? []).map((m) => `Pretraining: ${m}`), ...(p.finetune.notes ?? []).map((m) => `Finetune: ${m}`)]
+}
+
+const gib = (b: number): string => `${(b / 1024 ** 3).toFixed(1)} GiB`
+const mib = (b: number): string => `${Math.round(b / 1024 ** 2)} MiB`
+
+/** "GPU ≈ 2.3 GiB per step; largest tensor 128 MiB of 2048 MiB per buffer" or "RAM ≈ 1.1 GiB per step of 3.6 GiB". */
+export function memoryText(m: PlanMemory): string {
+  const parts = [`${m.where === 'gpu' ? 'GPU' : 'RAM'} ≈ ${gib(m.stepBytes)} per step${m.budgetBytes !== undefined ? ` of ${gib(m.budgetBytes)}` : ''}`]
+  if (m.largestTensorBytes !== undefined) {
+    parts.push(`largest tensor ${mib(m.largestTensorBytes)}${m.maxBufferBytes !== undefined ? ` of ${mib(m.maxBufferBytes)} per buffer` : ''}`)
+  }
+  if (m.maxBatch !== undefined) parts.push(`batch ≤ ${m.maxBatch} fits`)
+  return parts.join('; ')
+}
+
+/** "nvidia hopper (NVIDIA H200)", and "software" for SwiftShader and the like. */
+export function adapterText(a: NonNullable<RunPlan['backend']['adapter']>): string {
+  const head = [a.vendor, a.architecture].filter(Boolean).join(' ') || 'unnamed adapter'
+  const detail = a.device || a.description
+  return `${head}${detail && detail !== head ? ` (${detail})` : ''}${a.software ? ', software' : ''}`
 }

@@ -4,7 +4,7 @@ import type { PretrainMethod } from '../../../../shared/training-protocol'
 import type { LabelBudget, RunConfig, RunSummary } from '../../../../shared/types/runs'
 import { labelsText, methodLabel, percent } from './format'
 import { SWEEP_TAG, TABLE1_METHODS, TABLE1_TAG, TABLE2_FRACTIONS, TABLE2_ROWS, TABLE2_TAG } from './paper'
-import { sharedSettings, type TrainForm } from './train-form'
+import { pretrainBatch, sharedSettings, type TrainForm } from './train-form'
 
 export interface TemplateStep {
   /** Steps with the same key share one pretraining run; null: no pretraining (from scratch). */
@@ -15,7 +15,7 @@ export interface TemplateStep {
 
 function pretrainConfig(form: TrainForm, datasetId: number, method: PretrainMethod, tag: string): RunConfig {
   // Pretraining trains the encoder (SimCLR) or the whole autoencoder (MAE) from scratch: never frozen.
-  return { kind: 'pretrain', method, ...sharedSettings(form, datasetId), frozenEncoder: false, skips: true, tag }
+  return { kind: 'pretrain', method, ...sharedSettings(form, datasetId), ...pretrainBatch(form, method), frozenEncoder: false, skips: true, tag }
 }
 
 function finetuneConfig(

@@ -17,6 +17,12 @@ export interface TrainForm extends SharedSettings {
   /** Percent of the labelled trainval pool, 0 < p ≤ 100. */
   labelPercent: number
   backend: 'auto' | BackendName
+  /**
+   * Set by the paper preset: runs ask for the paper's batches (SimCLR 384, finetune and MAE 256), each
+   * lowered by planning to what the backend holds, out loud. Applies while the batch field still shows
+   * the paper's finetune batch; typing another batch is taken as it is.
+   */
+  paperBatches?: boolean
 }
 
 /** Small enough that a pretrain + finetune on the wasm backend finishes in minutes. */
@@ -36,10 +42,7 @@ export const CPU_DEFAULTS: TrainForm = {
   backend: 'auto',
 }
 
-/**
- * The paper's training settings on top of the form's experiment choices. Batch stays at 32: the
- * paper's 384/256 do not fit the wasm backend's 4 GiB heap at 128 px (PLATFORM.md).
- */
+/** The paper's training settings and batches on top of the form's experiment choices. */
 export function withPaperSettings(form: TrainForm): TrainForm {
   return {
     ...form,
@@ -47,8 +50,17 @@ export function withPaperSettings(form: TrainForm): TrainForm {
     imageSize: PAPER_SETTINGS.imageSize,
     simclrSize: PAPER_SETTINGS.simclrSize,
     learningRate: PAPER_SETTINGS.learningRate,
-    batchSize: 32,
+    batchSize: PAPER_SETTINGS.batchSize.finetune,
+    paperBatches: true,
   }
+}
+
+const usesPaperBatches = (form: TrainForm): boolean => form.paperBatches === true && form.batchSize === PAPER_SETTINGS.batchSize.finetune
+
+/** A pretraining run's batch: the paper's 384 for SimCLR under the preset (its finetune's 256 for MAE). */
+export function pretrainBatch(form: TrainForm, method: PretrainMethod): Pick<RunConfig, 'batchSize' | 'paperBatch'> {
+  if (!usesPaperBatches(form)) return { batchSize: form.batchSize }
+  return { batchSize: method === 'simclr' ? PAPER_SETTINGS.batchSize.simclr : PAPER_SETTINGS.batchSize.finetune, paperBatch: true }
 }
 
 export const LABEL_PERCENT_PICKS = [1, 10, 90] as const
@@ -72,6 +84,7 @@ export function sharedSettings(form: TrainForm, datasetId: number) {
     learningRate: form.learningRate,
     seed: form.seed,
     ...(form.backend === 'auto' ? {} : { backend: form.backend }),
+    ...(usesPaperBatches(form) ? { paperBatch: true } : {}),
   }
 }
 
@@ -85,7 +98,7 @@ export function toConfigs(form: TrainForm, datasetId: number): PipelineConfigs {
   const shared = sharedSettings(form, datasetId)
   const finetune: RunConfig = { kind: 'finetune', method: form.method, labels: labelBudget(form), ...shared }
   if (form.method === 'none') return { pretrain: null, finetune }
-  return { pretrain: { kind: 'pretrain', method: form.method, ...shared }, finetune }
+  return { pretrain: { kind: 'pretrain', method: form.method, ...shared, ...pretrainBatch(form, form.method) }, finetune }
 }
 
 /** "Finetune only": the same finetune, without pretraining (encoder from scratch). */

@@ -1,0 +1,84 @@
+// WGSL programs for two backward ops that tfjs-webgpu runs as two passes each: the gradient through a
+// ReLU (Step, then Multiply) and a 2×2 stride-2 max-pool's gradient (positions, then a scatter).
+import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu'
+
+const WORKGROUP = 64
+
+const flatLayout = (shape: number[]): { x: number[] } => ({ x: shape.map((_, i) => i) })
+// One axis of workgroups; tfjs folds it into 2-D or 3-D past the device's per-axis limit.
+const flatDispatch = (threads: number): [number, number, number] => [Math.ceil(threads / WORKGROUP), 1, 1]
+
+/** dx = dy where the ReLU's output y is positive, else 0, in one pass. */
+export class ReluGradProgram implements WebGPUProgram {
+  variableNames = ['dy', 'y']
+  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1]
+  outputShape: number[]
+  dispatchLayout: { x: number[] }
+  dispatch: [number, number, number]
+  shaderKey = 'unetReluGrad'
+  size = true
+
+  constructor(shape: number[]) {
+    this.outputShape = shape
+    this.dispatchLayout = flatLayout(shape)
+    this.dispatch = flatDispatch(shape.reduce((a, b) => a * b, 1))
+  }
+
+  getUserCode(): string {
+    // A product rather than select(): a NaN or ∞ in dy stays NaN where y ≤ 0, as Step·dy gives it on cpu.
+    return `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          result[index] = dy[index] * f32(y[index] > 0.0);
+        }
+      }
+    `
+  }
+}
+
+/**
+ * MaxPoolGrad for 2×2 stride-2 windows that tile x: one thread per window writes its four cells, dy at
+ * the window's first maximum in row-major order (the cell the cpu kernel picks) and 0 at the others.
+ */
+export class MaxPoolGrad2x2Program implements WebGPUProgram {
+  variableNames = ['dy', 'x']
+  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1]
+  outputShape: number[]
+  dispatchLayout: { x: number[] }
+  dispatch: [number, number, number]
+  shaderKey = 'unetMaxPoolGrad2x2'
+
+  /** xShape: [N, H, W, C] with H and W even. */
+  constructor(xShape: number[]) {
+    this.outputShape = xShape
+    this.dispatchLayout = flatLayout(xShape)
+    this.dispatch = flatDispatch(xShape.reduce((a, b) => a * b, 1) / 4)
+  }
+
+  getUserCode(): string {
+    return `
+      fn main(index : i32) {
+        let c = uniforms.dyShape.w;
+        let ow = uniforms.dyShape.z;
+        let windows = uniforms.dyShape.x * uniforms.dyShape.y * ow * c;
+        if (index >= windows) { return; }
+        let ch = index % c;
+        let j = (index / c) % ow;
+        let q = index / (c * ow);
+        let row = uniforms.xShape.z * c;
+        let i0 = q * 2 * row + j * 2 * c + ch;
+        let cells = array<i32, 4>(i0, i0 + c, i0 + row, i0 + row + c);
+        var best = 0;
+        var m = x[i0];
+        for (var t = 1; t < 4; t = t + 1) {
+          let v = x[cells[t]];
+          if (v > m) { m = v; best = t; }
+        }
+        let g = dy[index];
+        for (var t = 0; t < 4; t = t + 1) {
+          result[cells[t]] = select(0.0, g, t == best);
+        }
+      }
+    `
+  }
+}
