@@ -1,0 +1,107 @@
+// What the app and the pool workers agree on in Redis: the queue, the key names, the job payload, the
+// events a worker appends to its job's stream, and a worker's announcement — each a zod schema.
+import { z } from 'zod'
+import { BACKEND_NAMES, trainingJobSchema } from '../../shared/training-protocol'
+
+/** Every key of the pool starts with this, so one Redis can serve other things too. */
+export const POOL_PREFIX = 'unet-pool'
+export const QUEUE_NAME = 'train'
+
+export const keys = {
+  worker: (id: string): string => `${POOL_PREFIX}:worker:${id}`,
+  workersMatch: `${POOL_PREFIX}:worker:*`,
+  /** Pixels of a run, content-addressed: runs on the same images share them. */
+  data: (sha: string): string => `${POOL_PREFIX}:data:${sha}`,
+  events: (jobId: string): string => `${POOL_PREFIX}:job:${jobId}:events`,
+  /** The run's latest checkpoint folder as a bundle: what a worker resumes from. */
+  checkpoint: (jobId: string): string => `${POOL_PREFIX}:job:${jobId}:checkpoint`,
+  /** A finetune's pretraining checkpoint (its encoder), as a bundle. */
+  parent: (jobId: string): string => `${POOL_PREFIX}:job:${jobId}:parent`,
+  cancel: (jobId: string): string => `${POOL_PREFIX}:job:${jobId}:cancel`,
+}
+
+/** Keys of a job left behind by an app that went away expire after this. */
+export const JOB_TTL_SECONDS = 7 * 24 * 3600
+export const DATA_TTL_SECONDS = 24 * 3600
+/** A worker's announcement outlives a missed heartbeat or two, not a dead worker. */
+export const ANNOUNCE_TTL_SECONDS = 15
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/)
+// JSON writes NaN (a diverged loss) as null; it comes back as NaN.
+const num = z.number().nullable().transform((v) => v ?? Number.NaN)
+
+/** The training job as the app planned it, without the paths, which only the worker knows. */
+export const poolTrainingSchema = trainingJobSchema.omit({ checkpointDir: true, encoderFrom: true, resume: true, wasmThreads: true })
+
+export const poolJobSchema = z.object({
+  v: z.literal(1),
+  runId: z.number().int().positive(),
+  job: poolTrainingSchema,
+  data: z.object({
+    sha256: sha256Hex,
+    size: z.number().int().positive(),
+    count: z.number().int().positive(),
+    trimaps: z.boolean(),
+  }),
+  /** A parent checkpoint waits at keys.parent(jobId). */
+  parent: z.boolean(),
+})
+export type PoolJob = z.infer<typeof poolJobSchema>
+export type PoolJobInput = z.input<typeof poolJobSchema>
+
+// Loose: fields a newer app adds to the metrics travel through unchanged.
+const metricsSchema = z
+  .looseObject({
+    f1: num,
+    jaccard: num,
+    iou: z.array(z.number().nullable()),
+    meanIou: num,
+    foregroundIou: num,
+    pixelAccuracy: num,
+  })
+  .nullable()
+
+const reportSchema = z.object({
+  name: z.string(),
+  threads: z.number(),
+  attempts: z.array(z.object({ backend: z.string(), ok: z.boolean(), reason: z.string() })),
+})
+
+/** One entry of a job's event stream; `token` tells one worker's attempt at the job from another's. */
+export const poolEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), token: z.string(), worker: z.string(), host: z.string(), backend: reportSchema, resumedFromEpoch: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('step'), token: z.string(), epoch: z.number(), step: z.number(), stepsPerEpoch: z.number(), loss: num, imgPerSec: z.number() }),
+  // Loose: what a newer training job adds to an epoch (its SSL health) reaches the app unchanged.
+  z.looseObject({
+    type: z.literal('epoch'), token: z.string(), epoch: z.number(), epochs: z.number(), meanLoss: num,
+    seconds: z.number(), etaSeconds: z.number(), metrics: metricsSchema,
+  }),
+  /** The folder at keys.checkpoint now holds the checkpoint after this epoch (0-based). */
+  z.object({ type: z.literal('checkpoint'), token: z.string(), epoch: z.number().int() }),
+  z.object({ type: z.literal('log'), token: z.string(), line: z.string() }),
+  z.object({
+    type: z.literal('done'), token: z.string(), cancelled: z.boolean(), epochsDone: z.number().int(), steps: z.number().int(),
+    lastLoss: num, metrics: metricsSchema,
+  }),
+  z.object({ type: z.literal('error'), token: z.string(), code: z.string(), message: z.string() }),
+])
+export type PoolEvent = z.infer<typeof poolEventSchema>
+
+/** What a worker says about itself at keys.worker(id), refreshed by its heartbeat. */
+export const announcementSchema = z.object({
+  id: z.string(),
+  host: z.string(),
+  pid: z.number().int(),
+  backend: z.string(),
+  backendThreads: z.number().int(),
+  freeMemoryBytes: z.number(),
+  totalMemoryBytes: z.number(),
+  concurrency: z.number().int().positive(),
+  /** Run ids training there now. */
+  running: z.array(z.number().int()),
+  startedAt: z.string(),
+  seenAt: z.string(),
+})
+export type Announcement = z.infer<typeof announcementSchema>
+
+export const backendNameSchema = z.enum(BACKEND_NAMES)

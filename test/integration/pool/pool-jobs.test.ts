@@ -1,0 +1,73 @@
+// Pool jobs on one real worker process: a payload that fails the schema is failed with the reason and
+// runs nothing, cancelling a training and a waiting run ends both cancelled, and a pretrain → finetune
+// pipeline trains on the pool with the pretraining encoder shipped to the worker.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { Queue, QueueEvents } from 'bullmq'
+import { describe, expect, it } from 'vitest'
+import { POOL_PREFIX, QUEUE_NAME } from '../../../src/main/pool/protocol'
+import { connectRedis } from '../../../src/main/pool/redis'
+import { BULL_PREFIX } from '../../../src/main/pool/worker'
+import { useRunsWorld } from '../runs-world'
+import { usePool } from './pool-world'
+
+const w = useRunsWorld('wb-pool-jobs-')
+const pool = usePool(w, 1)
+
+describe('pool jobs', () => {
+  it('fails a job whose payload does not match the schema, and runs nothing from it', async () => {
+    const queue = new Queue(QUEUE_NAME, { connection: connectRedis(pool.redis.url), prefix: BULL_PREFIX })
+    const events = new QueueEvents(QUEUE_NAME, { connection: connectRedis(pool.redis.url), prefix: BULL_PREFIX })
+    await events.waitUntilReady()
+    try {
+      const marker = `${POOL_PREFIX}:test:pwned`
+      const bad = { v: 1, runId: 1, job: { phase: 'finetune' }, data: {}, parent: false, run: `redis.set('${marker}', 1)` }
+      const job = await queue.add('train', bad)
+      await expect(job.waitUntilFinished(events)).rejects.toThrow(/does not match the pool's job schema/)
+      expect(await queue.getJobState(job.id!)).toBe('failed')
+      const redis = connectRedis(pool.redis.url)
+      expect(await redis.exists(marker)).toBe(0)
+      redis.disconnect()
+    } finally {
+      await events.close()
+      await queue.close()
+    }
+  })
+
+  it('cancels a run training on a worker and a run waiting for one', async () => {
+    const log: string[] = []
+    let firstEpoch: () => void = () => undefined
+    const training = new Promise<void>((resolve) => (firstEpoch = resolve))
+    const remote = pool.service(log, (name, payload) => {
+      const s = payload as { id?: number }
+      if (name === 'runs:changed' && s.id !== undefined && remote.get(s.id).epochs.length > 0) firstEpoch()
+    })
+    const a = await remote.enqueue(w.tiny({ seed: 11, epochs: 200 }))
+    const b = await remote.enqueue(w.tiny({ seed: 12, epochs: 2 }))
+    remote.start()
+    await training
+    // The only worker trains a; b waits in the queue.
+    expect(remote.get(b.id).epochs).toHaveLength(0)
+    remote.cancel(b.id)
+    remote.cancel(a.id)
+    expect((await remote.waitFor(a.id)).status).toBe('cancelled')
+    expect((await remote.waitFor(b.id)).status).toBe('cancelled')
+    expect(remote.get(a.id).epochs.length).toBeLessThan(200)
+    expect(log.some((l) => l.includes(`run #${b.id} training on worker`))).toBe(false)
+  })
+
+  it('trains a pipeline: the pretraining encoder travels to the worker for the frozen finetune', async () => {
+    const log: string[] = []
+    const remote = pool.service(log)
+    const [pre, fine] = await remote.pipeline({
+      pretrain: w.tiny({ kind: 'pretrain', method: 'mae-patch', seed: 21, labels: undefined }),
+      finetune: w.tiny({ seed: 21, frozenEncoder: true }),
+    })
+    remote.start()
+    await remote.whenIdle()
+    for (const r of [pre!, fine!]) expect(remote.get(r.id).status, remote.get(r.id).error ?? '').toBe('done')
+    // The encoder a pretraining run writes at its end came back with its last checkpoint.
+    expect(existsSync(join(w.dir, 'runs', String(pre!.id), 'encoder.json'))).toBe(true)
+    expect(remote.get(fine!.id).config.parentRunId).toBe(pre!.id)
+  })
+})
