@@ -1,18 +1,20 @@
 // `npm run web`: serves the built renderer and the services on 127.0.0.1 for a browser, e.g. on a
-// headless GPU box. Prints the URL with this start's token.
+// headless GPU box. Prints the URL with the token (kept in the data folder across restarts).
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createAppContext } from '../app-context'
 import { defaultDataDir } from '../paths'
-import { newToken } from './auth'
 import { startWebServer } from './server'
+import { storedToken } from './token-file'
 
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: process.env['WORKBENCH_PORT'] ?? '5199' },
     'data-dir': { type: 'string' },
     token: { type: 'string' },
+    'new-token': { type: 'boolean', default: false },
+    'browse-root': { type: 'string', multiple: true },
   },
 })
 
@@ -21,18 +23,33 @@ if (!existsSync(staticDir)) {
   console.error(`No built renderer at ${staticDir}: run "npm run build" first (npm run web does).`)
   process.exit(1)
 }
-const ctx = createAppContext({ dataDir: values['data-dir'] ?? defaultDataDir(), mode: 'web' })
 const port = Number(values.port)
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be a whole number from 0 to 65535, not "${values.port}"`)
   process.exit(2)
 }
+const dataDir = values['data-dir'] ?? defaultDataDir()
+const browseRoots = values['browse-root']?.length ? values['browse-root'] : undefined
+const ctx = createAppContext({ dataDir, mode: 'web', ...(browseRoots ? { browseRoots } : {}) })
+
+/** --token, else WORKBENCH_TOKEN, else the data folder's token file (--new-token replaces it). */
+function chooseToken(): string {
+  const given = values.token ?? process.env['WORKBENCH_TOKEN']
+  if (given) {
+    if (values['new-token']) console.log('--new-token is ignored: --token or WORKBENCH_TOKEN sets the token.')
+    return given
+  }
+  const stored = storedToken(ctx.paths.dataDir, values['new-token'])
+  if (stored.how === 'rotated') console.log(`New token written to ${stored.file}: pages opened before must use the new URL.`)
+  return stored.token
+}
+
 const serverOptions = {
   handlers: ctx.handlers,
   events: ctx.events,
   media: ctx.media,
   staticDir,
-  token: values.token ?? process.env['WORKBENCH_TOKEN'] ?? newToken(),
+  token: chooseToken(),
 }
 const server = await startWebServer({ ...serverOptions, port }).catch((err: NodeJS.ErrnoException) => {
   if (err.code !== 'EADDRINUSE') throw err

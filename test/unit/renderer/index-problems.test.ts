@@ -48,3 +48,14 @@ describe('IndexProblems in the filter sidebar', () => {
     expect($('index-problems')).toBeNull()
   })
 })
+
+describe('skipped files in the filter sidebar', () => {
+  it('lists the files skipped on purpose (.mat, ._*) apart from the broken ones', async () => {
+    mountSidebar({ ...summary([{ file: 'images/x.jpg', reason: 'empty file' }]), skipped: ['images/Abyssinian_101.mat', 'annotations/trimaps/._pug_1.png'] })
+    await settle()
+    expect(get('index-problems').querySelector('summary')!.textContent).toBe('1 file could not be used')
+    const box = get('index-skipped')
+    expect(box.querySelector('summary')!.textContent).toBe('2 files skipped on purpose')
+    expect([...box.querySelectorAll('li code')].map((c) => c.textContent)).toEqual(['images/Abyssinian_101.mat', 'annotations/trimaps/._pug_1.png'])
+  })
+})

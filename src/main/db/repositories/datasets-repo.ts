@@ -36,12 +36,12 @@ WHERE i.missing = 0`
 export class DatasetsRepo {
   constructor(private readonly db: Db) {}
 
-  /** Insert the dataset on first open, or stamp its opened_at; returns its id. */
+  /** Insert the dataset on first open, or stamp its opened_at and name (its contents may have changed); returns its id. */
   touch(root: string, name: string, isDemo: boolean, now = new Date()): number {
     const row = this.db
       .prepare(
         `INSERT INTO datasets (root, name, is_demo, opened_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (root) DO UPDATE SET opened_at = excluded.opened_at,
+         ON CONFLICT (root) DO UPDATE SET opened_at = excluded.opened_at, name = excluded.name,
            is_demo = MAX(datasets.is_demo, excluded.is_demo)
          RETURNING id`,
       )

@@ -1,6 +1,7 @@
 // The renderer's view of the contract: one typed method per call, events, media URLs.
 // Both the IPC client (Electron) and the HTTP client (web mode) build this same shape.
 import { CHANNELS } from '../../../shared/api'
+import type { Connection } from './connection'
 import type { Api, AppMode, ArgOf, Channel, EventName, Events, MediaKind, ResultOf } from '../../../shared/api'
 
 /** One method per call; `Parameters` keeps an optional argument optional (`api['app:info']()`). */
@@ -17,6 +18,8 @@ export interface ApiExtras {
    * over the browser's 64 KiB keepalive limit).
    */
   sendOnUnload?<K extends Channel>(channel: K, arg: ArgOf<K>): Promise<ResultOf<K>> | null
+  /** Web mode only: whether the server can be reached (IPC to the app's own main process cannot drop). */
+  connection?: Connection
   readonly mode: AppMode
 }
 

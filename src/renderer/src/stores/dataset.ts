@@ -1,5 +1,5 @@
-// The open dataset: which one, opening another (folder, archives, demo), indexing progress.
-// On start it re-opens the last dataset, or the built-in demo on a first start.
+// The open dataset: which one, opening another (folder, archives, demo, a recent one), indexing
+// progress. On start it re-opens the last dataset, or the built-in demo on a first start.
 // Counts follow label edits: 'labels:changed' re-reads the dataset info, debounced.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
@@ -18,6 +18,10 @@ export const useDatasetStore = defineStore('dataset', () => {
   const info = ref<DatasetInfo | null>(null)
   const progress = ref<DatasetProgress | null>(null)
   const lastSummary = ref<IndexSummary | null>(null)
+  /** Datasets opened before, most recent first (datasets:list), read when the open panel shows. */
+  const recent = ref<DatasetInfo[]>([])
+  /** Why the recent list could not be read: shown in the list's place, not as an alert. */
+  const recentError = ref<string | null>(null)
   const busy = ref(false)
   const canPickFiles = computed(() => appInfo.value?.canPickFiles ?? false)
   let unsubscribe: (() => void)[] = []
@@ -101,6 +105,30 @@ export const useDatasetStore = defineStore('dataset', () => {
     )
   const openDemo = () => run('Could not open the demo dataset', () => api['datasets:openDemo']())
 
+  async function loadRecent(): Promise<void> {
+    try {
+      recent.value = await api['datasets:list']()
+      recentError.value = null
+    } catch (err) {
+      recentError.value = err instanceof Error ? err.message : String(err)
+    }
+  }
+
+  /** Opens a dataset of the recent list again; the demo is regenerated when its folder is gone. */
+  const reopen = (d: DatasetInfo) => (d.isDemo ? openDemo() : openFolder(d.root))
+
+  /** After the server was unreachable: what it says now replaces what this page still shows. */
+  async function resync(): Promise<void> {
+    try {
+      const current = await api['datasets:current']()
+      // A new object even for the same dataset: the browser reloads its images (see App.vue).
+      if (!busy.value) info.value = current
+    } catch (err) {
+      errors.report('Could not re-read the open dataset', err)
+    }
+    if (recent.value.length) await loadRecent()
+  }
+
   /** Electron: native dialog, then open what was picked (nothing if the dialog was cancelled). */
   async function pickAndOpen(kind: PickKind): Promise<boolean> {
     let paths: string[] | null
@@ -119,6 +147,8 @@ export const useDatasetStore = defineStore('dataset', () => {
     info,
     progress,
     lastSummary,
+    recent,
+    recentError,
     busy,
     canPickFiles,
     init,
@@ -126,6 +156,9 @@ export const useDatasetStore = defineStore('dataset', () => {
     importArchives,
     openDemo,
     pickAndOpen,
+    loadRecent,
+    reopen,
+    resync,
     refreshCounts,
     stopListening,
   }
