@@ -9,10 +9,13 @@ import type {
   ImageSummary,
   IndexSummary,
   LabelSource,
+  ReviewState,
 } from './types/dataset'
+import { MAX_REVIEW_NOTE, REVIEW_STATES } from './types/dataset'
+import type { FolderListing } from './types/browse'
 import type { RunConfig, RunDetail, RunPlan, RunProgress, RunSummary } from './types/runs'
 import type { PredictionPhase, PredictionProgress, PredictionScope, QueueItem } from './types/predictions'
-import { PRETRAIN_METHODS } from './training-protocol'
+import { PRETRAIN_METHODS, simclrAugmentSchema } from './training-protocol'
 import { TRIMAP_BORDER, TRIMAP_PET, type Trimap } from './trimap'
 import { AppError } from './errors'
 
@@ -43,6 +46,11 @@ export interface Api {
   'datasets:import'(args: { archives: string[]; dest?: string }): Promise<IndexSummary>
   /** Generate the built-in demo dataset (once) and open it. */
   'datasets:openDemo'(args?: undefined): Promise<IndexSummary>
+  /**
+   * A folder on the serving machine (default: the first allowed root): its sub-folders and release
+   * archives, never file contents, and never outside the allowed roots (links are resolved first).
+   */
+  'fs:browse'(args: { path?: string }): Promise<FolderListing>
   'images:list'(args: ImageQueryArgs): Promise<ImageSummary[]>
   'images:facets'(args: ImageQueryArgs): Promise<FacetCounts>
   'images:get'(args: { id: number }): Promise<ImageDetail>
@@ -98,6 +106,11 @@ export interface Api {
   'queues:labelNext'(args: { datasetId: number; runId: number; limit?: number }): Promise<QueueItem[]>
   /** Labelled images whose prediction by this run disagrees most with their trimap first. */
   'queues:recheck'(args: { datasetId: number; runId: number; limit?: number }): Promise<QueueItem[]>
+  /**
+   * Set an image's review: accepted, needs review or rejected, with a note of at most 500 characters
+   * (who and when are recorded); state null clears it. Answers the image as it now is.
+   */
+  'reviews:set'(args: { imageId: number; state: ReviewState | null; note?: string }): Promise<ImageDetail>
 }
 
 export type PredictionSplit = 'test' | 'trainval' | 'all'
@@ -120,6 +133,8 @@ export interface Events {
   'dataset:opened': DatasetInfo
   /** An image's label was saved or reverted (by this window or another client). */
   'labels:changed': { imageId: number; label: LabelSource | null }
+  /** An image's review state was set or cleared (by this window or another client). */
+  'reviews:changed': { imageId: number; datasetId: number; review: ReviewState | null }
   /** A run was queued, started, finished an epoch, ended, was cancelled, retried or moved. */
   'runs:changed': RunSummary
   /**
@@ -162,6 +177,8 @@ export const imageQuerySchema = z.strictObject({
   split: split.optional(),
   label: labelState.optional(),
   search: z.string().max(200).optional(),
+  review: z.enum([...REVIEW_STATES, 'none']).optional(),
+  problems: z.boolean().optional(),
 })
 export type ImageQueryArgs = z.infer<typeof imageQuerySchema>
 
@@ -186,9 +203,11 @@ export const runConfigSchema = z.strictObject({
   learningRate: z.number().gt(0).lt(1),
   seed: z.number().int().min(0),
   backend: z.enum(['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu']).optional(),
+  paperBatch: z.boolean().optional(),
   parentRunId: id.nullable().optional(),
   tag: z.string().max(200).optional(),
   channels: z.array(z.number().int().min(1).max(1024)).min(1).max(6).optional(),
+  augment: simclrAugmentSchema.optional(),
 })
 
 /** Largest trimap side accepted at a boundary (the release's largest image is far smaller). */
@@ -262,6 +281,7 @@ export const argSchemas: { [K in Channel]: z.ZodType<ArgOf<K>> } = {
     dest: z.string().min(1).max(4096).optional(),
   }),
   'datasets:openDemo': none,
+  'fs:browse': z.strictObject({ path: z.string().min(1).max(4096).optional() }),
   'images:list': imageQuerySchema,
   'images:facets': imageQuerySchema,
   'images:get': z.strictObject({ id }),
@@ -293,6 +313,11 @@ export const argSchemas: { [K in Channel]: z.ZodType<ArgOf<K>> } = {
   'predictions:accept': z.strictObject({ runId: id, imageId: id }),
   'queues:labelNext': z.strictObject({ datasetId: id, runId: id, limit: z.number().int().min(1).max(100_000).optional() }),
   'queues:recheck': z.strictObject({ datasetId: id, runId: id, limit: z.number().int().min(1).max(100_000).optional() }),
+  'reviews:set': z.strictObject({
+    imageId: id,
+    state: z.enum(REVIEW_STATES).nullable(),
+    note: z.string().max(MAX_REVIEW_NOTE).optional(),
+  }),
 }
 
 export const CHANNELS = Object.keys(argSchemas) as Channel[]

@@ -299,11 +299,11 @@ test('the shortcut help lists every command with its keys; Escape closes it, the
     'Smaller brush [',
     'Larger brush ]',
     'Zoom to fit F',
-    'Zoom 1:1 0',
-    'Show/hide trimap overlay O',
+    'Zoom 1:1 0 (zero)',
+    'Show/hide trimap overlay O (letter)',
     'Paint from prediction (copies the prediction under the brush) T',
     'Accept prediction (replace the trimap) Shift+A',
-    'Show/hide prediction Shift+O',
+    'Show/hide prediction Shift+O (letter)',
     'Save now Ctrl+S',
     'Keyboard shortcuts ?',
   ]) {
@@ -312,7 +312,7 @@ test('the shortcut help lists every command with its keys; Escape closes it, the
   // …and every toolbar button's shortcut is in the list under the same name.
   const titles = await page.getByRole('toolbar', { name: 'Trimap editor tools' }).locator('button[title]').evaluateAll((bs) => bs.map((b) => b.getAttribute('title')!))
   for (const title of titles) {
-    const [, label, keys] = /^(.*) \((.*)\)$/.exec(title)!
+    const [, label, keys] = /^(.*) — (.*)$/.exec(title)!
     expect(rows.some((r) => r?.startsWith(`${label} `) && r.includes(keys!.split(' / ')[0]!)), title).toBe(true)
   }
 

@@ -38,10 +38,9 @@ test('review a run\'s predictions, open a row in the editor, and export the run 
   await expect(page.getByTestId('editor-view')).toBeVisible()
   await expect(page.locator('#editor-title')).toHaveText(name)
   await expect(page.getByTestId('prediction-run')).toHaveValue(String(runId))
-  await page.getByRole('button', { name: '← Back to browser' }).click()
-  // Back lands on the image's detail dialog; Escape closes it.
-  await expect(page.getByRole('dialog')).toBeVisible()
-  await page.keyboard.press('Escape')
+  await page.getByRole('button', { name: '← Back to Re-check list' }).click()
+  // Back returns to the Review tab it came from, with no detail dialog left over in the browser.
+  await expect(page.getByTestId('tab-review')).toHaveAttribute('aria-selected', 'true')
   await expect(page.getByRole('dialog')).toHaveCount(0)
 
   // Compare: select the run, type a folder under the e2e data dir, export; the files are on disk.

@@ -6,6 +6,21 @@ export type LabelSource = 'original' | 'edited' | 'predicted'
 /** Filter on label state: 'labelled' = a usable trimap (values 1/2/3, decodable); 'broken' = image could not be decoded. */
 export type LabelState = 'labelled' | 'unlabelled' | 'edited' | 'broken'
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'unknown'
+/** A person's verdict on an image and its trimap. */
+export const REVIEW_STATES = ['accepted', 'needs-review', 'rejected'] as const
+export type ReviewState = (typeof REVIEW_STATES)[number]
+/** Longest review note accepted. */
+export const MAX_REVIEW_NOTE = 500
+/** Filter on review state: one of the states, or 'none' for images nobody reviewed. */
+export type ReviewFilter = ReviewState | 'none'
+
+/** An image's review: its state, a short note, who set it and when. */
+export interface ImageReview {
+  state: ReviewState
+  note: string
+  updatedAt: string
+  updatedBy: string | null
+}
 
 export interface DatasetInfo {
   id: number
@@ -21,6 +36,8 @@ export interface DatasetInfo {
   splits: Record<Split, number>
   /** Files under images/ or trimaps/ that were skipped on purpose (.mat, ._*), relative to root. */
   skipped: string[]
+  /** Set by datasets:list: true when the folder (its annotations/list.txt) is no longer there. */
+  missing?: boolean
 }
 
 export interface ImageSummary {
@@ -35,6 +52,10 @@ export interface ImageSummary {
   height: number | null
   label: LabelSource | null
   broken: boolean
+  /** The review state set by a person, or null when nobody reviewed the image. */
+  review: ReviewState | null
+  /** How many problems the index found (see ImageDetail.problems); 0 for none. */
+  problemCount: number
 }
 
 export interface HeadBox {
@@ -66,6 +87,8 @@ export interface ImageDetail extends ImageSummary {
    * label, or the copy kept before the first edit. 'labels:revert' needs this.
    */
   hasOriginal: boolean
+  /** The review with its note, or null when nobody reviewed the image. */
+  reviewDetail: ImageReview | null
 }
 
 export interface ImageQuery {
@@ -77,6 +100,9 @@ export interface ImageQuery {
   label?: LabelState
   /** Case-insensitive substring of the image name. */
   search?: string
+  review?: ReviewFilter
+  /** true: only images with problems (format differs from the extension, wrong-size or bad trimap…). */
+  problems?: boolean
 }
 
 export interface FacetCounts {
@@ -84,6 +110,9 @@ export interface FacetCounts {
   species: Record<Species, number>
   split: Record<Split, number>
   label: Record<LabelState, number>
+  review: Record<ReviewFilter, number>
+  /** Images with problems under the other filters. */
+  problems: number
   /** Every breed of the dataset with its count under the other filters, sorted by class id. */
   breeds: { breed: string; classId: number; species: Species; count: number }[]
 }

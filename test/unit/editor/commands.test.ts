@@ -103,3 +103,27 @@ describe('shortcut help', () => {
     }
   })
 })
+
+describe('list navigation and unambiguous keys', () => {
+  it('Page Up / Page Down / U walk the list, shown in the help under Navigate', () => {
+    expect(idFor(key('PageDown'), 'other')).toBe('nav.next')
+    expect(idFor(key('PageUp'), 'other')).toBe('nav.previous')
+    expect(idFor(key('u'), 'other')).toBe('nav.next-unlabelled')
+    const nav = shortcutList(commands, 'other').find((g) => g.group === 'Navigate')!
+    expect(nav.items.map((i) => i.keys[0])).toEqual(['Page Up', 'Page Down', 'U'])
+    const went: string[] = []
+    commands.find((c) => c.id === 'nav.next-unlabelled')!.run({ navigate: (to: string) => went.push(to) } as never)
+    expect(went).toEqual(['next-unlabelled'])
+  })
+
+  it('spells out the letter O and the digit 0, which look alike', () => {
+    const keysOf = (id: string) => shortcutList(commands, 'other').flatMap((g) => g.items).find((i) => i.id === id)!.keys
+    expect(keysOf('overlay.toggle')).toEqual(['O (letter)'])
+    expect(keysOf('prediction.toggle')).toEqual(['Shift+O (letter)'])
+    expect(keysOf('zoom.actual')).toEqual(['0 (zero)'])
+    expect(formatChord('Shift+O', 'mac')).toBe('⇧O (letter)')
+    // Every key shown is unique, so no two commands read alike either.
+    const shown = shortcutList(commands, 'other').flatMap((g) => g.items.flatMap((i) => i.keys))
+    expect(new Set(shown).size).toBe(shown.length)
+  })
+})

@@ -68,6 +68,8 @@ export function image(id: number, over: Partial<ImageSummary> = {}): ImageSummar
     height: 150,
     label: 'original',
     broken: false,
+    review: null,
+    problemCount: 0,
     ...over,
   }
 }
@@ -78,6 +80,8 @@ export function facets(over: Partial<FacetCounts> = {}): FacetCounts {
     species: { cat: 2, dog: 1 },
     split: { trainval: 2, test: 1, none: 0 },
     label: { labelled: 2, unlabelled: 1, edited: 0, broken: 1 },
+    review: { accepted: 1, 'needs-review': 1, rejected: 0, none: 1 },
+    problems: 1,
     breeds: [
       { breed: 'Abyssinian', classId: 1, species: 'cat', count: 2 },
       { breed: 'american_bulldog', classId: 2, species: 'dog', count: 1 },

@@ -24,6 +24,7 @@ function detail(id: number, over: Partial<ImageDetail> = {}): ImageDetail {
     problems: [],
     labelUpdatedAt: null,
     hasOriginal: false,
+    reviewDetail: null,
     ...over,
   }
 }

@@ -10,8 +10,11 @@ describe('buildImageQuery', () => {
   })
 
   it('maps every control and trims the search', () => {
-    const q = buildImageQuery(2, { species: 'dog', breed: 'beagle', split: 'none', label: 'broken', search: '  beagle_1 ' })
-    expect(q).toEqual({ datasetId: 2, species: 'dog', breed: 'beagle', split: 'none', label: 'broken', search: 'beagle_1' })
+    const f = { species: 'dog', breed: 'beagle', split: 'none', label: 'broken', review: 'needs-review', problems: true, search: '  beagle_1 ' } as const
+    const q = buildImageQuery(2, f)
+    expect(q).toEqual({
+      datasetId: 2, species: 'dog', breed: 'beagle', split: 'none', label: 'broken', review: 'needs-review', problems: true, search: 'beagle_1',
+    })
     // What it builds is what the service accepts.
     expect(imageQuerySchema.safeParse(q).success).toBe(true)
   })
@@ -20,5 +23,11 @@ describe('buildImageQuery', () => {
     const f = { ...emptyFilters(), search: '   ' }
     expect(buildImageQuery(1, f)).toEqual({ datasetId: 1 })
     expect(hasFilters(f)).toBe(false)
+  })
+
+  it('counts the review and problems filters as filters', () => {
+    expect(hasFilters({ ...emptyFilters(), review: 'none' })).toBe(true)
+    expect(hasFilters({ ...emptyFilters(), problems: true })).toBe(true)
+    expect(buildImageQuery(1, { ...emptyFilters(), problems: false })).toEqual({ datasetId: 1 })
   })
 })

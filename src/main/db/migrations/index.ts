@@ -5,5 +5,7 @@ import { runs } from './002-runs'
 import { predictions } from './003-predictions'
 import { settings } from './004-settings'
 import { trimapCheck } from './005-trimap-check'
+import { sslHealth } from './006-ssl-health'
+import { imageReviews } from './007-image-reviews'
 
-export const MIGRATIONS: readonly Migration[] = [init, runs, predictions, settings, trimapCheck]
+export const MIGRATIONS: readonly Migration[] = [init, runs, predictions, settings, trimapCheck, sslHealth, imageReviews]

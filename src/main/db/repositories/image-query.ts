@@ -1,10 +1,18 @@
 // The browser's filtered image list and its facet counts (each facet counted under the OTHER filters,
 // as a faceted search shows them).
 import type { Db } from '../open'
-import type { FacetCounts, ImageQuery, ImageSummary, LabelState, Species, Split } from '../../../shared/types/dataset'
-import { SELECT_WITH_LABEL, toSummary, type ImageRowWithLabel } from './images-repo'
+import type {
+  FacetCounts,
+  ImageQuery,
+  ImageSummary,
+  LabelState,
+  ReviewFilter,
+  Species,
+  Split,
+} from '../../../shared/types/dataset'
+import { IMAGE_JOINS, SELECT_WITH_LABEL, toSummary, type ImageRowWithLabel } from './images-repo'
 
-type Facet = 'species' | 'breed' | 'split' | 'label'
+type Facet = 'species' | 'breed' | 'split' | 'label' | 'review'
 
 const LABEL_SQL: Record<LabelState, string> = {
   labelled: 'l.image_id IS NOT NULL',
@@ -12,6 +20,15 @@ const LABEL_SQL: Record<LabelState, string> = {
   edited: "l.source = 'edited'",
   broken: 'i.broken_reason IS NOT NULL',
 }
+
+const REVIEW_SQL: Record<ReviewFilter, string> = {
+  accepted: "r.state = 'accepted'",
+  'needs-review': "r.state = 'needs-review'",
+  rejected: "r.state = 'rejected'",
+  none: 'r.image_id IS NULL',
+}
+// Images whose index found problems (a GIF/PNG named .jpg, a trimap of the wrong size, bad values…).
+const PROBLEMS_SQL = "i.problems <> '[]'"
 
 interface Where {
   sql: string
@@ -35,6 +52,8 @@ function buildWhere(q: ImageQuery, except?: Facet): Where {
     params.push(q.split)
   }
   if (q.label && except !== 'label') parts.push(LABEL_SQL[q.label])
+  if (q.review && except !== 'review') parts.push(REVIEW_SQL[q.review])
+  if (q.problems) parts.push(PROBLEMS_SQL)
   if (q.search) {
     parts.push('instr(lower(i.name), lower(?)) > 0')
     params.push(q.search)
@@ -42,7 +61,7 @@ function buildWhere(q: ImageQuery, except?: Facet): Where {
   return { sql: parts.join(' AND '), params }
 }
 
-const FROM = 'FROM images i LEFT JOIN labels l ON l.image_id = i.id'
+const FROM = IMAGE_JOINS
 
 export function listImages(db: Db, q: ImageQuery): ImageSummary[] {
   const w = buildWhere(q)
@@ -82,8 +101,18 @@ export function facetCounts(db: Db, q: ImageQuery): FacetCounts {
       edited: label.edited ?? 0,
       broken: label.broken ?? 0,
     },
+    review: reviewCounts(db, q),
+    problems: countWhere(db, buildWhere({ ...q, problems: true })),
     breeds: breedCounts(db, q),
   }
+}
+
+function reviewCounts(db: Db, q: ImageQuery): FacetCounts['review'] {
+  const w = buildWhere(q, 'review')
+  const keys = Object.keys(REVIEW_SQL) as ReviewFilter[]
+  const cols = keys.map((k) => `SUM(${REVIEW_SQL[k]}) AS "${k}"`).join(', ')
+  const row = db.prepare(`SELECT ${cols} ${FROM} WHERE ${w.sql}`).get(...w.params) as Record<ReviewFilter, number | null>
+  return { accepted: row.accepted ?? 0, 'needs-review': row['needs-review'] ?? 0, rejected: row.rejected ?? 0, none: row.none ?? 0 }
 }
 
 function countWhere(db: Db, w: Where): number {

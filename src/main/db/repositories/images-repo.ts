@@ -8,9 +8,11 @@ import type {
   ImageFormat,
   ImageSummary,
   LabelSource,
+  ReviewState,
   Species,
   Split,
 } from '../../../shared/types/dataset'
+import { toReview } from './reviews-repo'
 
 /** What the indexer knows about one image file; written as one row. */
 export interface ImageRecord {
@@ -72,7 +74,15 @@ export type IndexedRow = Omit<
   'dataset_id' | 'problems' | 'head_xmin' | 'head_ymin' | 'head_xmax' | 'head_ymax' | 'trimap_file'
 >
 
-export type ImageRowWithLabel = ImageRow & { label_source: LabelSource | null; label_updated_at: string | null }
+export type ImageRowWithLabel = ImageRow & {
+  label_source: LabelSource | null
+  label_updated_at: string | null
+  review_state: ReviewState | null
+  review_note: string | null
+  review_updated_at: string | null
+  review_updated_by: string | null
+  problem_count: number
+}
 
 const UPSERT_SQL = `
 INSERT INTO images (dataset_id, name, file, breed, breed_id, class_id, species, split, seq, width, height,
@@ -90,9 +100,15 @@ ON CONFLICT (dataset_id, name) DO UPDATE SET file = excluded.file, breed = exclu
   trimap_file = excluded.trimap_file, missing = 0
 RETURNING id`
 
+/** The joins every image read goes through: its label and its review (r, absent while not reviewed). */
+export const IMAGE_JOINS = `FROM images i LEFT JOIN labels l ON l.image_id = i.id
+LEFT JOIN image_reviews r ON r.image_id = i.id`
+
 export const SELECT_WITH_LABEL = `
-SELECT i.*, l.source AS label_source, l.updated_at AS label_updated_at
-FROM images i LEFT JOIN labels l ON l.image_id = i.id`
+SELECT i.*, l.source AS label_source, l.updated_at AS label_updated_at, r.state AS review_state,
+  r.note AS review_note, r.updated_at AS review_updated_at, r.updated_by AS review_updated_by,
+  json_array_length(i.problems) AS problem_count
+${IMAGE_JOINS}`
 
 export class ImagesRepo {
   // Prepared once: the indexer upserts thousands of rows and preparing showed up in profiles.
@@ -191,6 +207,8 @@ export function toSummary(r: ImageRowWithLabel): ImageSummary {
     height: r.height,
     label: r.label_source,
     broken: r.broken_reason !== null,
+    review: r.review_state,
+    problemCount: r.problem_count,
   }
 }
 
@@ -209,5 +227,9 @@ export function toDetail(r: ImageRowWithLabel, hasOriginal: boolean): ImageDetai
     problems: JSON.parse(r.problems) as string[],
     labelUpdatedAt: r.label_updated_at,
     hasOriginal,
+    reviewDetail:
+      r.review_state === null
+        ? null
+        : toReview({ state: r.review_state, note: r.review_note ?? '', updated_at: r.review_updated_at!, updated_by: r.review_updated_by }),
   }
 }

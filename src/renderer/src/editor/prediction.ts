@@ -106,12 +106,13 @@ export function usePrediction(deps: Deps) {
     deps.view()?.setPredictionOverlay(opacity, visible)
   }
 
-  /** Replaces the mask by the prediction (one undo step) and saves it as 'predicted'. */
-  function accept(): void {
+  /** Replaces the mask by the prediction (one undo step) and saves it as 'predicted'; false when nothing was shown. */
+  function accept(): boolean {
     const s = deps.session()
-    if (!s?.prediction || s.locked) return
+    if (!s?.prediction || s.locked) return false
     s.acceptPrediction()
     deps.accepted()
+    return true
   }
 
   return {

@@ -3,7 +3,16 @@
 import { computed, reactive, ref, shallowRef, watch } from 'vue'
 import type { Trimap, TrimapClass } from '../../../shared/trimap'
 import { Autosave, type SaveState } from './autosave'
-import { buildCommands, detectPlatform, findCommand, isTypingTarget, type EditorActions } from './commands'
+import { loadBrushSize, pageStorage, saveBrushSize } from './brush-memory'
+import {
+  buildCommands,
+  detectPlatform,
+  findCommand,
+  formatChord,
+  isTypingTarget,
+  type EditorActions,
+  type NavigationTarget,
+} from './commands'
 import { EditorSession, openMask, type EditorSettings } from './editor-session'
 import { HistoryManager } from './history/history'
 import { clampBrushSize } from './mask/brush'
@@ -35,6 +44,8 @@ export interface EditorHooks {
   onClearLabel?(): void
   /** Saves as the page goes away; without it, unsaved edits make the page warn before it goes. */
   saveOnUnload?: SaveOnUnload
+  /** Previous / next / next unlabelled image of the host's list (the host saves first). */
+  onNavigate?(to: NavigationTarget): void
 }
 
 export function useEditor(
@@ -45,10 +56,17 @@ export function useEditor(
 ) {
   const platform = detectPlatform(typeof navigator === 'undefined' ? undefined : navigator)
   const commands = buildCommands(createTools())
-  const settings = reactive<EditorSettings>({ toolId: 'brush', classId: 1, brushSize: 12, bandWidth: 4 })
+  const storage = pageStorage()
+  const settings = reactive<EditorSettings>({ toolId: 'brush', classId: 1, brushSize: loadBrushSize(storage), bandWidth: 4 })
+  watch(
+    () => settings.brushSize,
+    (n) => saveBrushSize(storage, n),
+  )
   const overlay = reactive({ opacity: 0.5, visible: true })
   const saveState = ref<SaveState>({ kind: 'saved' })
   const history = reactive({ canUndo: false, canRedo: false })
+  // The image has a trimap (saved, or painted here): accepting a prediction would replace it.
+  const hasTrimap = ref(false)
   const warning = shallowRef<{ lines: string[]; hasBadValues: boolean } | null>(null)
   const notice = ref<string | null>(null)
   const helpOpen = ref(false)
@@ -84,6 +102,7 @@ export function useEditor(
     const s = session.value
     history.canUndo = s?.doc.history.canUndo ?? false
     history.canRedo = s?.doc.history.canRedo ?? false
+    hasTrimap.value = !!s && !s.unlabelled
     const showFoot = s && !s.locked && s.tool.showsFootprint ? hover : null
     view?.showFootprint(showFoot, settings.brushSize)
     view?.showOutline(s?.tool.preview?.() ?? null, hover)
@@ -107,10 +126,17 @@ export function useEditor(
     zoomActual: () => view?.actualSize(),
     zoomBy: (f) => view?.zoomBy(f),
     toggleOverlay: () => setOverlay(overlay.opacity, !overlay.visible),
-    acceptPrediction: () => prediction.accept(),
+    acceptPrediction: () => {
+      const replaced = hasTrimap.value
+      if (prediction.accept() && replaced) {
+        const undo = commands.find((c) => c.id === 'undo')!.keys.map((k) => formatChord(k, platform))[0]
+        notice.value = `The prediction replaced your trimap. Undo (${undo}) brings your trimap back.`
+      }
+    },
     togglePrediction: () => prediction.toggle(),
     clearLabel: () => hooks.onClearLabel?.(),
     save: () => void autosave?.flush(),
+    navigate: (to) => hooks.onNavigate?.(to),
     toggleHelp: () => void (helpOpen.value = !helpOpen.value),
     toolKey: (key) => {
       if (key === 'Escape' && helpOpen.value) return !(helpOpen.value = false)
@@ -264,7 +290,7 @@ export function useEditor(
   }
 
   return {
-    platform, commands, settings, overlay, prediction, saveState, history, warning, notice, helpOpen, zoom, cursor,
+    platform, commands, settings, overlay, prediction, saveState, history, hasTrimap, warning, notice, helpOpen, zoom, cursor,
     actions, mount, switchTo, unmount, fix, setOverlay, refresh,
     retrySave: () => void autosave?.flush(),
     /** Saves the open image now; true when nothing is left unsaved. */

@@ -10,7 +10,8 @@ import { useErrorStore } from '../../stores/errors'
 
 const QUEUE_LIMIT = 50
 
-export function useReview(datasetId: Ref<number | null>) {
+/** preferredRunId: the run to choose when the runs arrive (coming back from the editor), else the newest. */
+export function useReview(datasetId: Ref<number | null>, preferredRunId: () => number | null = () => null) {
   const api = useApi()
   const errors = useErrorStore()
   const runs = shallowRef<RunSummary[]>([])
@@ -33,7 +34,8 @@ export function useReview(datasetId: Ref<number | null>) {
       const all = await api['runs:list']({ datasetId: id })
       // Only a finished finetune has a segmentation head to predict with.
       runs.value = all.filter((r) => r.kind === 'finetune' && r.status === 'done')
-      runId.value = runs.value[0]?.id ?? null
+      const preferred = preferredRunId()
+      runId.value = runs.value.find((r) => r.id === preferred)?.id ?? runs.value[0]?.id ?? null
     } catch (err) {
       errors.report('Could not list the runs', err)
     }

@@ -24,9 +24,35 @@ export interface EditorActions {
   toggleHelp(): void
   /** Passes a key to the current tool; false when the tool did not want it. */
   toolKey(key: ToolKey): boolean
+  /** Saves, then opens another image of the list the editor was opened from (the host decides which). */
+  navigate(to: NavigationTarget): void
 }
 
-export type CommandGroup = 'Edit' | 'Tools' | 'Classes' | 'View' | 'File' | 'Help'
+export type NavigationTarget = 'previous' | 'next' | 'next-unlabelled'
+
+/** The keys that walk the list; the host's Previous/Next buttons show them as hints too. */
+export const NAVIGATION_KEYS: Record<NavigationTarget, string> = {
+  previous: 'PageUp',
+  next: 'PageDown',
+  'next-unlabelled': 'U',
+}
+
+export type CommandGroup = 'Edit' | 'Tools' | 'Classes' | 'View' | 'Navigate' | 'File' | 'Help'
+
+function navigationCommands(): Command[] {
+  const labels: Record<NavigationTarget, string> = {
+    previous: 'Previous image in the list',
+    next: 'Next image in the list',
+    'next-unlabelled': 'Next unlabelled image in the list',
+  }
+  return (Object.keys(labels) as NavigationTarget[]).map((to) => ({
+    id: `nav.${to}`,
+    label: labels[to],
+    group: 'Navigate' as const,
+    keys: [NAVIGATION_KEYS[to]],
+    run: (a: EditorActions) => a.navigate(to),
+  }))
+}
 
 export interface Command {
   id: string
@@ -106,6 +132,7 @@ export function buildCommands(tools: readonly Tool[]): Command[] {
       keys: ['Shift+Delete'],
       run: (a) => a.clearLabel(),
     },
+    ...navigationCommands(),
     { id: 'save', label: 'Save now', group: 'File', keys: ['Mod+S'], run: (a) => a.save() },
     { id: 'help', label: 'Keyboard shortcuts', group: 'Help', keys: ['?'], run: (a) => a.toggleHelp() },
   ]

@@ -55,9 +55,18 @@ export function matchesChord(chord: Chord, ev: KeyLike, platform: Platform): boo
 
 const MAC_SYMBOLS: Record<string, string> = { mod: '⌘', ctrl: '⌃', shift: '⇧', alt: '⌥' }
 const OTHER_NAMES: Record<string, string> = { mod: 'Ctrl', ctrl: 'Ctrl', shift: 'Shift', alt: 'Alt' }
-const KEY_NAMES: Record<string, string> = { Escape: 'Esc', ' ': 'Space', Backspace: 'Backspace' }
+// Keys spelled out where a glyph alone can be misread: the letter O beside the digit 0 (zoom 1:1).
+const KEY_NAMES: Record<string, string> = {
+  Escape: 'Esc',
+  ' ': 'Space',
+  Backspace: 'Backspace',
+  PageUp: 'Page Up',
+  PageDown: 'Page Down',
+  o: 'O (letter)',
+  '0': '0 (zero)',
+}
 
-/** 'Mod+Shift+Z' → '⌘⇧Z' on macOS, 'Ctrl+Shift+Z' elsewhere. */
+/** 'Mod+Shift+Z' → '⌘⇧Z' on macOS, 'Ctrl+Shift+Z' elsewhere; 'O' → 'O (letter)', '0' → '0 (zero)'. */
 export function formatChord(text: string, platform: Platform): string {
   const c = parseChord(text)
   const key = KEY_NAMES[c.key] ?? (c.key.length === 1 ? c.key.toUpperCase() : c.key)
