@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const datasetId = (await datasets.open(join(work, 'pets'))).datasetId
   const runs = new RunsService({ db, datasets, runsDir: join(work, 'runs'), wasmThreads: 1, progressIntervalMs: 0, emit: () => {} })
   runs.start()
-  const exporter = new ExportService({ db, runs, datasets, runsDir: join(work, 'runs'), wasmThreads: 1, emit: () => {} })
+  const exporter = new ExportService({ runs, datasets, runsDir: join(work, 'runs'), wasmThreads: 1 })
   const cases: Case[] = []
   try {
     for (const [name, config] of Object.entries(configs(datasetId))) {

@@ -3,28 +3,36 @@
 import type { Api, AppInfo, PickKind } from '../shared/api'
 import { AppError } from '../shared/errors'
 import type { DatasetService } from './services/dataset-service'
+import type { FolderBrowser } from './services/folder-browser'
 import type { ExportService } from './services/export-service'
+import { runsTable } from './services/export/runs-table'
 import type { LabelsService } from './services/labels-service'
+import type { RunTarget } from './services/pool-setting'
 import type { PredictionsService } from './services/predictions-service'
+import type { ReviewService } from './services/review-service'
 import type { RunsService } from './services/runs-service'
 
 export interface HandlerDeps {
   datasets: DatasetService
   labels: LabelsService
   runs: RunsService
+  /** Where runs train: this machine or the worker pool. */
+  pool: RunTarget
   exporter: ExportService
   predictions: PredictionsService
+  reviews: ReviewService
   info: Omit<AppInfo, 'canPickFiles'>
   /** Native file dialog; absent in web mode and the CLI. */
   pick?: (kind: PickKind) => Promise<string[] | null>
+  folders: FolderBrowser
 }
 
 export function createHandlers(deps: HandlerDeps): Api {
-  const { datasets, labels, runs, exporter, predictions, pick } = deps
+  const { datasets, labels, runs, exporter, predictions, pick, folders } = deps
   return {
     'app:info': async () => ({ ...deps.info, canPickFiles: pick !== undefined }),
     'app:pick': async ({ kind }) => {
-      if (!pick) throw new AppError('UNSUPPORTED', 'No file dialog in web mode: type a path on the server instead')
+      if (!pick) throw new AppError('UNSUPPORTED', 'No file dialog in web mode: browse the folders of the server (fs:browse) or type a path instead')
       return pick(kind)
     },
     'datasets:list': async () => datasets.list(),
@@ -32,6 +40,7 @@ export function createHandlers(deps: HandlerDeps): Api {
     'datasets:open': ({ path }) => datasets.open(path),
     'datasets:import': ({ archives, dest }) => datasets.importArchives(archives, dest),
     'datasets:openDemo': () => datasets.openDemo(),
+    'fs:browse': ({ path }) => folders.browse(path),
     'images:list': async (q) => datasets.listImages(q),
     'images:facets': async (q) => datasets.facets(q),
     'images:get': async ({ id }) => datasets.getImage(id),
@@ -49,15 +58,19 @@ export function createHandlers(deps: HandlerDeps): Api {
     'runs:reorder': async ({ id, position }) => runs.reorder(id, position),
     'runs:concurrency': async () => runs.concurrency(),
     'runs:setConcurrency': async ({ max }) => runs.setMaxConcurrent(max),
+    'pool:get': async () => deps.pool.get(),
+    'pool:set': (args) => deps.pool.set(args),
+    'pool:workers': () => deps.pool.workers(),
     'runs:export': ({ id, dest }) => exporter.exportRun(id, dest),
     'runs:import': ({ path, datasetId }) => exporter.importRun(path, datasetId),
-    'runs:exportTable': async ({ ids, format }) => exporter.exportRunsTable({ ids }, format),
-    'runs:exportPredictions': ({ id, split, dest }) => exporter.exportPredictions(id, split, dest),
+    'runs:exportTable': async ({ ids, format }) => runsTable(runs.list(), ids, format),
+    'runs:exportPredictions': ({ id, split, dest }) => predictions.exportSplit(id, split, dest),
     'predictions:start': async ({ runId, datasetId, scope }) => predictions.start(runId, datasetId, scope),
     'predictions:cancel': ({ jobId }) => predictions.cancel(jobId),
     'predictions:get': ({ runId, imageId }) => predictions.get(runId, imageId),
     'predictions:accept': ({ runId, imageId }) => predictions.accept(runId, imageId),
     'queues:labelNext': async ({ datasetId, runId, limit }) => predictions.labelNext(datasetId, runId, limit),
     'queues:recheck': ({ datasetId, runId, limit }) => predictions.recheck(datasetId, runId, limit),
+    'reviews:set': async ({ imageId, state, note }) => deps.reviews.set(imageId, state, note),
   }
 }

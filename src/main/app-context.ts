@@ -1,6 +1,7 @@
 // The composition root shared by Electron, web mode and tests: opens the database, builds the
 // services and the contract handlers. Electron-only facts (userData, dialogs) are passed in.
 import { mkdirSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { Api, AppMode, MediaKind, PickKind } from '../shared/api'
 import { createHandlers } from './api-handlers'
@@ -8,15 +9,20 @@ import { openDatabase } from './db/open'
 import { EventHub } from './events'
 import { appPaths, type AppPaths } from './paths'
 import { DatasetService } from './services/dataset-service'
+import { FolderBrowser } from './services/folder-browser'
 import { ExportService } from './services/export-service'
 import { LabelsService } from './services/labels-service'
 import { PredictionsService } from './services/predictions-service'
+import { ReviewService } from './services/review-service'
 import { RunsService } from './services/runs-service'
+import { RunTarget } from './services/pool-setting'
 
 export interface AppContextOptions {
   dataDir: string
   mode: AppMode
   pick?: (kind: PickKind) => Promise<string[] | null>
+  /** Folders fs:browse may list (default: the user's home); the demo dataset's folder is always added. */
+  browseRoots?: string[]
 }
 
 export interface AppContext {
@@ -46,19 +52,25 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     emit: (progress) => events.emit('dataset:progress', progress),
   })
   const labels = new LabelsService({ datasets, emit: (change) => events.emit('labels:changed', change) })
-  const runs = new RunsService({ db, datasets, runsDir: paths.runsDir, emit: events.emit })
+  // Where each run trains (this machine or the worker pool) is read at its start; the pool's worker count sets the limits.
+  const pool = new RunTarget({ db, onLimits: (limits) => runs.setLimits(limits) })
+  const runs = new RunsService({ db, datasets, runsDir: paths.runsDir, emit: events.emit, execute: pool.execute })
+  pool.start()
   // Runs a previous session left running resume from their last checkpoint; queued ones start.
   runs.start()
-  const exporter = new ExportService({ db, runs, datasets, runsDir: paths.runsDir, emit: events.emit })
+  const exporter = new ExportService({ runs, datasets, runsDir: paths.runsDir })
   const predictions = new PredictionsService({ db, runs, datasets, labels, predictionsDir: join(paths.dataDir, 'predictions'), emit: events.emit })
   const handlers = createHandlers({
     datasets,
     labels,
     runs,
+    pool,
     exporter,
     predictions,
+    reviews: new ReviewService({ db, datasets, emit: (change) => events.emit('reviews:changed', change) }),
     info: { version: appVersion(), mode: opts.mode, dataDir: paths.dataDir },
     pick: opts.pick,
+    folders: new FolderBrowser([...(opts.browseRoots ?? [homedir()]), paths.demoDir]),
   })
   return {
     paths,
@@ -67,9 +79,8 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     media: (kind, imageId) => datasets.media(kind, imageId),
     close: () => {
       // Marks a running run interrupted and cancels its worker; the database can close right away.
-      void runs.close()
+      void runs.close().then(() => pool.close())
       void predictions.close()
-      exporter.close()
       datasets.close()
       db.close()
     },

@@ -5,6 +5,7 @@ import type { IpcMainInvokeEvent, WebContents } from 'electron'
 import { CHANNELS, parseArg, type Api, type Channel } from '../shared/api'
 import { IPC_EVENT_CHANNEL } from '../shared/bridge'
 import { AppError, toWireError } from '../shared/errors'
+import { CallOrder } from './call-order'
 import type { EventHub } from './events'
 import { isTrustedSender } from './window-policy'
 
@@ -53,17 +54,21 @@ export interface BoundIpc {
 export function bindIpc(handlers: Api, events: EventHub, binding: IpcBinding): BoundIpc {
   const { ipc, appUrl, targets } = binding
   const inFlight = new Set<Promise<unknown>>()
+  const order = new CallOrder()
   for (const channel of CHANNELS) {
     ipc.handle(channel, (event, raw: unknown) => {
-      const call = invoke(handlers, channel, event, raw, appUrl)
+      // Events the call raises reach the page after its answer (call-order.ts).
+      const call = order.run(() => invoke(handlers, channel, event, raw, appUrl))
       inFlight.add(call)
       void call.finally(() => inFlight.delete(call))
       return call
     })
   }
-  const unsubscribe = events.subscribe((name, payload) => {
-    for (const wc of targets()) if (!wc.isDestroyed()) wc.send(IPC_EVENT_CHANNEL, name, payload)
-  })
+  const unsubscribe = events.subscribe(
+    order.ordered((name, payload) => {
+      for (const wc of targets()) if (!wc.isDestroyed()) wc.send(IPC_EVENT_CHANNEL, name, payload)
+    }),
+  )
   return {
     unbind: () => {
       unsubscribe()

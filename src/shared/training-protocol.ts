@@ -94,6 +94,12 @@ export interface TrainingData {
   health?: HealthData | null
 }
 
+/**
+ * Images per held-out evaluation batch. The paper averages F1/Jaccard over batches (§2.7), so this
+ * size changes them; it is fixed, independent of the training batch, and recorded as evalBatch.
+ */
+export const EVAL_BATCH = 32
+
 /** Images in a pretraining's health batch: enough for a stable per-dimension std, cheap next to an epoch. */
 export const HEALTH_BATCH = 32
 
@@ -148,6 +154,8 @@ export interface BackendReport {
   attempts: { backend: string; ok: boolean; reason: string }[]
   /** webgpu only: the adapter it runs on (its largest buffer caps a tensor, so a batch). */
   adapter?: { vendor: string; architecture: string; device: string; description: string; software: boolean; maxBufferBytes?: number }
+  /** Trained on the worker pool: the id of the worker that trained it (its host name first). */
+  worker?: string
 }
 
 export interface EpochMetrics {
@@ -157,6 +165,8 @@ export interface EpochMetrics {
   meanIou: number
   foregroundIou: number
   pixelAccuracy: number
+  /** Images per evaluation batch F1/Jaccard were averaged over (fixed, see metrics/evaluate.ts); absent on older runs, which used their training batch. */
+  evalBatch?: number
 }
 
 export type FromWorker =

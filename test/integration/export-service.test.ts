@@ -1,24 +1,22 @@
 // ExportService against a real SQLite file, the demo dataset and a tiny trained run: the exported model
 // loads in a separate Node process that has only @tensorflow/tfjs and predicts what our model predicts;
-// the folder imports back as a run; corrupt or foreign folders and unfinished runs are refused;
-// predicted trimaps are exported from a worker, with progress, without blocking this thread.
+// the folder imports back as a run (through RunsService.adopt); corrupt or foreign folders and
+// unfinished runs are refused; the runs table formats as CSV and JSON. (Predictions exports:
+// predictions-export.test.ts.)
 import * as tf from '@tensorflow/tfjs'
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemo } from '../../src/main/dataset/demo/generate'
 import { openDatabase, type Db } from '../../src/main/db/open'
 import { DatasetService } from '../../src/main/services/dataset-service'
 import { ExportService } from '../../src/main/services/export-service'
+import { runsTable } from '../../src/main/services/export/runs-table'
 import { RunsService } from '../../src/main/services/runs-service'
-import { STANDARD_LAYERS } from '../../src/main/services/export/standard-topology'
-import { selectBackend } from '../../src/main/training/backend'
-import { buildUnet } from '../../src/main/training/models/unet'
-import { loadModel, loadNamedTensors, saveModel } from '../../src/main/training/models/weights-io'
-import type { PredictionsExportProgress } from '../../src/shared/api'
+import { STANDARD_LAYERS } from '../../src/main/training/bundle/standard-topology'
+import { loadModel, loadNamedTensors } from '../../src/main/training/models/weights-io'
 import type { RunConfig, RunDetail } from '../../src/shared/types/runs'
 
 let dir: string
@@ -62,7 +60,10 @@ beforeAll(async () => {
   db = openDatabase(join(dir, 'data/workbench.sqlite'))
   datasets = new DatasetService({ db, cacheDir: join(dir, 'data/cache'), demoDir: join(dir, 'data/demo') })
   const datasetId = (await datasets.open(join(dir, 'pets'))).datasetId
-  runs = new RunsService({ db, datasets, runsDir: join(dir, 'runs'), wasmThreads: 1, progressIntervalMs: 0, emit: () => {} })
+  runs = new RunsService({
+    db, datasets, runsDir: join(dir, 'runs'), wasmThreads: 1, progressIntervalMs: 0,
+    emit: (name, payload) => name === 'runs:changed' && emitted.push((payload as { id: number }).id),
+  })
   runs.start()
   const queued = await runs.enqueue(tiny(datasetId))
   const pre = await runs.enqueue({ ...tiny(datasetId), kind: 'pretrain', method: 'simclr', labels: undefined })
@@ -72,10 +73,7 @@ beforeAll(async () => {
   await runs.close()
   run = runs.get(queued.id)
   pretrain = runs.get(pre.id)
-  exporter = new ExportService({
-    db, runs, datasets, runsDir: join(dir, 'runs'), wasmThreads: 1,
-    emit: (name, payload) => name === 'runs:changed' && emitted.push((payload as { id: number }).id),
-  })
+  exporter = new ExportService({ runs, datasets, runsDir: join(dir, 'runs'), wasmThreads: 1 })
   exported = join(dir, 'export')
 }, 60_000)
 
@@ -124,7 +122,6 @@ describe('ExportService', () => {
     const queuedId = runs.repo.insert({ name: 'not yet', config: run.config, manifest: run.manifest })
     await expect(exporter.exportRun(queuedId, join(dir, 'q'))).rejects.toThrow(new RegExp(`run #${queuedId} is queued: only finished`))
     expect(existsSync(join(dir, 'q'))).toBe(false)
-    await expect(exporter.exportPredictions(queuedId, 'test', join(dir, 'q'))).rejects.toThrow(/is queued/)
     // Finished, but its checkpoint folder is gone.
     runs.repo.finish(queuedId, { metrics: null })
     await expect(exporter.exportRun(queuedId, join(dir, 'q'))).rejects.toThrow(new RegExp(`run #${queuedId} has no checkpoint`))
@@ -163,7 +160,6 @@ describe('ExportService', () => {
     expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort())
     for (const k of Object.keys(a)) expect(Array.from(b[k]!.dataSync())).toEqual(Array.from(a[k]!.dataSync()))
     tf.dispose([...Object.values(a), ...Object.values(b)])
-    await expect(exporter.exportPredictions(pretrain.id, 'test', join(dir, 'p2'))).rejects.toThrow(/no segmentation head/)
   }, 20_000)
 
   it('refuses corrupt or foreign folders, naming the file and the problem', async () => {
@@ -189,7 +185,7 @@ describe('ExportService', () => {
 
   it('exports the runs table as CSV with a header and one row per run, and as JSON', () => {
     const all = runs.list()
-    const { text, mime } = exporter.exportRunsTable({}, 'csv')
+    const { text, mime } = runsTable(all, undefined, 'csv')
     expect(mime).toBe('text/csv')
     const lines = text.trimEnd().split('\r\n')
     expect(lines[0]).toMatch(/^id,name,kind,method,labels,frozen,skips,seed,status,backend,/)
@@ -198,110 +194,9 @@ describe('ExportService', () => {
     const row = lines.find((l) => l.startsWith(`${run.id},`))!.split(',')
     expect(row[header.indexOf('labels')]).toBe('4')
     expect(Number(row[header.indexOf('mean_iou')])).toBeCloseTo(run.metrics!.meanIou, 10)
-    const j = exporter.exportRunsTable({ ids: [run.id] }, 'json')
+    const j = runsTable(runs.list(), [run.id], 'json')
     expect(j.mime).toBe('application/json')
     expect(JSON.parse(j.text)).toMatchObject([{ id: run.id, status: 'done', config: run.config }])
-    expect(() => exporter.exportRunsTable({ ids: [9999] }, 'csv')).toThrow(/no run with id 9999/)
+    expect(() => runsTable(runs.list(), [9999], 'csv')).toThrow(/no run with id 9999/)
   })
-
-  it('exports predicted trimaps of a split as annotations/trimaps PNGs of each image size', async () => {
-    const test = datasets.listImages({ datasetId: run.config.datasetId, split: 'test' }).filter((i) => !i.broken)
-    expect(test.length).toBeGreaterThan(0)
-    const out = join(dir, 'pred')
-    mkdirSync(out)
-    const res = await exporter.exportPredictions(run.id, 'test', out)
-    expect(res).toEqual({ dir: out, count: test.length })
-    const files = readdirSync(join(out, 'annotations/trimaps')).sort()
-    expect(files).toEqual(test.map((i) => `${i.name}.png`).sort())
-    for (const img of test.slice(0, 3)) {
-      const file = join(out, 'annotations/trimaps', `${img.name}.png`)
-      const meta = await sharp(file).metadata()
-      expect([meta.format, meta.width, meta.height, meta.channels, meta.bitsPerSample]).toEqual(['png', img.width, img.height, 1, 8])
-      const { data } = await sharp(file).extractChannel(0).raw().toBuffer({ resolveWithObject: true })
-      expect(data.every((v) => v >= 1 && v <= 3)).toBe(true)
-    }
-    await expect(exporter.exportPredictions(run.id, 'test', out)).rejects.toThrow(/is not empty/)
-  }, 20_000)
-})
-
-describe('ExportService predictions export off the main thread', () => {
-  const HEAVY = { imageSize: 64, channels: [32, 64, 128] }
-  const progress: PredictionsExportProgress[] = []
-  let heavy: number
-  let ex: ExportService
-  let onProgress: (p: PredictionsExportProgress) => void = () => {}
-
-  // An untrained but larger finetune checkpoint: one batch of 16 takes a few hundred ms to predict,
-  // which would stall this thread's timers if it ran here.
-  beforeAll(async () => {
-    const config: RunConfig = { ...tiny(run.config.datasetId), ...HEAVY }
-    heavy = runs.repo.insert({ name: 'heavy', config, manifest: run.manifest })
-    // Building the model here needs a started backend (when run alone, no earlier test started one).
-    await selectBackend({ wasmThreads: 1 })
-    const ckpt = join(dir, 'heavy-ckpt')
-    const model = buildUnet({ inputSize: HEAVY.imageSize, channels: HEAVY.channels, skips: true, outChannels: 3, outActivation: 'softmax' })
-    await saveModel(model, ckpt)
-    model.dispose()
-    runs.repo.setBackend(heavy, { name: 'wasm', threads: 1, attempts: [] }, ckpt)
-    runs.repo.finish(heavy, { metrics: null })
-    ex = new ExportService({
-      db, runs, datasets, runsDir: join(dir, 'runs'), wasmThreads: 1, predictBatchSize: 16, progressIntervalMs: 0,
-      emit: (name, payload) => {
-        if (name !== 'runs:exportProgress') return
-        progress.push(payload as PredictionsExportProgress)
-        onProgress(payload as PredictionsExportProgress)
-      },
-    })
-  }, 30_000)
-
-  it('reports progress and keeps this thread responsive while it predicts', async () => {
-    const all = datasets.listImages({ datasetId: run.config.datasetId }).filter((i) => !i.broken)
-    const out = join(dir, 'pred-all')
-    // Timed from the first 'predicting' event: the phase whose tfjs work used to run on this thread
-    // (one batch of this model takes ~0.5 s here). The worker's start-up is left out: in tests it
-    // loads through tsx and, on a loaded 2-core machine, competes with this thread for the CPU.
-    let last = 0
-    let worstGap = 0
-    onProgress = (p) => {
-      if (p.dest === out && p.phase === 'predicting' && last === 0) last = performance.now()
-    }
-    const timer = setInterval(() => {
-      if (last === 0) return
-      const now = performance.now()
-      worstGap = Math.max(worstGap, now - last)
-      last = now
-    }, 10)
-    try {
-      expect(await ex.exportPredictions(heavy, 'all', out)).toEqual({ dir: out, count: all.length })
-    } finally {
-      clearInterval(timer)
-      onProgress = () => {}
-    }
-    expect(last).toBeGreaterThan(0)
-    // One batch of this model on this thread took ~490 ms; the worker keeps every gap far below
-    // that (≤ 75 ms seen at load 9.5). 400 ms leaves room for a loaded CI machine and still fails
-    // the old main-thread code.
-    expect(worstGap).toBeLessThan(400)
-    const mine = progress.filter((p) => p.dest === out)
-    expect(mine[0]).toMatchObject({ runId: heavy, split: 'all', phase: 'loading', done: 0, total: all.length })
-    expect(mine.some((p) => p.phase === 'predicting' && p.done > 0 && p.done < all.length)).toBe(true)
-    expect(mine.at(-1)).toMatchObject({ phase: 'done', done: all.length, error: null })
-    expect(readdirSync(join(out, 'annotations/trimaps')).sort()).toEqual(all.map((i) => `${i.name}.png`).sort())
-    const img = all[0]!
-    const meta = await sharp(join(out, 'annotations/trimaps', `${img.name}.png`)).metadata()
-    expect([meta.width, meta.height, meta.channels]).toEqual([img.width, img.height, 1])
-  }, 60_000)
-
-  it('stops when the service is closed, leaving nothing in the destination', async () => {
-    const out = join(dir, 'pred-cancelled')
-    // Closed as soon as the first batch is written: the worker is busy with the next one.
-    onProgress = (p) => p.dest === out && p.phase === 'predicting' && p.done > 0 && ex.close()
-    await expect(ex.exportPredictions(heavy, 'all', out)).rejects.toThrow(/was cancelled: the app is closing/)
-    onProgress = () => {}
-    expect(existsSync(out)).toBe(false)
-    expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([])
-    const mine = progress.filter((p) => p.dest === out)
-    expect(mine.at(-1)).toMatchObject({ phase: 'cancelled', error: null })
-    expect(mine.at(-1)!.done).toBeLessThan(mine.at(-1)!.total)
-  }, 60_000)
 })

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { toStandardTopology, type Topology } from '../../src/main/services/export/standard-topology'
+import { toStandardTopology, type Topology } from '../../src/main/training/bundle/standard-topology'
 import { buildSimclrModel } from '../../src/main/training/models/projection-head'
 import { buildUnet, type UnetConfig } from '../../src/main/training/models/unet'
 import { saveModel } from '../../src/main/training/models/weights-io'
@@ -56,7 +56,7 @@ beforeAll(async () => {
     const ckpt = join(dir, String(models.size))
     await saveModel(model, ckpt)
     const json = JSON.parse(readFileSync(join(ckpt, 'model.json'), 'utf8'))
-    // What ExportService.exportRun writes: the checkpoint's topology made standard, weights unchanged.
+    // What ExportService.exportRun writes (through the conversion worker): the checkpoint's topology made standard, weights unchanged.
     const bin = readFileSync(join(ckpt, 'weights.bin'))
     exported.set(name, { ...json, modelTopology: toStandardTopology(json.modelTopology), bin: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) })
     models.set(name, model)

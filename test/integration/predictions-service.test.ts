@@ -48,7 +48,7 @@ beforeAll(async () => {
   expect((await runs.waitFor(runId)).status).toBe('done')
   preds = new PredictionsService({
     db, runs, datasets, labels, predictionsDir: join(dir, 'data/predictions'), wasmThreads: 1, batchSize: 4,
-    progressIntervalMs: 0, emit: (_, p) => progress.push(p),
+    progressIntervalMs: 0, emit: (_, p) => progress.push(p as PredictionProgress),
   })
 })
 

@@ -192,12 +192,10 @@ export class LabelsService {
     await removeStaleTemps(dir)
   }
 
-  // The event goes out after the caller's answer (setImmediate runs once the web binding has written
-  // its response): listeners' refreshes (the browser's list, the counts) then do not compete with
-  // the editor's "Saved".
+  // The bindings deliver this event after the call's answer (call-order.ts).
   private changed(imageId: number): ImageDetail {
     const detail = this.datasets.getImage(imageId)
-    setImmediate(() => this.emit({ imageId, label: detail.label }))
+    this.emit({ imageId, label: detail.label })
     return detail
   }
 
@@ -239,7 +237,8 @@ function statOrNull(file: string): Stats | null {
   }
 }
 
-function osUser(): string {
+/** Who the app runs as: recorded as updated_by of labels and reviews. */
+export function osUser(): string {
   try {
     return userInfo().username
   } catch {

@@ -1,41 +1,34 @@
-// Model in the loop (issue 5 item 7): predicts trimaps with a finished finetune in the training worker,
+// Model in the loop: predicts trimaps with a finished finetune in the training worker,
 // keeps them under <dataDir>/predictions/<run id>/ (never in the dataset), scores them, serves the
-// "label next" and "re-check" queues, and accepts a prediction as an image's label.
+// "label next" and "re-check" queues, and accepts a prediction as an image's label. A predictions export
+// (runs:exportPredictions) is the same kind of job with a folder as its destination.
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Events } from '../../shared/api'
+import type { Events, PredictionSplit } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Trimap } from '../../shared/trimap'
 import type { ImageDetail, ImageSummary } from '../../shared/types/dataset'
 import type { PredictionProgress, PredictionScope, QueueItem } from '../../shared/types/predictions'
 import { decodeTrimap } from '../dataset/image-cache'
-import { encodeTrimapPng, writeFileAtomicSync } from '../dataset/trimap-file'
 import type { Db } from '../db/open'
 import { type PredictionRow, PredictionsRepo } from '../db/repositories/predictions-repo'
-import type { BackendName } from '../training/backend'
 import { checkSegmentationCheckpoint } from '../training/eval-checkpoint'
-import { type ImagePrediction, predictImages } from '../training/predict-client'
-import type { WorkerOptions } from '../training/worker-client'
-import type { DatasetService } from './dataset-service'
+import type { ImagePrediction } from '../training/predict-client'
+import { savePrediction } from '../training/predicted-trimap'
 import type { LabelsService } from './labels-service'
+import { type JobProgress, type PredictionDeps, predictInto, progressReporter, type Reporter } from './prediction-jobs'
 import { disagreement } from './prediction-scores'
+import { exportPredictions } from './predictions-export'
 import type { RunsService } from './runs-service'
 
-export interface PredictionsServiceOptions {
+export interface PredictionsServiceOptions extends PredictionDeps {
   db: Db
   runs: RunsService
-  datasets: DatasetService
   labels: LabelsService
   /** Predicted PNGs go to <predictionsDir>/<run id>/<image name>.png. */
   predictionsDir: string
-  emit: (name: 'predictions:progress', payload: Events['predictions:progress']) => void
-  backend?: BackendName
-  wasmThreads?: number
-  worker?: WorkerOptions
-  batchSize?: number
-  /** Least milliseconds between two progress events of a job (default 250). */
-  progressIntervalMs?: number
+  emit: <E extends 'predictions:progress' | 'runs:exportProgress'>(name: E, payload: Events[E]) => void
 }
 
 interface Job {
@@ -51,6 +44,8 @@ export class PredictionsService {
   private readonly jobs = new Map<number, Job>()
   private current: Job | null = null
   private nextJobId = 1
+  /** Running predictions exports, aborted by close(). */
+  private readonly exports = new Set<AbortController>()
 
   constructor(private readonly o: PredictionsServiceOptions) {
     this.repo = new PredictionsRepo(o.db)
@@ -69,10 +64,10 @@ export class PredictionsService {
     const jobId = this.nextJobId++
     const progress: PredictionProgress = { jobId, runId, datasetId, scope, phase: 'loading', done: 0, total: images.length, error: null }
     const job: Job = { progress, abort: new AbortController(), finished: Promise.resolve(progress) }
-    job.finished = this.execute(job, ckpt, images)
     this.jobs.set(jobId, job)
     this.current = job
-    this.o.emit('predictions:progress', { ...progress })
+    const report = progressReporter(progress, (p) => this.o.emit('predictions:progress', p), this.o.progressIntervalMs)
+    job.finished = this.execute(job, ckpt, images, report)
     return { jobId, count: images.length }
   }
 
@@ -135,8 +130,21 @@ export class PredictionsService {
     return items.sort((a, b) => b.score - a.score || a.image.id - b.image.id).slice(0, limit)
   }
 
-  /** Stops a running job (on app close). */
+  /** Predicted trimaps of a finished finetune for a split, as destDir/annotations/trimaps/<name>.png. */
+  async exportSplit(runId: number, split: PredictionSplit, destDir: string): Promise<{ dir: string; count: number }> {
+    const abort = new AbortController()
+    this.exports.add(abort)
+    try {
+      const emit = (p: Events['runs:exportProgress']): void => this.o.emit('runs:exportProgress', p)
+      return await exportPredictions(this.o, { run: this.o.runs.get(runId), split, destDir, signal: abort.signal, emit })
+    } finally {
+      this.exports.delete(abort)
+    }
+  }
+
+  /** Stops a running job and running exports (on app close); an export leaves nothing in its destination. */
   async close(): Promise<void> {
+    for (const abort of this.exports) abort.abort()
     if (this.current) await this.cancel(this.current.progress.jobId)
   }
 
@@ -160,51 +168,31 @@ export class PredictionsService {
     return new Map(this.repo.forDataset(runId, datasetId).map((p) => [p.image_id, p]))
   }
 
-  private async execute(job: Job, ckpt: string, images: ImageSummary[]): Promise<PredictionProgress> {
+  private async execute(job: Job, ckpt: string, images: ImageSummary[], report: Reporter): Promise<PredictionProgress> {
     const p = job.progress
-    let last = 0
-    const report = (force: boolean): void => {
-      const now = performance.now()
-      if (!force && now - last < (this.o.progressIntervalMs ?? 250)) return
-      last = now
-      this.o.emit('predictions:progress', { ...p })
-    }
     const outDir = join(this.o.predictionsDir, String(p.runId))
+    let end: Partial<JobProgress>
     try {
       await mkdir(outDir, { recursive: true })
-      const finished = await predictImages({
-        checkpointDir: ckpt, images, resized: (id, size) => this.o.datasets.getResized(id, size), batchSize: this.o.batchSize ?? 16,
-        backend: this.o.backend, wasmThreads: this.o.wasmThreads, worker: this.o.worker, signal: job.abort.signal,
-        onReady: () => {
-          p.phase = 'predicting'
-          report(true)
-        },
-        onBatch: async (batch, size) => {
-          await this.store(batch, size, outDir, p.runId)
-          p.done += batch.length
-          report(p.done === images.length)
-        },
-      })
-      p.phase = finished ? 'done' : 'cancelled'
+      const finished = await predictInto(this.o, { checkpointDir: ckpt, images, signal: job.abort.signal, report }, (x) => this.store(x, outDir, p.runId))
+      end = { phase: finished ? 'done' : 'cancelled' }
     } catch (err) {
-      p.phase = 'failed'
-      p.error = (err as Error).message
+      end = { phase: 'failed', error: (err as Error).message }
     } finally {
+      // Before the last event: a listener may start the next job as soon as it hears this one ended.
       this.current = null
     }
-    report(true)
+    report(end)
     return { ...p }
   }
 
-  /** Writes a batch's predictions under outDir and records them with their scores. */
-  private async store(batch: ImagePrediction[], size: number, outDir: string, runId: number): Promise<void> {
-    for (const { image, trimap, confidence } of batch) {
-      const file = join(outDir, `${image.name}.png`)
-      writeFileAtomicSync(file, encodeTrimapPng(trimap))
-      const label = this.o.datasets.labels.get(image.id)
-      const score = label ? await this.measure(trimap, image.id) : null
-      this.repo.upsert({ runId, imageId: image.id, file, inputSize: size, confidence, disagreement: score, labelUpdatedAt: label?.updated_at ?? null })
-    }
+  /** Saves one prediction under outDir and records it with its scores. */
+  private async store({ image, classes, size, confidence }: ImagePrediction, outDir: string, runId: number): Promise<void> {
+    const file = join(outDir, `${image.name}.png`)
+    const trimap = await savePrediction(file, classes, size, image)
+    const label = this.o.datasets.labels.get(image.id)
+    const score = label ? await this.measure(trimap, image.id) : null
+    this.repo.upsert({ runId, imageId: image.id, file, inputSize: size, confidence, disagreement: score, labelUpdatedAt: label?.updated_at ?? null })
   }
 
   /** Disagreement with the image's stored trimap, or null when it cannot be read or has another size. */

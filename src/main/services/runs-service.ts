@@ -1,13 +1,13 @@
 // The runs service behind the contract's runs: calls: plans and queues training runs, has them trained
 // in workers (run-scheduler.ts decides which and how many at once), and keeps everything in SQLite so
 // the queue survives a restart.
-import { rmSync } from 'node:fs'
+import { renameSync, rmSync } from 'node:fs'
 import type { RunConcurrency } from '../../shared/api'
 import { AppError } from '../../shared/errors'
-import type { BackendReport } from '../../shared/training-protocol'
-import type { RunConfig, RunDetail, RunPlan, RunProgress, RunSummary } from '../../shared/types/runs'
+import type { BackendReport, EpochMetrics } from '../../shared/training-protocol'
+import type { EpochRecord, RunConfig, RunDetail, RunPlan, RunProgress, RunSummary } from '../../shared/types/runs'
 import type { Db } from '../db/open'
-import { type RunRecord, RunsRepo } from '../db/repositories/runs-repo'
+import { type NewRun, type RunRecord, RunsRepo } from '../db/repositories/runs-repo'
 import type { Emit } from '../events'
 import { checkpointFolders } from '../training/checkpoint-folder'
 import { probeBackend, type WorkerOptions } from '../training/worker-client'
@@ -35,8 +35,20 @@ export interface RunsServiceOptions {
   maxConcurrent?: number
   /** Bytes the steps of concurrent runs may need together (default: 60 % of the RAM). */
   concurrentMemoryBytes?: number
-  /** Trains a run somewhere else than in a local worker (the worker pool: PoolCoordinator.execute). */
+  /** Trains a run somewhere else than in a local worker, chosen at each run start (pool-setting.ts's RunTarget). */
   execute?: (deps: ExecDeps, rec: RunRecord, start: ExecStart) => Execution
+}
+
+/** A finished run trained elsewhere (an imported bundle), with its checkpoint ready in a folder. */
+export interface AdoptedRun extends NewRun {
+  createdAt: Date
+  startedAt: string | null
+  finishedAt: Date
+  backend: string
+  epochs: EpochRecord[]
+  metrics: EpochMetrics | null
+  /** A checkpoint folder on the runs folder's file system: moved into place, so gone afterwards. */
+  checkpoint: string
 }
 
 type PipelineArgs = { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig }
@@ -80,6 +92,16 @@ export class RunsService {
     const c = this.scheduler.setMax(max)
     storeMaxConcurrent(this.opts.db, max)
     return c
+  }
+
+  /**
+   * Where runs train now: the worker pool's limits (its live workers' slots, no local memory budget),
+   * or null for this machine's cores and RAM. The stored "runs at a time" is capped by them.
+   */
+  setLimits(limits: { cores: number; memoryBytes: number } | null): RunConcurrency {
+    const cores = limits?.cores ?? this.opts.cores ?? concurrencyLimit()
+    const memoryBytes = limits?.memoryBytes ?? this.opts.concurrentMemoryBytes ?? defaultConcurrentMemory()
+    return this.scheduler.setLimits({ cores, memoryBytes, max: this.opts.maxConcurrent ?? storedMaxConcurrent(this.opts.db, cores) })
   }
 
   /**
@@ -181,6 +203,24 @@ export class RunsService {
     const queued = this.repo.queued().map((q) => this.summary(q))
     for (const s of queued) this.opts.emit('runs:changed', s)
     return queued
+  }
+
+  /** Adds a finished run trained elsewhere: row, epochs and checkpoint in one transaction, or nothing. */
+  adopt(run: AdoptedRun): RunSummary {
+    const repo = this.repo
+    const id = this.opts.db.transaction(() => {
+      const id = repo.insert({ name: run.name, config: run.config, manifest: run.manifest }, run.createdAt)
+      const dir = checkpointDirOf(this.opts.runsDir, id)
+      repo.setBackend(id, { name: run.backend, threads: 0, attempts: [] }, dir)
+      for (const e of run.epochs) repo.addEpoch(id, e)
+      repo.finish(id, { metrics: run.metrics }, run.finishedAt)
+      repo.setStatus(id, 'done', { startedAt: run.startedAt ?? undefined })
+      rmSync(dir, { recursive: true, force: true })
+      renameSync(run.checkpoint, dir)
+      return id
+    })()
+    this.changed(id)
+    return this.summaryOf(id)
   }
 
   /** Resolves when the run reaches done, failed or cancelled. */

@@ -1,7 +1,7 @@
 // `cli eval`: runs a finetuned checkpoint over a dataset's evaluation images, writes each predicted
-// trimap as an annotations-style PNG (values 1/2/3, the image's own size, <name>.png) and scores it.
-import * as tf from '@tensorflow/tfjs'
-import sharp from 'sharp'
+// trimap as an annotations-style PNG (values 1/2/3, the image's own size, <name>.png) and scores it;
+// also the check, from model.json alone, that a checkpoint is a 3-class segmenter.
+import type * as tf from '@tensorflow/tfjs'
 import { existsSync, readFileSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import { join } from 'node:path'
@@ -11,11 +11,12 @@ import type { ImageSummary } from '../../shared/types/dataset'
 import type { DatasetService } from '../services/dataset-service'
 import { type BackendName, selectBackend } from './backend'
 import { toBatches } from './data/sampling'
-import { arraySource, disposeBatch, makeBatch } from './data/source'
 import { toEpochMetrics } from './job'
-import { addToConfusion, emptyConfusion, mergeConfusion, predictedClassIds } from './metrics/confusion'
+import { addToConfusion, emptyConfusion, mergeConfusion } from './metrics/confusion'
 import { PaperMetricAccumulator, pooledMetrics } from './metrics/segmentation'
 import { loadModel } from './models/weights-io'
+import { predictClasses } from './predict'
+import { savePrediction } from './predicted-trimap'
 
 export interface EvalOptions {
   datasets: DatasetService
@@ -95,44 +96,26 @@ export async function evaluateCheckpoint(o: EvalOptions): Promise<EvalResult> {
   } finally {
     model.dispose()
   }
-  const metrics = toEpochMetrics({ paper: paper.result(), pooled: pooledMetrics(total), images: images.length })!
+  const metrics = toEpochMetrics({ paper: paper.result(), pooled: pooledMetrics(total), images: images.length, batchSize: o.batchSize })!
   return { backend, split, images: images.length, inputSize: size, metrics }
 }
 
 /**
- * Predicts one batch of images (resized to the model's size) and writes each as <name>.png in outDir;
+ * Predicts one batch of images (resized to the model's size) and saves each as <name>.png in outDir;
  * returns the class ids at size×size, image after image. On this thread: fine for the CLI, which has no
- * UI to freeze; the app predicts in a worker (predict-client.ts's predictImages).
+ * UI to freeze; the app predicts in a worker (predict-client.ts's predictImages). Both predict with
+ * predictClasses and save with savePrediction, so they write the same files.
  */
-export async function predictTrimapPngs(model: tf.LayersModel, datasets: DatasetService, rows: ImageSummary[], size: number, outDir: string): Promise<Int32Array> {
+export async function predictTrimapPngs(model: tf.LayersModel, datasets: DatasetService, rows: ImageSummary[], size: number, outDir: string): Promise<Uint8Array> {
   const pix = await Promise.all(rows.map((r) => datasets.getResized(r.id, size)))
-  const batch = makeBatch(arraySource(size, pix), rows.map((_, k) => k), false)
-  let pred: Int32Array
-  try {
-    const probs = model.predict(batch.x) as tf.Tensor4D
-    pred = await predictedClassIds(probs)
-    probs.dispose()
-  } finally {
-    disposeBatch(batch)
-  }
-  await Promise.all(rows.map((r, b) => writeTrimapPng(pred.subarray(b * size * size, (b + 1) * size * size), size, r, outDir)))
-  return pred
+  const { classes } = await predictClasses(model, pix)
+  const px = size * size
+  await Promise.all(rows.map((r, b) => savePrediction(join(outDir, `${r.name}.png`), classes.subarray(b * px, (b + 1) * px), size, r)))
+  return classes
 }
 
 function concatBytes(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   parts.reduce((off, p) => (out.set(p, off), off + p.length), 0)
   return out
-}
-
-/** The size×size prediction scaled (nearest neighbour) back to the image's own size, 8-bit grey. */
-async function writeTrimapPng(pred: Int32Array, size: number, img: ImageSummary, outDir: string): Promise<void> {
-  const ids = Uint8Array.from(pred)
-  const w = img.width ?? size
-  const h = img.height ?? size
-  await sharp(ids, { raw: { width: size, height: size, channels: 1 } })
-    .resize(w, h, { kernel: 'nearest', fit: 'fill' })
-    .toColourspace('b-w')
-    .png()
-    .toFile(join(outDir, `${img.name}.png`))
 }

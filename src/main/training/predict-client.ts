@@ -3,9 +3,7 @@
 // is the one loop the predictions service and the predictions export share.
 import { AppError, fromWireError } from '../../shared/errors'
 import type { BackendReport, FromWorker, ToWorker } from '../../shared/training-protocol'
-import type { Trimap } from '../../shared/trimap'
 import type { ImageSummary } from '../../shared/types/dataset'
-import { upsampleNearest } from '../services/prediction-scores'
 import type { BackendName } from './backend'
 import { spawn, type WorkerOptions } from './worker-client'
 
@@ -73,10 +71,11 @@ export function startPredictWorker(
   }
 }
 
-/** One image's prediction: class ids (1/2/3) at the image's own size, and the model's confidence. */
+/** One image's prediction: class ids (1/2/3) at the model's size×size (savePrediction scales them), and the model's confidence. */
 export interface ImagePrediction {
   image: ImageSummary
-  trimap: Trimap
+  classes: Uint8Array
+  size: number
   confidence: number
 }
 
@@ -121,7 +120,7 @@ export async function predictImages(o: PredictImagesOptions): Promise<boolean> {
     for (let at = 0; ahead; at += step) {
       const out = await ahead
       ahead = at + step < o.images.length ? send(at + step) : null
-      await o.onBatch(await atImageSize(o.images.slice(at, at + step), size, out), size)
+      await o.onBatch(perImage(o.images.slice(at, at + step), size, out), size)
     }
     worker.end()
     return !o.signal?.aborted
@@ -142,14 +141,8 @@ async function resizedBatch(rows: ImageSummary[], size: number, resized: Predict
   return buf.buffer
 }
 
-/** The batch's size×size class ids scaled (nearest neighbour) to each image's size (the model's when unknown). */
-function atImageSize(rows: ImageSummary[], size: number, out: PredictedBatch): Promise<ImagePrediction[]> {
+/** The batch's class ids and confidences, image by image. */
+function perImage(rows: ImageSummary[], size: number, out: PredictedBatch): ImagePrediction[] {
   const px = size * size
-  return Promise.all(
-    rows.map(async (image, b) => ({
-      image,
-      trimap: await upsampleNearest(out.classes.subarray(b * px, (b + 1) * px), size, image.width ?? size, image.height ?? size),
-      confidence: out.confidence[b]!,
-    })),
-  )
+  return rows.map((image, b) => ({ image, classes: out.classes.subarray(b * px, (b + 1) * px), size, confidence: out.confidence[b]! }))
 }

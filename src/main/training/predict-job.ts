@@ -1,12 +1,12 @@
 // Worker side of a prediction session (model in the loop): loads a finetuned checkpoint once, then
 // answers each batch of resized images with class ids and a confidence per image.
-import * as tf from '@tensorflow/tfjs'
+import type * as tf from '@tensorflow/tfjs'
 import { AppError } from '../../shared/errors'
 import type { FromWorker } from '../../shared/training-protocol'
 import { selectBackend, type BackendName } from './backend'
-import { arraySource, disposeBatch, makeBatch } from './data/source'
 import { checkSegmentationCheckpoint } from './eval-checkpoint'
 import { loadModel } from './models/weights-io'
+import { predictClasses } from './predict'
 
 export interface PredictSession {
   inputSize: number
@@ -38,19 +38,6 @@ async function predictBatch(model: tf.LayersModel, size: number, batch: number, 
   }
   const all = new Uint8Array(images)
   const pix = Array.from({ length: count }, (_, i) => all.subarray(i * px * 3, (i + 1) * px * 3))
-  // The training loop's own batch maker, so inputs are scaled exactly as the model was trained.
-  const input = makeBatch(arraySource(size, pix), pix.map((_, i) => i), false)
-  const [ids, conf] = tf.tidy((): [tf.Tensor, tf.Tensor] => {
-    const probs = model.predict(input.x) as tf.Tensor4D
-    return [tf.add(tf.argMax(probs, -1), 1), tf.mean(tf.max(probs, -1), [1, 2])]
-  })
-  disposeBatch(input)
-  try {
-    const classes = Uint8Array.from(await ids.data<'int32'>())
-    const confidence = Array.from(await conf.data<'float32'>())
-    return { type: 'predicted', batch, classes: classes.buffer, confidence }
-  } finally {
-    ids.dispose()
-    conf.dispose()
-  }
+  const { classes, confidence } = await predictClasses(model, pix)
+  return { type: 'predicted', batch, classes: classes.buffer as ArrayBuffer, confidence }
 }

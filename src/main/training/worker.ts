@@ -1,9 +1,11 @@
-// Entry of the training worker thread: one job per worker. The thread exits when the job ends, which
-// hands the wasm heap (which never shrinks) back to the system.
+// Entry of the training worker thread: one job per worker (a training run, a backend probe, a
+// prediction session or a model conversion). The thread exits when the job ends, which hands the wasm
+// heap (which never shrinks) back to the system.
 import { parentPort } from 'node:worker_threads'
 import { toWireError } from '../../shared/errors'
 import { type FromWorker, toWorkerSchema } from '../../shared/training-protocol'
 import { selectBackend } from './backend'
+import { exportModelJob, importModelJob } from './bundle/convert-job'
 import { runJob } from './job'
 import { openPredictSession, type PredictSession } from './predict-job'
 
@@ -26,6 +28,26 @@ const failPrediction = (err: unknown): void => {
   finish(1)
 }
 
+/** True (and says so) when this worker already took its one job. */
+function refuseSecondJob(): boolean {
+  if (started) post({ type: 'error', error: { code: 'BAD_INPUT', message: 'this worker already runs a job' } })
+  const refused = started
+  started = true
+  return refused
+}
+
+/** A job that ends the worker: exit 0 when it resolves, its error posted and exit 1 when it throws. */
+function oneShot(job: () => Promise<void>): void {
+  if (refuseSecondJob()) return
+  job().then(
+    () => finish(0),
+    (err: unknown) => {
+      post({ type: 'error', error: toWireError(err) })
+      finish(1)
+    },
+  )
+}
+
 port.on('message', (raw: unknown) => {
   const parsed = toWorkerSchema.safeParse(raw)
   if (!parsed.success) {
@@ -35,36 +57,18 @@ port.on('message', (raw: unknown) => {
   const msg = parsed.data
   switch (msg.type) {
     case 'start':
-      if (started) return post({ type: 'error', error: { code: 'BAD_INPUT', message: 'this worker already runs a job' } })
-      started = true
-      runJob(msg.job, msg.data, post, abort.signal).then(
-        () => finish(0),
-        (err: unknown) => {
-          post({ type: 'error', error: toWireError(err) })
-          finish(1)
-        },
-      )
-      return
+      return oneShot(() => runJob(msg.job, msg.data, post, abort.signal))
     case 'cancel':
       abort.abort()
       return
     case 'probe':
-      if (started) return post({ type: 'error', error: { code: 'BAD_INPUT', message: 'this worker already runs a job' } })
-      started = true
-      selectBackend({ force: msg.backend, wasmThreads: msg.wasmThreads }).then(
-        (backend) => {
-          post({ type: 'backend', backend })
-          finish(0)
-        },
-        (err: unknown) => {
-          post({ type: 'error', error: toWireError(err) })
-          finish(1)
-        },
-      )
-      return
+      return oneShot(async () => post({ type: 'backend', backend: await selectBackend({ force: msg.backend, wasmThreads: msg.wasmThreads }) }))
+    case 'exportModel':
+      return oneShot(() => exportModelJob(msg, post))
+    case 'importModel':
+      return oneShot(() => importModelJob(msg, post))
     case 'predict':
-      if (started) return post({ type: 'error', error: { code: 'BAD_INPUT', message: 'this worker already runs a job' } })
-      started = true
+      if (refuseSecondJob()) return
       predicting = openPredictSession(msg.checkpointDir, { backend: msg.backend, wasmThreads: msg.wasmThreads }, post)
       predicting.catch(failPrediction)
       return

@@ -1,5 +1,5 @@
 // Web mode: the same contract over HTTP on 127.0.0.1, events as Server-Sent Events, images by id.
-// Every request needs the per-start token; no path from a request reaches the file system except
+// Every request needs the token; no path from a request reaches the file system except
 // inside the built renderer folder.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -7,6 +7,7 @@ import { isChannel, MEDIA_KINDS, parseArg, type Api, type Channel, type MediaKin
 import { AppError } from '../../shared/errors'
 import { API_PREFIX, EVENTS_PATH, MEDIA_PREFIX } from '../../shared/web-protocol'
 import { decodeWire, decodeWireBinary, encodeWire, encodeWireBinary, WIRE_BINARY_TYPE } from '../../shared/wire'
+import { CallOrder } from '../call-order'
 import type { EventHub } from '../events'
 import { checkToken, hostAllowed, tokenCookie } from './auth'
 import { HttpError, methodNotAllowed, sendError, withContext } from './replies'
@@ -30,6 +31,8 @@ export interface RunningServer {
 }
 
 const MAX_BODY = 64 * 1024 * 1024
+/** How long a browser waits before reconnecting a dropped event stream. */
+export const RECONNECT_MS = 1500
 const CSP =
   "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; " +
   "script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
@@ -79,7 +82,7 @@ async function callApi(handlers: Api, channel: Channel, body: Buffer, binary: bo
   }
 }
 
-function openEventStream(req: IncomingMessage, res: ServerResponse, events: EventHub): void {
+function openEventStream(req: IncomingMessage, res: ServerResponse, events: EventHub, order: CallOrder): void {
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-store',
@@ -87,10 +90,15 @@ function openEventStream(req: IncomingMessage, res: ServerResponse, events: Even
   })
   // A HEAD asks whether the stream is there; holding it open would leak a subscriber per probe.
   if (req.method === 'HEAD') return void res.end()
-  res.write(': connected\n\n')
-  const unsubscribe = events.subscribe((name, payload) => {
-    res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)
-  })
+  // The browser retries a dropped stream by itself; a short delay lets a restarted server's page
+  // notice it is back within a couple of seconds (the page then re-reads its state).
+  res.write(`retry: ${RECONNECT_MS}\n: connected\n\n`)
+  // Ordered: an event a call raised goes out after that call's answer (call-order.ts).
+  const unsubscribe = events.subscribe(
+    order.ordered((name, payload) => {
+      res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)
+    }),
+  )
   // Comments keep proxies and the browser from timing the stream out.
   const beat = setInterval(() => res.write(': ping\n\n'), 15_000)
   req.on('close', () => {
@@ -137,7 +145,7 @@ function requestUrl(req: IncomingMessage, port: number): URL {
   }
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, opts: WebServerOptions, port: number) {
+async function route(req: IncomingMessage, res: ServerResponse, opts: WebServerOptions, port: number, order: CallOrder) {
   res.setHeader('x-content-type-options', 'nosniff')
   res.setHeader('referrer-policy', 'no-referrer')
   if (!hostAllowed(req, port)) {
@@ -151,7 +159,7 @@ async function route(req: IncomingMessage, res: ServerResponse, opts: WebServerO
   const path = url.pathname
   if (path.startsWith(API_PREFIX)) return serveApi(req, res, opts, path.slice(API_PREFIX.length))
   if (!READ_METHODS.includes(req.method ?? '')) throw methodNotAllowed(req.method, path, READ_METHODS)
-  if (path === EVENTS_PATH) return openEventStream(req, res, opts.events)
+  if (path === EVENTS_PATH) return openEventStream(req, res, opts.events, order)
   if (path.startsWith(MEDIA_PREFIX)) return serveMedia(res, path, opts)
   const file = await readStatic(opts.staticDir, path)
   if (!file) throw new AppError('NOT_FOUND', `Not found: ${path}`)
@@ -161,11 +169,15 @@ async function route(req: IncomingMessage, res: ServerResponse, opts: WebServerO
 export function startWebServer(opts: WebServerOptions): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     let port = opts.port ?? 0
+    const order = new CallOrder()
     const server = createServer((req, res) => {
-      route(req, res, opts, port).catch((err: unknown) => {
-        if (!res.headersSent) sendError(res, err)
-        else res.end()
-      })
+      // Every request is a call: its answer, an error's included, is written before its events go out.
+      void order.run(() =>
+        route(req, res, opts, port, order).catch((err: unknown) => {
+          if (!res.headersSent) sendError(res, err)
+          else res.end()
+        }),
+      )
     })
     server.on('error', reject)
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {

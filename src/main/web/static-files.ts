@@ -1,5 +1,6 @@
-// Serves the built renderer (out/renderer) in web mode. Paths are resolved inside the root only.
-import { readFile } from 'node:fs/promises'
+// Serves the built renderer (out/renderer) in web mode. Paths are resolved inside the root only, and so
+// are the files they name once links are followed.
+import { readFile, realpath } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 
 const MIME: Record<string, string> = {
@@ -30,11 +31,18 @@ export async function readStatic(root: string, urlPath: string): Promise<StaticF
     return null
   }
   const target = normalize(join(root, rel === '/' ? 'index.html' : rel))
-  if (target !== root && !target.startsWith(root + sep)) return null
+  if (!inside(root, target)) return null
   try {
-    return { body: await readFile(target), mime: MIME[extname(target)] ?? 'application/octet-stream' }
+    // A link inside the folder must not lead out of it.
+    const real = await realpath(target)
+    if (!inside(await realpath(root), real)) return null
+    return { body: await readFile(real), mime: MIME[extname(target)] ?? 'application/octet-stream' }
   } catch {
     if (extname(rel) !== '') return null
     return { body: await readFile(join(root, 'index.html')), mime: MIME['.html']! }
   }
+}
+
+function inside(root: string, path: string): boolean {
+  return path === root || path.startsWith(root + sep)
 }

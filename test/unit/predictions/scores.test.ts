@@ -1,7 +1,7 @@
-// The review queues' scores on tiny hand-worked trimaps: disagreement (1 − mean IoU over the classes
-// present) and nearest-neighbour upsampling of a model-size prediction.
+// The review queues' score on tiny hand-worked trimaps: disagreement (1 − mean IoU over the classes
+// present).
 import { describe, expect, it } from 'vitest'
-import { disagreement, upsampleNearest } from '../../../src/main/services/prediction-scores'
+import { disagreement } from '../../../src/main/services/prediction-scores'
 
 describe('disagreement', () => {
   it('is 0 for identical trimaps and 1 when no pixel agrees', () => {
@@ -18,19 +18,5 @@ describe('disagreement', () => {
 
   it('refuses trimaps of different sizes', () => {
     expect(() => disagreement(Uint8Array.of(1), Uint8Array.of(1, 2))).toThrow(/1 pixels, the trimap 2/)
-  })
-})
-
-describe('upsampleNearest', () => {
-  it('scales a 2×2 prediction to 4×2 keeping class ids', async () => {
-    const t = await upsampleNearest(Uint8Array.of(1, 2, 3, 1), 2, 4, 2)
-    expect(t).toEqual({ width: 4, height: 2, data: Uint8Array.of(1, 1, 2, 2, 3, 3, 1, 1) })
-  })
-
-  it('copies a prediction already at the image size', async () => {
-    const ids = Uint8Array.of(3, 2, 1, 2)
-    const t = await upsampleNearest(ids, 2, 2, 2)
-    expect(t.data).toEqual(ids)
-    expect(t.data).not.toBe(ids)
   })
 })

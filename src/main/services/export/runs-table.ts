@@ -1,5 +1,7 @@
 // The runs table as CSV (one header row, one row per run, RFC 4180 quoting) or JSON, for spreadsheets
-// and notebooks. Columns follow the compare view: config fields, status, backend, final metrics.
+// and notebooks. Columns follow the compare view: config fields, status, backend, final metrics. Pure:
+// the rows come from RunsService.list.
+import { AppError } from '../../../shared/errors'
 import type { RunSummary } from '../../../shared/types/runs'
 import { channelsOf } from '../run-plan'
 
@@ -62,4 +64,16 @@ export function runsToJson(runs: RunSummary[]): string {
     metrics: r.metrics,
   }))
   return JSON.stringify(rows, null, 2) + '\n'
+}
+
+/** The table of runs `ids` (in that order) among `all`, or of all of them; refuses ids not among them. */
+export function runsTable(all: RunSummary[], ids: number[] | undefined, format: 'csv' | 'json'): { text: string; mime: string } {
+  let rows = all
+  if (ids) {
+    const byId = new Map(all.map((r) => [r.id, r]))
+    const missing = ids.filter((i) => !byId.has(i))
+    if (missing.length) throw new AppError('NOT_FOUND', `no run with id ${missing.join(', ')}`)
+    rows = ids.map((i) => byId.get(i)!)
+  }
+  return format === 'csv' ? { text: runsToCsv(rows), mime: 'text/csv' } : { text: runsToJson(rows), mime: 'application/json' }
 }

@@ -1,12 +1,16 @@
 // Web-mode client: the contract over HTTP (POST /api/<channel>) and Server-Sent Events (/events),
-// authenticated by the per-start token the server printed in the URL it showed.
+// authenticated by the token the server printed in the URL it showed; tracks whether the server is there.
 import { EVENTS_PATH, API_PREFIX, MEDIA_PREFIX, TOKEN_HEADER, TOKEN_QUERY } from '../../../shared/web-protocol'
 import { AppError, fromWireError, isWireError } from '../../../shared/errors'
 import type { ArgOf, Channel, EventName, Events, ResultOf } from '../../../shared/api'
 import { decodeWire, decodeWireBinary, encodeWireBinary, WIRE_BINARY_TYPE } from '../../../shared/wire'
 import { buildCalls, type ApiClient, type Invoke } from './client'
+import { ConnectionTracker } from './connection'
+import { EventStream, type StreamSource } from './event-stream'
 
 const TOKEN_KEY = 'workbench-token'
+/** How the message of a call that could not be sent starts (the connection banner says the rest). */
+export const UNREACHABLE_MESSAGE = 'Cannot reach the workbench server'
 /** Browsers refuse a keepalive request once the bodies of those in flight pass 64 KiB. */
 export const KEEPALIVE_MAX_BYTES = 64 * 1024
 
@@ -16,7 +20,8 @@ export interface HttpEnv {
   location: Pick<Location, 'href'>
   history: Pick<History, 'replaceState' | 'state'>
   storage: Pick<Storage, 'getItem' | 'setItem'>
-  EventSource: new (url: string) => Pick<EventSource, 'addEventListener' | 'removeEventListener'>
+  EventSource: new (url: string) => StreamSource
+  setTimeout?: (fn: () => void, ms: number) => unknown
 }
 
 export function browserEnv(): HttpEnv {
@@ -26,6 +31,7 @@ export function browserEnv(): HttpEnv {
     history: window.history,
     storage: window.sessionStorage,
     EventSource: window.EventSource,
+    setTimeout: (fn, ms) => window.setTimeout(fn, ms),
   }
 }
 
@@ -78,19 +84,7 @@ export function createHttpClient(env: HttpEnv = browserEnv()): ApiClient {
   // Calls travel in the binary framing so trimaps go as raw bytes, not base64 text (see wire.ts).
   const headers: Record<string, string> = { 'content-type': WIRE_BINARY_TYPE, accept: WIRE_BINARY_TYPE }
   if (token) headers[TOKEN_HEADER] = token
-
-  // Events that arrive while an answer is being read wait until that answer's caller has run (a
-  // timer after it): a call's result is seen before the events it caused ('labels:changed' after
-  // 'labels:save'), and the refreshes those events start do not hold up the answer the user waits for
-  // (the editor's "Saved"). The wait is bounded by reading one small body.
-  let reading = 0
-  let held: (() => void)[] = []
-  function doneReading(): void {
-    if (--reading > 0 || held.length === 0) return
-    const due = held
-    held = []
-    setTimeout(() => due.forEach((deliver) => deliver()), 0)
-  }
+  const connection = new ConnectionTracker()
 
   const encode = (arg: unknown): Uint8Array<ArrayBuffer> => (arg === undefined ? new Uint8Array(0) : encodeWireBinary(arg))
   // keepalive: the request outlives the page (sent as it goes away); fetch starts before the first await.
@@ -99,16 +93,14 @@ export function createHttpClient(env: HttpEnv = browserEnv()): ApiClient {
     try {
       res = await env.fetch(API_PREFIX + channel, { method: 'POST', headers, body, ...(keepalive ? { keepalive } : {}) })
     } catch (err) {
+      connection.callUnsent()
       const message = err instanceof Error ? err.message : String(err)
-      throw new AppError('IO_ERROR', `Cannot reach the workbench server (${channel}): ${message}`)
+      throw new AppError('IO_ERROR', `${UNREACHABLE_MESSAGE} (${channel}): ${message}`)
     }
-    reading++
-    try {
-      if (!res.ok) throw await errorFrom(res, channel)
-      return await readAnswer<ResultOf<K>>(res, channel)
-    } finally {
-      doneReading()
-    }
+    if (res.status === 401) connection.callRefused()
+    else connection.callAnswered()
+    if (!res.ok) throw await errorFrom(res, channel)
+    return readAnswer<ResultOf<K>>(res, channel)
   }
   const invoke: Invoke = <K extends Channel>(channel: K, arg: ArgOf<K>): Promise<ResultOf<K>> => {
     try {
@@ -128,20 +120,18 @@ export function createHttpClient(env: HttpEnv = browserEnv()): ApiClient {
   }
 
   // One stream for the whole page, opened on the first subscription.
-  let source: InstanceType<HttpEnv['EventSource']> | null = null
+  const stream = new EventStream({
+    create: () => new env.EventSource(withToken(EVENTS_PATH, token)),
+    tracker: connection,
+    probe: () => send('app:info', new Uint8Array(0), false).catch(() => undefined),
+    setTimeout: env.setTimeout ?? ((fn, ms) => setTimeout(fn, ms)),
+  })
+  // The server sends an event a call raised after the call's answer (src/main/call-order.ts), so
+  // events are delivered as they arrive.
   function on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
-    source ??= new env.EventSource(withToken(EVENTS_PATH, token))
-    let live = true
-    const handler = (ev: Event) => {
-      const deliver = () => live && listener(decodeWire<Events[E]>((ev as MessageEvent<string>).data))
-      if (reading > 0) held.push(deliver)
-      else deliver()
-    }
-    source.addEventListener(event, handler)
-    return () => {
-      live = false
-      source?.removeEventListener(event, handler)
-    }
+    const handler = (ev: Event) => listener(decodeWire<Events[E]>((ev as MessageEvent<string>).data))
+    stream.add(event, handler)
+    return () => stream.remove(event, handler)
   }
 
   return {
@@ -149,6 +139,7 @@ export function createHttpClient(env: HttpEnv = browserEnv()): ApiClient {
     on,
     mediaUrl: (kind, imageId) => withToken(`${MEDIA_PREFIX}${kind}/${imageId}`, token),
     sendOnUnload,
+    connection,
     mode: 'web',
   }
 }

@@ -1,12 +1,12 @@
 // Turns an exported (standard-layer) model back into the U-Net our training code builds for the run's
-// config, layer by layer, refusing a model.json whose layers or shapes do not fit that U-Net.
+// config, layer by layer, refusing a model.json whose layers or shapes do not fit that U-Net. Runs in
+// the training worker (convert-job.ts), so no tfjs runs in the app process for an import.
 import * as tf from '@tensorflow/tfjs'
 import { AppError } from '../../../shared/errors'
 import type { RunConfig } from '../../../shared/types/runs'
-import { buildSimclrModel } from '../../training/models/projection-head'
-import { buildUnet } from '../../training/models/unet'
-import { channelsOf } from '../run-plan'
-import type { ModelFile } from './bundle-files'
+import { channelsOf } from '../../services/run-plan'
+import { buildSimclrModel } from '../models/projection-head'
+import { buildUnet } from '../models/unet'
 
 /** The model a run of this config trains (as the training job builds it), freshly initialised. */
 export function modelForConfig(cfg: RunConfig): tf.LayersModel {
@@ -18,11 +18,10 @@ export function modelForConfig(cfg: RunConfig): tf.LayersModel {
   return buildUnet({ inputSize: cfg.imageSize, channels, skips: cfg.skips, outChannels: 3, outActivation: out })
 }
 
-/** Loads model.json + weights with plain tfjs (no custom layers needed for an export). */
-export async function loadExportedModel(model: ModelFile, weights: ArrayBuffer, file: string): Promise<tf.LayersModel> {
-  const specs = model.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[]
+/** Loads an exported topology + weights with plain tfjs (no custom layers needed for an export). */
+export async function loadExportedModel(topology: unknown, specs: tf.io.WeightsManifestEntry[], weights: ArrayBuffer, file: string): Promise<tf.LayersModel> {
   try {
-    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: model.modelTopology, weightSpecs: specs, weightData: weights }))
+    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology as tf.io.ModelJSON['modelTopology'], weightSpecs: specs, weightData: weights }))
   } catch (err) {
     throw new AppError('BAD_INPUT', `${file} cannot be loaded as a tfjs layers model: ${(err as Error).message}`)
   }

@@ -1,6 +1,7 @@
 // Rewrites a checkpoint's model.json topology so it names only standard Keras layers: the U-Net's fused
 // conv+ReLU layers (custom classes only our code registers) become Conv2D / Conv2DTranspose with a relu
-// activation. Their weights have the same names and layouts, so weights.bin is copied unchanged.
+// activation. Their weights have the same names and layouts, so weights.bin is copied unchanged. Runs in the
+// training worker (convert-job.ts): building the templates needs a tfjs backend.
 import * as tf from '@tensorflow/tfjs'
 import { AppError } from '../../../shared/errors'
 
