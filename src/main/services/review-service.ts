@@ -41,8 +41,8 @@ export class ReviewService {
     if (state === null) this.repo.remove(imageId)
     else this.repo.set({ imageId, state, note: note.trim(), updatedBy: this.user })
     const now = this.datasets.getImage(imageId)
-    // After the caller's answer, as for labels: listeners' refreshes do not delay it.
-    setImmediate(() => this.emit({ imageId, datasetId: detail.datasetId, review: now.review }))
+    // The bindings deliver this after the caller's answer (call-order.ts).
+    this.emit({ imageId, datasetId: detail.datasetId, review: now.review })
     return now
   }
 }
