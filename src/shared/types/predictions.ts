@@ -1,4 +1,4 @@
-// DTOs of model-in-the-loop labelling (issue 5 item 7): a finished finetune's predicted trimaps for a
+// DTOs of model-in-the-loop labelling: a finished finetune's predicted trimaps for a
 // dataset's images, their scores, and the two review queues built from them.
 import type { ImageSummary } from './dataset'
 

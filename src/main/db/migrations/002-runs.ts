@@ -1,4 +1,4 @@
-// Training runs (issue 5): config, lineage, subset manifest, backend, queue order, status and
+// Training runs: config, lineage, subset manifest, backend, queue order, status and
 // timings, plus one row per finished epoch with its loss and held-out metrics.
 import type { Migration } from '../migrate'
 

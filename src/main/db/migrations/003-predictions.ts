@@ -1,4 +1,4 @@
-// Model in the loop (issue 5 item 7): one row per (finetune run, image) it predicted, with the PNG's
+// Model in the loop: one row per (finetune run, image) it predicted, with the PNG's
 // path under <dataDir>/predictions/<run id>/ and the scores the review queues sort by.
 import type { Migration } from '../migrate'
 

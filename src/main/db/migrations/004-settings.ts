@@ -1,4 +1,4 @@
-// App settings that outlive a restart (issue 5 item 2: how many runs train at once), one row per key.
+// App settings that outlive a restart (how many runs train at once, …), one row per key.
 import type { Migration } from '../migrate'
 
 export const settings: Migration = {

@@ -1,4 +1,4 @@
-// Every migration in order. A later issue adds its file (002-runs.ts…) and appends it here.
+// Every migration in order; a schema change adds its numbered file and appends it here.
 import type { Migration } from '../migrate'
 import { init } from './001-init'
 import { runs } from './002-runs'

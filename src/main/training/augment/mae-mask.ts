@@ -4,7 +4,6 @@ import * as tf from '@tensorflow/tfjs'
 import { makeRng, shuffleInPlace } from './random'
 
 export type MaskKind = 'patch' | 'pixel' | 'none'
-export const MASK_KINDS: readonly MaskKind[] = ['patch', 'pixel', 'none']
 
 export interface MaskConfig {
   kind: MaskKind

@@ -297,5 +297,3 @@ export function useEditor(
     flush: (): Promise<boolean> => autosave?.flush() ?? Promise.resolve(true),
   }
 }
-
-export type EditorApi = ReturnType<typeof useEditor>

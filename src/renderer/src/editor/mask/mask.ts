@@ -17,10 +17,6 @@ export function createMask(width: number, height: number, value: number = TRIMAP
   return { width, height, data: new Uint8Array(width * height).fill(value) }
 }
 
-export function cloneMask(m: Mask): Mask {
-  return { width: m.width, height: m.height, data: m.data.slice() }
-}
-
 export function fullRect(m: Mask): Rect {
   return { x: 0, y: 0, w: m.width, h: m.height }
 }

@@ -29,10 +29,6 @@ export function intersectRect(a: Rect, b: Rect): Rect {
   return w > 0 && h > 0 ? { x, y, w, h } : { ...EMPTY_RECT }
 }
 
-export function rectArea(r: Rect): number {
-  return isEmptyRect(r) ? 0 : r.w * r.h
-}
-
 /**
  * Grows a bounding box pixel by pixel (or span by span) while an operation writes, so the
  * operation can report exactly what it touched without a second pass.
