@@ -19,6 +19,7 @@ import { constants, gunzipSync } from 'node:zlib'
 import { basename, join } from 'node:path'
 import { x as extract } from 'tar'
 import { AppError } from '../../shared/errors'
+import { throttle } from '../../shared/throttle'
 import type { DatasetProgress } from '../../shared/types/dataset'
 
 export type ArchiveKind = 'tar' | 'tar.gz'
@@ -145,13 +146,11 @@ async function unpackInto(file: string, cwd: string, emit: (p: DatasetProgress) 
   const name = basename(file)
   let done = 0
   let entries = 0
-  let lastEmit = 0
+  const report = throttle(150)
   const counter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       done += chunk.length
-      const now = Date.now()
-      if (now - lastEmit > 150) {
-        lastEmit = now
+      if (report()) {
         emit({ phase: 'extract', done, total, message: `Extracting ${name}` })
       }
       cb(null, chunk)

@@ -16,6 +16,7 @@ import type { ImageCache } from './image-cache'
 import { runPool } from './pool'
 import { scanDataset, type FileSig, type ScannedImage } from './scan'
 import { originalRel } from './trimap-file'
+import { throttle } from '../../shared/throttle'
 
 export interface IndexDeps {
   datasets: DatasetsRepo
@@ -126,7 +127,7 @@ async function runJobs(
   sharp.concurrency(1)
   let pending: JobResult[] = []
   let done = 0
-  let lastEmit = 0
+  const report = throttle(150)
   const flush = (): void => {
     writeBatch(deps, datasetId, pending)
     pending = []
@@ -136,9 +137,7 @@ async function runJobs(
       pending.push(result)
       done++
       if (pending.length >= BATCH) flush()
-      const now = Date.now()
-      if (now - lastEmit > 150 || done === jobs.length) {
-        lastEmit = now
+      if (report(done === jobs.length)) {
         emit({ phase: 'index', done, total: jobs.length, message: `Indexed ${done} of ${jobs.length} images` })
       }
     })

@@ -6,6 +6,7 @@ import type { ImageSummary } from '../../shared/types/dataset'
 import type { BackendName } from '../training/backend'
 import { type ImagePrediction, predictImages } from '../training/predict-client'
 import type { WorkerOptions } from '../training/worker-client'
+import { throttle } from '../../shared/throttle'
 import type { DatasetService } from './dataset-service'
 
 export interface JobProgress {
@@ -31,15 +32,12 @@ export interface PredictionDeps {
 
 /** Emits `p` now, then after each change: at once for a phase change or the last image, else throttled. */
 export function progressReporter<P extends JobProgress>(p: P, emit: (p: P) => void, intervalMs = 250): Reporter {
-  let last = -Infinity
+  const due = throttle(intervalMs)
   emit({ ...p })
   return (change) => {
-    const now = performance.now()
-    const due = (change.phase !== undefined && change.phase !== p.phase) || (change.done !== undefined && change.done === p.total)
+    const final = (change.phase !== undefined && change.phase !== p.phase) || (change.done !== undefined && change.done === p.total)
     Object.assign(p, change)
-    if (!due && now - last < intervalMs) return
-    last = now
-    emit({ ...p })
+    if (due(final)) emit({ ...p })
   }
 }
 
