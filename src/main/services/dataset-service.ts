@@ -2,7 +2,7 @@
 // index it, and answer the browser's queries. Plain Node, no electron, so tests and web mode use it as is.
 import { existsSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { basename, isAbsolute, join, resolve } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
 import { trimapDataProblem, type ImageQueryArgs, type MediaKind } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Trimap } from '../../shared/trimap'
@@ -22,7 +22,9 @@ import { browserImage, decodeTrimap, ImageCache, type MediaBytes } from '../data
 import { sharpMessage } from '../dataset/decode'
 import { indexDataset } from '../dataset/indexer'
 import { checkLayout, LIST_FILE } from '../dataset/scan'
+import { datasetName } from '../dataset/dataset-name'
 import { ORIGINALS_DIR, originalRel, removeStaleTemps, TRIMAPS_DIR } from '../dataset/trimap-file'
+import { Serial } from '../serial'
 import { DatasetsRepo } from '../db/repositories/datasets-repo'
 import { facetCounts, listImages } from '../db/repositories/image-query'
 import { ImagesRepo, toDetail, type ImageRowWithLabel } from '../db/repositories/images-repo'
@@ -45,7 +47,7 @@ export class DatasetService {
   private readonly demoDir: string
   private readonly emit: (p: DatasetProgress) => void
   // Opens and imports run one at a time: two indexers on one dataset would race on its rows.
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly opens = new Serial()
   private closed = false
 
   constructor(opts: DatasetServiceOptions) {
@@ -58,8 +60,9 @@ export class DatasetService {
     this.db = opts.db
   }
 
+  /** Most recently opened first; `missing` marks one whose folder is gone (moved, unmounted). */
   list(): DatasetInfo[] {
-    return this.datasets.list()
+    return this.datasets.list().map((d) => ({ ...d, missing: !existsSync(join(d.root, LIST_FILE)) }))
   }
 
   current(): DatasetInfo | null {
@@ -166,9 +169,7 @@ export class DatasetService {
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new AppError('INTERNAL', 'The dataset service is closed'))
-    const run = this.queue.then(fn, fn)
-    this.queue = run.catch(() => undefined)
-    return run
+    return this.opens.run('dataset', fn)
   }
 
   /** `started`: when the user's request began (an import counts its extraction too). */
@@ -176,7 +177,8 @@ export class DatasetService {
     checkLayout(root)
     // Read the list files before touching the database, so a malformed line changes nothing.
     const catalogue = readCatalogue(root)
-    const id = this.datasets.touch(root, basename(root), root === this.demoDir)
+    const isDemo = root === this.demoDir
+    const id = this.datasets.touch(root, datasetName(root, isDemo), isDemo)
     const deps = { datasets: this.datasets, images: this.images, labels: this.labels, cache: this.cache, emit: this.emit }
     // Temp files of saves a killed process left: none of this process's saves is in flight (see removeStaleTemps).
     await sweepTemps(root)

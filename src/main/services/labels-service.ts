@@ -23,6 +23,7 @@ import {
   writeFileAtomicSync,
 } from '../dataset/trimap-file'
 import type { LabelRow } from '../db/repositories/labels-repo'
+import { Serial } from '../serial'
 import type { DatasetService } from './dataset-service'
 
 export interface LabelsServiceOptions {
@@ -52,7 +53,7 @@ export class LabelsService {
   private readonly emit: (change: Events['labels:changed']) => void
   private readonly user: string
   // Saves of one image run in order (autosave, then the save on leaving it): the last one wins on disk.
-  private readonly chains = new Map<number, Promise<unknown>>()
+  private readonly saves = new Serial<number>()
   private readonly swept = new Set<string>()
 
   constructor(opts: LabelsServiceOptions) {
@@ -200,16 +201,7 @@ export class LabelsService {
   }
 
   private serial<T>(imageId: number, fn: () => Promise<T>): Promise<T> {
-    const run = (this.chains.get(imageId) ?? Promise.resolve()).then(fn, fn)
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    )
-    this.chains.set(imageId, tail)
-    void tail.then(() => {
-      if (this.chains.get(imageId) === tail) this.chains.delete(imageId)
-    })
-    return run
+    return this.saves.run(imageId, fn)
   }
 }
 
