@@ -79,7 +79,9 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     media: (kind, imageId) => datasets.media(kind, imageId),
     close: () => {
       // Marks a running run interrupted and cancels its worker; the database can close right away.
-      void runs.close().then(() => pool.close())
+      void runs.close()
+      // Its runs were just marked interrupted; its watch stops before the database closes.
+      void pool.close()
       void predictions.close()
       datasets.close()
       db.close()

@@ -7,6 +7,8 @@ export interface RunJson {
   status: string
   backend: string | null
   threads: number | null
+  /** The pool worker that trained it (--pool), null for a run trained here. */
+  worker: string | null
   config: RunDetail['config']
   parentRunId: number | null
   /** Final held-out metrics (finetune), null for pretraining. */
@@ -22,7 +24,7 @@ export interface RunJson {
 function one(d: RunDetail): RunJson {
   const seconds = d.startedAt && d.finishedAt ? (Date.parse(d.finishedAt) - Date.parse(d.startedAt)) / 1000 : null
   return {
-    runId: d.id, name: d.name, status: d.status, backend: d.backend, threads: d.backendReport?.threads ?? null,
+    runId: d.id, name: d.name, status: d.status, backend: d.backend, threads: d.backendReport?.threads ?? null, worker: d.backendReport?.worker ?? null,
     config: d.config, parentRunId: d.parentRunId, metrics: d.metrics, lastLoss: d.lastLoss, epochs: d.epochs,
     trainImages: d.manifest.train.length, evalImages: d.manifest.eval.length, seconds, checkpointDir: d.checkpointDir,
   }
@@ -47,8 +49,8 @@ export function formatRun(d: RunDetail, reused: boolean): string {
   const j = one(d)
   const lines = [
     `Run #${d.id} ${d.name}: ${reused ? 'reused (finished earlier)' : d.status}` +
-      (j.seconds !== null && !reused ? ` in ${j.seconds.toFixed(1)} s` : '') + (d.backend ? ` on ${d.backend} (${j.threads} thread(s))` : ''),
-    `  images: ${j.trainImages} train` + (j.evalImages ? `, ${j.evalImages} held out` : ''),
+      (j.seconds !== null && !reused ? ` in ${j.seconds.toFixed(1)} s` : '') + (d.backend ? ` on ${d.backend} (${j.threads} thread(s))` : '') + (j.worker ? ` on pool worker ${j.worker}` : ''),
+    `  images: ${j.trainImages} train` + (j.evalImages ? `, ${j.evalImages} held out` : '') + ` (${d.config.split ?? 'official'} split)`,
   ]
   if (d.epochs.length > 0) lines.push(`  loss: ${d.epochs[0]!.loss.toFixed(4)} (epoch 1) → ${d.epochs.at(-1)!.loss.toFixed(4)} (epoch ${d.epochs.at(-1)!.epoch})`)
   const health = healthLine(d)
@@ -59,7 +61,7 @@ export function formatRun(d: RunDetail, reused: boolean): string {
   }
   const m = d.metrics
   if (m) {
-    lines.push(`  held-out: mean IoU ${m.meanIou.toFixed(4)}, foreground IoU ${m.foregroundIou.toFixed(4)}, pixel accuracy ${m.pixelAccuracy.toFixed(4)}, F1 ${m.f1.toFixed(4)}, Jaccard ${m.jaccard.toFixed(4)}`)
+    lines.push(`  held-out: mean IoU ${m.meanIou.toFixed(4)}, foreground IoU ${m.foregroundIou.toFixed(4)}, pixel accuracy ${m.pixelAccuracy.toFixed(4)}, F1 ${m.f1.toFixed(4)}, Jaccard ${m.jaccard.toFixed(4)}` + (m.evalBatch ? ` (test batches of ${m.evalBatch})` : ''))
   }
   if (d.checkpointDir) lines.push(`  checkpoint: ${d.checkpointDir}`)
   return lines.join('\n') + '\n'

@@ -6,14 +6,12 @@ import fs from 'node:fs/promises'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { RunRecord } from '../db/repositories/runs-repo'
-import { checkpointDirOf, type ExecDeps, type ExecStart, type Execution, progressForwarder, simclrJobOf } from '../services/run-executor'
-import { channelsOf } from '../services/run-plan'
-import { buildTrainingData } from '../training/data/from-dataset'
+import { checkpointDirOf, type ExecDeps, type ExecStart, type Execution, prepareJob, progressForwarder } from '../services/run-executor'
 import type { DoneMessage } from '../training/worker-client'
 import { packFolder } from './folder-bundle'
 import { followJob } from './follow-job'
 import { DEFAULT_MAX_DATA_BYTES, putPixels } from './pixels'
-import { type Announcement, announcementSchema, JOB_TTL_SECONDS, keys, type PoolJob, poolJobSchema, QUEUE_NAME } from './protocol'
+import { type Announcement, announcementSchema, JOB_TTL_SECONDS, keys, type PoolJob, poolJobSchema, poolTrainingSchema, QUEUE_NAME } from './protocol'
 import { connectRedis } from './redis'
 import { BULL_PREFIX } from './worker'
 
@@ -50,7 +48,7 @@ export class PoolCoordinator {
     let jobId: string | null = null
     let early: (d: DoneMessage) => void = () => undefined
     const inner = (async (): Promise<DoneMessage> => {
-      const payload = await this.payloadOf(deps, rec)
+      const payload = await this.payloadOf(deps, rec, start)
       if (cancelled) return cancelledDone()
       jobId = randomUUID()
       await this.upload(deps, rec, start, jobId)
@@ -108,25 +106,13 @@ export class PoolCoordinator {
     this.redis.disconnect()
   }
 
-  /** The job for the run, checked against the schema workers check it with. */
-  private async payloadOf(deps: ExecDeps, rec: RunRecord): Promise<PoolJob> {
+  /** The job for the run (the same prepareJob as a local run, its local paths dropped), checked as workers check it. */
+  private async payloadOf(deps: ExecDeps, rec: RunRecord, start: ExecStart): Promise<PoolJob> {
     const cfg = rec.summary.config
-    const finetune = cfg.kind === 'finetune'
-    const built = await buildTrainingData(deps.datasets, cfg.datasetId, rec.manifest, cfg.imageSize, finetune)
-    const data = await putPixels(this.redis, built.data, this.opts.maxDataBytes ?? DEFAULT_MAX_DATA_BYTES)
-    return poolJobSchema.parse({
-      v: 1,
-      runId: rec.summary.id,
-      job: {
-        runId: String(rec.summary.id), phase: cfg.kind, method: cfg.method,
-        model: { inputSize: cfg.imageSize, channels: channelsOf(cfg), skips: cfg.skips, frozenEncoder: cfg.frozenEncoder },
-        epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate, seed: cfg.seed,
-        trainIndices: built.trainIndices, evalIndices: built.evalIndices, backend: cfg.backend,
-        simclr: simclrJobOf(cfg),
-      },
-      data,
-      parent: finetune && cfg.parentRunId !== null && cfg.parentRunId !== undefined,
-    })
+    const { job, data: pixels } = await prepareJob(deps, rec, start)
+    const data = await putPixels(this.redis, pixels, this.opts.maxDataBytes ?? DEFAULT_MAX_DATA_BYTES)
+    const parent = cfg.kind === 'finetune' && cfg.parentRunId !== null && cfg.parentRunId !== undefined
+    return poolJobSchema.parse({ v: 1, runId: rec.summary.id, job: poolTrainingSchema.parse(job), data, parent })
   }
 
   /** The run's own checkpoint (when it resumes) and its parent's, where the worker looks for them. */

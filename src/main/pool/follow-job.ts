@@ -1,6 +1,6 @@
 // Follows one pool job for the coordinator: reads its event stream in order, hands the training
-// messages of the current attempt to the run's progress forwarder, copies each checkpoint into the
-// app's runs folder, and ends with the job's outcome (its 'done', its error, or BullMQ's failure).
+// messages of the current attempt (epochs with their SSL health) to the run's progress forwarder, copies
+// each checkpoint into the app's runs folder, and ends with the job's outcome ('done', error, or failure).
 import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { AppError } from '../../shared/errors'
@@ -73,7 +73,7 @@ async function apply(f: Follow, st: State, ev: PoolEvent | null): Promise<DoneMe
     st.token = ev.token
     const from = ev.resumedFromEpoch > 0 ? `, resuming after epoch ${ev.resumedFromEpoch}` : ''
     f.log(`pool: run #${f.runId} training on worker ${ev.worker} (${ev.host}, ${ev.backend.name})${from}`)
-    f.forward({ type: 'ready', backend: onHost(ev.backend, ev.host), resumedFromEpoch: ev.resumedFromEpoch })
+    f.forward({ type: 'ready', backend: onHost(ev.backend as BackendReport, ev.host, ev.worker), resumedFromEpoch: ev.resumedFromEpoch })
     return null
   }
   if (st.token !== null && ev.token !== st.token) return null
@@ -130,6 +130,7 @@ async function jobEnd(f: Follow, st: State): Promise<DoneMessage | null> {
   return null
 }
 
-function onHost(report: BackendReport, host: string): BackendReport {
-  return { ...report, attempts: report.attempts.map((a) => (a.ok ? { ...a, reason: `${a.reason} (pool worker on ${host})` } : a)) }
+/** The worker's report as the run keeps it: which worker trained it, and on which host its backend loaded. */
+function onHost(report: BackendReport, host: string, worker: string): BackendReport {
+  return { ...report, worker, attempts: report.attempts.map((a) => (a.ok ? { ...a, reason: `${a.reason} (pool worker on ${host})` } : a)) }
 }

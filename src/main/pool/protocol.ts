@@ -42,6 +42,8 @@ export const poolJobSchema = z.object({
     size: z.number().int().positive(),
     count: z.number().int().positive(),
     trimaps: z.boolean(),
+    /** A pretraining's SSL-health batch, stored beside the pixels (same size); null: none. */
+    health: z.object({ count: z.number().int().positive(), trimaps: z.boolean() }).nullable().default(null),
   }),
   /** A parent checkpoint waits at keys.parent(jobId). */
   parent: z.boolean(),
@@ -65,16 +67,27 @@ const reportSchema = z.object({
   name: z.string(),
   threads: z.number(),
   attempts: z.array(z.object({ backend: z.string(), ok: z.boolean(), reason: z.string() })),
+  adapter: z.looseObject({ description: z.string() }).optional(),
+})
+
+/** An epoch's SSL health (training-protocol's SslHealth), checked like the rest of the event. */
+const healthSchema = z.object({
+  embeddingStd: num,
+  stdThreshold: num,
+  deadChannels: num,
+  probe: z.number().nullable(),
+  allSameLoss: z.number().nullable(),
+  collapsed: z.boolean(),
 })
 
 /** One entry of a job's event stream; `token` tells one worker's attempt at the job from another's. */
 export const poolEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), token: z.string(), worker: z.string(), host: z.string(), backend: reportSchema, resumedFromEpoch: z.number().int().nonnegative() }),
   z.object({ type: z.literal('step'), token: z.string(), epoch: z.number(), step: z.number(), stepsPerEpoch: z.number(), loss: num, imgPerSec: z.number() }),
-  // Loose: what a newer training job adds to an epoch (its SSL health) reaches the app unchanged.
+  // Loose: what a newer training job adds to an epoch reaches the app unchanged.
   z.looseObject({
     type: z.literal('epoch'), token: z.string(), epoch: z.number(), epochs: z.number(), meanLoss: num,
-    seconds: z.number(), etaSeconds: z.number(), metrics: metricsSchema,
+    seconds: z.number(), etaSeconds: z.number(), metrics: metricsSchema, health: healthSchema.nullable().optional(),
   }),
   /** The folder at keys.checkpoint now holds the checkpoint after this epoch (0-based). */
   z.object({ type: z.literal('checkpoint'), token: z.string(), epoch: z.number().int() }),
@@ -94,6 +107,8 @@ export const announcementSchema = z.object({
   pid: z.number().int(),
   backend: z.string(),
   backendThreads: z.number().int(),
+  /** webgpu: the adapter's description (a GPU's name); absent for other backends. */
+  adapter: z.string().optional(),
   freeMemoryBytes: z.number(),
   totalMemoryBytes: z.number(),
   concurrency: z.number().int().positive(),

@@ -98,10 +98,18 @@ function announcer(redis: Redis, w: { id: string; backend: BackendReport; concur
   const startedAt = new Date().toISOString()
   return () => {
     const a: Announcement = {
-      id: w.id, host: os.hostname(), pid: process.pid, backend: w.backend.name, backendThreads: w.backend.threads,
+      id: w.id, host: os.hostname(), pid: process.pid, backend: w.backend.name, backendThreads: w.backend.threads, ...adapterOf(w.backend),
       freeMemoryBytes: os.freemem(), totalMemoryBytes: os.totalmem(), concurrency: w.concurrency, running: [...w.running],
       startedAt, seenAt: new Date().toISOString(),
     }
     return redis.set(keys.worker(w.id), JSON.stringify(a), 'EX', ANNOUNCE_TTL_SECONDS).catch(() => undefined)
   }
+}
+
+/** A webgpu worker's adapter in a few words (as the app's backend reports name it). */
+function adapterOf(report: BackendReport): { adapter?: string } {
+  const a = report.adapter
+  if (!a) return {}
+  const head = [a.vendor, a.architecture].filter(Boolean).join(' ')
+  return { adapter: [head, a.device || a.description].filter(Boolean).join(' — ') || 'unnamed adapter' }
 }

@@ -1,7 +1,8 @@
 // Runs one queued run in a training worker: builds its pixel buffers from the dataset cache, maps the
-// run to a worker job, stores backend and epochs as they arrive, and throttles progress for the UI.
+// run to a worker job (prepareJob, shared with the worker pool), stores backend and epochs as they
+// arrive, and throttles progress for the UI.
 import { join } from 'node:path'
-import { type BackendReport, type FromWorker, PAPER_SIMCLR_AUGMENT, type TrainingJobInput } from '../../shared/training-protocol'
+import { type BackendReport, type FromWorker, PAPER_SIMCLR_AUGMENT, type TrainingData, type TrainingJobInput } from '../../shared/training-protocol'
 import type { RunConfig, RunProgress } from '../../shared/types/runs'
 import type { RunRecord, RunsRepo } from '../db/repositories/runs-repo'
 import { buildTrainingData } from '../training/data/from-dataset'
@@ -48,39 +49,55 @@ export interface ExecStart {
   threadsNote?: string
 }
 
+/** A run's training job as a local worker takes it, and the pixels (with a pretraining's health batch) it trains on. */
+export interface PreparedJob {
+  job: TrainingJobInput
+  data: TrainingData
+  checkpointDir: string
+}
+
+/**
+ * The one mapping from a run to its training job, shared by local runs and the worker pool (which
+ * drops the local paths): pixels from the dataset cache, the SSL-health batch, the augmentation.
+ */
+export async function prepareJob(deps: ExecDeps, rec: RunRecord, start: ExecStart): Promise<PreparedJob> {
+  const cfg = rec.summary.config
+  const finetune = cfg.kind === 'finetune'
+  const built = await buildTrainingData(deps.datasets, cfg.datasetId, rec.manifest, cfg.imageSize, finetune)
+  // A pretraining measures its SSL health on held-out labelled images each epoch.
+  if (!finetune) built.data.health = await buildHealthData(deps.datasets, cfg.datasetId, cfg.imageSize)
+  const parent = cfg.parentRunId ? deps.repo.get(cfg.parentRunId) : null
+  const checkpointDir = checkpointDirOf(deps.runsDir, rec.summary.id)
+  const job: TrainingJobInput = {
+    runId: String(rec.summary.id),
+    phase: cfg.kind,
+    method: cfg.method,
+    model: { inputSize: cfg.imageSize, channels: channelsOf(cfg), skips: cfg.skips, frozenEncoder: cfg.frozenEncoder },
+    epochs: cfg.epochs,
+    batchSize: cfg.batchSize,
+    learningRate: cfg.learningRate,
+    seed: cfg.seed,
+    trainIndices: built.trainIndices,
+    evalIndices: built.evalIndices,
+    backend: cfg.backend,
+    wasmThreads: start.wasmThreads,
+    checkpointDir,
+    encoderFrom: finetune && parent ? parent.checkpointDir : null,
+    resume: start.resume,
+    simclr: simclrJobOf(cfg),
+  }
+  return { job, data: built.data, checkpointDir }
+}
+
 export function executeRun(deps: ExecDeps, rec: RunRecord, start: ExecStart): Execution {
   let cancelled = false
   let detached = false
   let cancelWorker: (() => void) | null = null
   const done = (async (): Promise<DoneMessage> => {
-    const cfg = rec.summary.config
-    const finetune = cfg.kind === 'finetune'
-    const built = await buildTrainingData(deps.datasets, cfg.datasetId, rec.manifest, cfg.imageSize, finetune)
-    // A pretraining measures its SSL health on held-out labelled images each epoch.
-    if (!finetune) built.data.health = await buildHealthData(deps.datasets, cfg.datasetId, cfg.imageSize)
+    const { job, data, checkpointDir } = await prepareJob(deps, rec, start)
     if (cancelled) return { type: 'done', cancelled: true, epochsDone: 0, steps: 0, lastLoss: NaN, metrics: null }
-    const parent = cfg.parentRunId ? deps.repo.get(cfg.parentRunId) : null
-    const checkpointDir = checkpointDirOf(deps.runsDir, rec.summary.id)
-    const job: TrainingJobInput = {
-      runId: String(rec.summary.id),
-      phase: cfg.kind,
-      method: cfg.method,
-      model: { inputSize: cfg.imageSize, channels: channelsOf(cfg), skips: cfg.skips, frozenEncoder: cfg.frozenEncoder },
-      epochs: cfg.epochs,
-      batchSize: cfg.batchSize,
-      learningRate: cfg.learningRate,
-      seed: cfg.seed,
-      trainIndices: built.trainIndices,
-      evalIndices: built.evalIndices,
-      backend: cfg.backend,
-      wasmThreads: start.wasmThreads,
-      checkpointDir,
-      encoderFrom: finetune && parent ? parent.checkpointDir : null,
-      resume: start.resume,
-      simclr: simclrJobOf(cfg),
-    }
     const onMessage = progressForwarder(deps, rec, { checkpointDir, threadsNote: start.threadsNote }, () => detached)
-    const handle = startTrainingWorker(job, built.data, onMessage, deps.worker)
+    const handle = startTrainingWorker(job, data, onMessage, deps.worker)
     cancelWorker = handle.cancel
     if (cancelled) handle.cancel()
     return handle.done

@@ -46,12 +46,16 @@ export class RunScheduler {
   private readonly running = new Map<number, Current>()
   private idleWaiters: (() => void)[] = []
   private max: number
+  private cores: number
+  private memoryBytes: number
   private started = false
   private only: Set<number> | null = null
   private closedFlag = false
 
   constructor(private readonly deps: SchedulerDeps) {
     this.max = checkedMax(deps.maxConcurrent, deps.cores)
+    this.cores = deps.cores
+    this.memoryBytes = deps.memoryBytes
   }
 
   get closed(): boolean {
@@ -59,12 +63,24 @@ export class RunScheduler {
   }
 
   concurrency(): RunConcurrency {
-    return { max: this.max, limit: this.deps.cores, running: [...this.running.keys()] }
+    return { max: this.max, limit: this.cores, running: [...this.running.keys()] }
   }
 
   /** Checks and applies the setting; lowering it lets running runs finish and starts fewer after them. */
   setMax(max: number): RunConcurrency {
-    this.max = checkedMax(max, this.deps.cores)
+    this.max = checkedMax(max, this.cores)
+    this.pump()
+    return this.concurrency()
+  }
+
+  /**
+   * Where runs train changed (the worker pool: its live workers instead of this machine's cores, and no
+   * local memory budget): new limits, and the setting `max` capped by them.
+   */
+  setLimits(limits: { cores: number; memoryBytes: number; max: number }): RunConcurrency {
+    this.cores = Math.max(1, limits.cores)
+    this.memoryBytes = limits.memoryBytes
+    this.max = Math.max(1, Math.min(limits.max, this.cores))
     this.pump()
     return this.concurrency()
   }
@@ -130,7 +146,7 @@ export class RunScheduler {
       if (!next) break
       const beside = [...this.running.keys()].map((id) => this.record(id).summary.config)
       beside.push(...starting.map((s) => s.rec.summary.config))
-      if (!fitsBeside(beside, next.rec.summary.config, this.deps.memoryBytes)) break
+      if (!fitsBeside(beside, next.rec.summary.config, this.memoryBytes)) break
       starting.push(this.claim(next))
     }
     const threads = this.threadsFor(this.running.size + starting.length)
@@ -144,7 +160,7 @@ export class RunScheduler {
   /** wasm threads (and why) for runs starting while `runsNow` train, these included. */
   private threadsFor(runsNow: number): Pick<ExecStart, 'wasmThreads' | 'threadsNote'> {
     if (this.deps.wasmThreads !== undefined) return { wasmThreads: this.deps.wasmThreads }
-    const { cores } = this.deps
+    const { cores } = this
     const wasmThreads = threadsPerRun(cores, runsNow)
     return runsNow > 1 ? { wasmThreads, threadsNote: `${cores} cores shared by ${runsNow} runs` } : { wasmThreads }
   }
@@ -161,7 +177,8 @@ export class RunScheduler {
       const parent = repo.get(pid)
       if (parent?.summary.status === 'done') return { rec: q, resume: false }
       if (parent && !TERMINAL.includes(parent.summary.status)) continue
-      this.deps.end(q.summary.id, 'failed', parentFailure(pid, parent))
+      // Waiting on a cancelled pretraining is not a failure of the finetune: it is cancelled with it.
+      this.deps.end(q.summary.id, parent?.summary.status === 'cancelled' ? 'cancelled' : 'failed', parentFailure(pid, parent))
     }
     return null
   }

@@ -15,7 +15,8 @@ export interface RedisServer {
   stop(): Promise<void>
 }
 
-async function freePort(): Promise<number> {
+/** A port of 127.0.0.1 nothing listens on (as the OS hands it out now). */
+export async function freePort(): Promise<number> {
   const srv = createServer()
   await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
   const port = (srv.address() as { port: number }).port

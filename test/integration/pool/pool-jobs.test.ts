@@ -1,10 +1,12 @@
 // Pool jobs on one real worker process: a payload that fails the schema is failed with the reason and
-// runs nothing, cancelling a training and a waiting run ends both cancelled, and a pretrain → finetune
-// pipeline trains on the pool with the pretraining encoder shipped to the worker.
+// runs nothing, cancelling a training and a waiting run ends both cancelled, a pretrain → finetune
+// pipeline trains on the pool with the pretraining encoder shipped to the worker, and a pretraining
+// measures its SSL health on the same held-out batch as a local run.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Queue, QueueEvents } from 'bullmq'
 import { describe, expect, it } from 'vitest'
+import { PAPER_SIMCLR_AUGMENT } from '../../../src/shared/training-protocol'
 import { POOL_PREFIX, QUEUE_NAME } from '../../../src/main/pool/protocol'
 import { connectRedis } from '../../../src/main/pool/redis'
 import { BULL_PREFIX } from '../../../src/main/pool/worker'
@@ -69,5 +71,22 @@ describe('pool jobs', () => {
     // The encoder a pretraining run writes at its end came back with its last checkpoint.
     expect(existsSync(join(w.dir, 'runs', String(pre!.id), 'encoder.json'))).toBe(true)
     expect(remote.get(fine!.id).config.parentRunId).toBe(pre!.id)
+  })
+
+  it('measures a SimCLR pretraining\'s SSL health on the held-out labelled batch, as a local run does', async () => {
+    const jitter = { ...PAPER_SIMCLR_AUGMENT, jitterProb: 0.3 }
+    const remote = pool.service([])
+    const { id } = await remote.enqueue(w.tiny({ kind: 'pretrain', method: 'simclr', seed: 31, labels: undefined, epochs: 2, augment: jitter }))
+    remote.start()
+    const run = await remote.waitFor(id)
+    expect(run.status, run.error ?? '').toBe('done')
+    const detail = remote.get(id)
+    // Without the health batch a worker measures on unlabelled training images, and the probe is null.
+    expect(detail.epochs.map((e) => e.health)).toEqual([1, 2].map(() => ({
+      embeddingStd: expect.any(Number), stdThreshold: expect.any(Number), deadChannels: expect.any(Number),
+      probe: expect.any(Number), allSameLoss: expect.any(Number), collapsed: expect.any(Boolean),
+    })))
+    expect(detail.config.augment).toEqual(jitter)
+    expect(detail.backendReport?.worker).toBe(pool.workers[0]!.id)
   })
 })
