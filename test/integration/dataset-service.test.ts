@@ -100,7 +100,7 @@ describe('queries', () => {
     expect(f.breeds).toHaveLength(37)
     expect(f.breeds[0]).toEqual({ breed: 'Abyssinian', classId: 1, species: 'cat', count: 2 })
     expect(f.breeds.find((b) => b.breed === 'pug')!.count).toBe(0)
-    expect(f.label).toEqual({ labelled: 2, unlabelled: 0, edited: 0, broken: 0 })
+    expect(f.label).toEqual({ labelled: 2, unlabelled: 0, edited: 0, predicted: 0, broken: 0 })
     const all = svc.facets({ datasetId: summary.datasetId, label: 'broken' })
     expect(all.total).toBe(1)
     expect(all.species).toEqual({ cat: 0, dog: 1 })

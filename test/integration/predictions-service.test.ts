@@ -1,6 +1,7 @@
 // PredictionsService against a real SQLite file, the demo dataset (some trimaps removed) and a tiny
 // finetune trained in a real worker: predictions for both scopes, the two queues' order, re-measuring
 // after an edit, accepting a prediction as a label, and clear refusals for runs that cannot predict.
+import { datasetImages } from '../../src/main/training/data/from-dataset'
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -123,6 +124,11 @@ describe('PredictionsService', () => {
     const onDisk = await decodeTrimap(join(ds.root, 'annotations/trimaps', `${first.name}.png`))
     expect(onDisk).toEqual(pred)
     expect(preds.labelNext(datasetId, runId, 1000).map((q) => q.image.id)).not.toContain(first.id)
+    // One meaning of "labelled" for the browser's filter and counts and for training: a person's trimap.
+    expect(datasets.listImages({ datasetId, label: 'labelled' }).map((i) => i.id)).not.toContain(first.id)
+    expect(datasets.listImages({ datasetId, label: 'predicted' }).map((i) => i.id)).toEqual([first.id])
+    expect(datasets.facets({ datasetId }).label.predicted).toBe(1)
+    expect(datasetImages(datasets, datasetId).find((i) => i.id === first.id)).toMatchObject({ labelled: false })
   })
 
   it('runs one job at a time and cancels one while it predicts or loads', async () => {

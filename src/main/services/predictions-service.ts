@@ -110,20 +110,24 @@ export class PredictionsService {
     return this.o.datasets
       .listImages({ datasetId, label: 'unlabelled' })
       .flatMap((image) => {
-        const p = preds.get(image.id)
+        // An accepted prediction was seen by a person already: it is re-checked (below), not asked for again.
+        const p = image.label === null ? preds.get(image.id) : undefined
         return p ? [{ image, score: p.confidence, confidence: p.confidence }] : []
       })
       .sort((a, b) => a.score - b.score || a.image.id - b.image.id)
       .slice(0, limit)
   }
 
-  /** Labelled images whose prediction disagrees most with the label first; edited labels are re-measured. */
+  /**
+   * Images with a trimap (a person's, or an accepted prediction) whose prediction disagrees most with
+   * it first; edited labels are re-measured.
+   */
   async recheck(datasetId: number, runId: number, limit = DEFAULT_LIMIT): Promise<QueueItem[]> {
     const preds = this.predictionsOf(datasetId, runId)
     const items: QueueItem[] = []
-    for (const image of this.o.datasets.listImages({ datasetId, label: 'labelled' })) {
+    for (const image of this.o.datasets.listImages({ datasetId })) {
       const p = preds.get(image.id)
-      if (!p || image.broken) continue
+      if (!p || image.broken || image.label === null) continue
       const score = await this.currentDisagreement(p, image)
       if (score !== null) items.push({ image, score, confidence: p.confidence })
     }

@@ -3,8 +3,16 @@ export type Species = 'cat' | 'dog'
 export type Split = 'trainval' | 'test' | 'none'
 /** Where the trimap on disk came from: the release, the editor, or a model. */
 export type LabelSource = 'original' | 'edited' | 'predicted'
-/** Filter on label state: 'labelled' = a usable trimap (values 1/2/3, decodable); 'broken' = image could not be decoded. */
-export type LabelState = 'labelled' | 'unlabelled' | 'edited' | 'broken'
+/**
+ * "Labelled" means the same everywhere — counts, filters, the run planner, training, "label next": a
+ * usable trimap (decodable, values 1/2/3) that a person made or the release shipped. An accepted
+ * prediction is not a label until a person edits it; it is counted as 'predicted'.
+ */
+export const HUMAN_LABEL_SOURCES = ['original', 'edited'] as const
+export const isHumanLabel = (source: LabelSource | null | undefined): boolean =>
+  source === 'original' || source === 'edited'
+/** Filter on label state ('broken' = the image itself could not be decoded). */
+export type LabelState = 'labelled' | 'unlabelled' | 'edited' | 'predicted' | 'broken'
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'unknown'
 /** A person's verdict on an image and its trimap. */
 export const REVIEW_STATES = ['accepted', 'needs-review', 'rejected'] as const

@@ -79,7 +79,7 @@ export function facets(over: Partial<FacetCounts> = {}): FacetCounts {
     total: 3,
     species: { cat: 2, dog: 1 },
     split: { trainval: 2, test: 1, none: 0 },
-    label: { labelled: 2, unlabelled: 1, edited: 0, broken: 1 },
+    label: { labelled: 2, unlabelled: 1, edited: 0, predicted: 0, broken: 1 },
     review: { accepted: 1, 'needs-review': 1, rejected: 0, none: 1 },
     problems: 1,
     breeds: [

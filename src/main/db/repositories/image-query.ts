@@ -1,23 +1,26 @@
 // The browser's filtered image list and its facet counts (each facet counted under the OTHER filters,
 // as a faceted search shows them).
 import type { Db } from '../open'
-import type {
-  FacetCounts,
-  ImageQuery,
-  ImageSummary,
-  LabelState,
-  ReviewFilter,
-  Species,
-  Split,
+import {
+  HUMAN_LABEL_SOURCES,
+  type FacetCounts,
+  type ImageQuery,
+  type ImageSummary,
+  type LabelState,
+  type ReviewFilter,
+  type Species,
+  type Split,
 } from '../../../shared/types/dataset'
 import { IMAGE_JOINS, SELECT_WITH_LABEL, toSummary, type ImageRowWithLabel } from './images-repo'
 
 type Facet = 'species' | 'breed' | 'split' | 'label' | 'review'
 
+const HUMAN = HUMAN_LABEL_SOURCES.map((s) => `'${s}'`).join(', ')
 const LABEL_SQL: Record<LabelState, string> = {
-  labelled: 'l.image_id IS NOT NULL',
-  unlabelled: 'l.image_id IS NULL',
+  labelled: `l.source IN (${HUMAN})`,
+  unlabelled: `(l.image_id IS NULL OR l.source NOT IN (${HUMAN}))`,
   edited: "l.source = 'edited'",
+  predicted: "l.source = 'predicted'",
   broken: 'i.broken_reason IS NOT NULL',
 }
 
@@ -99,6 +102,7 @@ export function facetCounts(db: Db, q: ImageQuery): FacetCounts {
       labelled: label.labelled ?? 0,
       unlabelled: label.unlabelled ?? 0,
       edited: label.edited ?? 0,
+      predicted: label.predicted ?? 0,
       broken: label.broken ?? 0,
     },
     review: reviewCounts(db, q),

@@ -3,7 +3,7 @@
 // editor; the editor steps through it and ends it.
 import { defineStore } from 'pinia'
 import { reactive, shallowRef } from 'vue'
-import type { ImageSummary } from '../../../shared/types/dataset'
+import { type ImageSummary, isHumanLabel } from '../../../shared/types/dataset'
 import {
   createWorkList,
   nextUnlabelledId,
@@ -18,7 +18,7 @@ export type QueueName = Exclude<WorkListOrigin, 'grid'>
 
 /** An image needs a label when it has none and can have one (a broken image cannot). */
 export function workItem(image: Pick<ImageSummary, 'id' | 'label' | 'broken'>): WorkItem {
-  return { id: image.id, needsLabel: image.label === null && !image.broken }
+  return { id: image.id, needsLabel: !isHumanLabel(image.label) && !image.broken }
 }
 
 export const useWorkListStore = defineStore('workList', () => {
