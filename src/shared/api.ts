@@ -13,9 +13,10 @@ import type {
 } from './types/dataset'
 import { MAX_REVIEW_NOTE, REVIEW_STATES } from './types/dataset'
 import type { FolderListing } from './types/browse'
-import type { RunConfig, RunDetail, RunPlan, RunProgress, RunSummary } from './types/runs'
+import { type PoolSetting, type PoolWorkerInfo, redisUrlArg, RUN_ON, type RunOn } from './types/pool'
+import { RUN_TAG_RULES, type RunConfig, type RunDeletePlan, type RunDetail, type RunPlan, type RunProgress, type RunSummary } from './types/runs'
 import type { PredictionPhase, PredictionProgress, PredictionScope, QueueItem } from './types/predictions'
-import { PRETRAIN_METHODS, simclrAugmentSchema } from './training-protocol'
+import { BACKEND_NAMES, PRETRAIN_METHODS, simclrAugmentSchema } from './training-protocol'
 import { TRIMAP_BORDER, TRIMAP_PET, type Trimap } from './trimap'
 import { AppError } from './errors'
 
@@ -61,7 +62,17 @@ export interface Api {
   'runs:enqueue'(args: { config: RunConfig }): Promise<RunSummary>
   /** The one-click action: queue a pretraining run and a finetune on its encoder (or reuse one). */
   'runs:pipeline'(args: { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig }): Promise<RunSummary[]>
-  'runs:list'(args: { datasetId?: number }): Promise<RunSummary[]>
+  /** Newest first; archived runs only with includeArchived. */
+  'runs:list'(args: { datasetId?: number; includeArchived?: boolean }): Promise<RunSummary[]>
+  /** Rename, tag (a few short words), note, archive or unarchive a run; fields left out stay. */
+  'runs:update'(args: { id: number; name?: string; tags?: string[]; note?: string; archived?: boolean }): Promise<RunSummary>
+  /** What deleting a run would remove (it, its finetunes, epochs, checkpoint bytes, predictions), or why it cannot go. */
+  'runs:deletePlan'(args: { id: number }): Promise<RunDeletePlan>
+  /**
+   * Delete a run with its checkpoints and predictions. Refused while it (or a finetune of it) runs, and
+   * for a pretraining run with finetunes unless withDependents deletes them with it.
+   */
+  'runs:delete'(args: { id: number; withDependents?: boolean }): Promise<{ deleted: number[] }>
   'runs:get'(args: { id: number }): Promise<RunDetail>
   'runs:cancel'(args: { id: number }): Promise<RunSummary>
   'runs:retry'(args: { id: number }): Promise<RunSummary>
@@ -71,6 +82,15 @@ export interface Api {
   'runs:concurrency'(args?: undefined): Promise<RunConcurrency>
   /** Lets up to max runs train at once; a further one starts only while their estimated memory fits together. */
   'runs:setConcurrency'(args: { max: number }): Promise<RunConcurrency>
+  /** Where runs that start from now on train: this machine, or the worker pool behind a Redis. */
+  'pool:get'(args?: undefined): Promise<PoolSetting>
+  /**
+   * Switches where runs train (runs training now finish where they are). 'pool' connects to the Redis
+   * first (redisUrl, else the one stored) and is refused, naming the host, when it does not answer.
+   */
+  'pool:set'(args: { mode: RunOn; redisUrl?: string }): Promise<PoolSetting>
+  /** The pool's live workers (empty when runs train on this machine). */
+  'pool:workers'(args?: undefined): Promise<PoolWorkerInfo[]>
   /** Write a finished run as a folder (tfjs layers model, config, metrics, manifest, README) at dest. */
   'runs:export'(args: { id: number; dest: string }): Promise<{ dir: string }>
   /** Import a folder written by runs:export as a new finished run (of datasetId, else the matching or current dataset). */
@@ -137,6 +157,8 @@ export interface Events {
   'reviews:changed': { imageId: number; datasetId: number; review: ReviewState | null }
   /** A run was queued, started, finished an epoch, ended, was cancelled, retried or moved. */
   'runs:changed': RunSummary
+  /** Runs were deleted (a run and the finetunes deleted with it). */
+  'runs:deleted': { ids: number[] }
   /**
    * The running run's progress (a few times a second at most). lossPoint: one point of its live loss
    * curve, step counted from the run's first step (epoch − 1) × stepsPerEpoch + step.
@@ -167,7 +189,7 @@ export const MEDIA_KINDS: readonly MediaKind[] = ['thumb', 'image']
 
 const species = z.enum(['cat', 'dog'])
 const split = z.enum(['trainval', 'test', 'none'])
-const labelState = z.enum(['labelled', 'unlabelled', 'edited', 'broken'])
+const labelState = z.enum(['labelled', 'unlabelled', 'edited', 'predicted', 'broken'])
 const id = z.number().int().positive()
 
 export const imageQuerySchema = z.strictObject({
@@ -194,6 +216,7 @@ export const runConfigSchema = z.strictObject({
       z.strictObject({ mode: z.literal('fraction'), fraction: z.number().gt(0).lte(1) }),
     ])
     .optional(),
+  split: z.enum(['official', 'paper']).optional(),
   frozenEncoder: z.boolean(),
   skips: z.boolean(),
   epochs: z.number().int().min(1).max(1000),
@@ -202,7 +225,7 @@ export const runConfigSchema = z.strictObject({
   simclrSize: z.number().int().min(16).max(512).multipleOf(8),
   learningRate: z.number().gt(0).lt(1),
   seed: z.number().int().min(0),
-  backend: z.enum(['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu']).optional(),
+  backend: z.enum(BACKEND_NAMES).optional(),
   paperBatch: z.boolean().optional(),
   parentRunId: id.nullable().optional(),
   tag: z.string().max(200).optional(),
@@ -293,13 +316,25 @@ export const argSchemas: { [K in Channel]: z.ZodType<ArgOf<K>> } = {
     reusePretrainRunId: id.optional(),
     finetune: runConfigSchema,
   }),
-  'runs:list': z.strictObject({ datasetId: id.optional() }),
+  'runs:list': z.strictObject({ datasetId: id.optional(), includeArchived: z.boolean().optional() }),
+  'runs:update': z.strictObject({
+    id,
+    name: z.string().trim().min(1).max(RUN_TAG_RULES.maxName).optional(),
+    tags: z.array(z.string().trim().min(1).max(RUN_TAG_RULES.maxLength).regex(RUN_TAG_RULES.pattern, 'a tag is one short word')).max(RUN_TAG_RULES.maxTags).optional(),
+    note: z.string().max(RUN_TAG_RULES.maxNote).optional(),
+    archived: z.boolean().optional(),
+  }),
+  'runs:deletePlan': z.strictObject({ id }),
+  'runs:delete': z.strictObject({ id, withDependents: z.boolean().optional() }),
   'runs:get': z.strictObject({ id }),
   'runs:cancel': z.strictObject({ id }),
   'runs:retry': z.strictObject({ id }),
   'runs:reorder': z.strictObject({ id, position: z.number().int().min(0) }),
   'runs:concurrency': none,
   'runs:setConcurrency': z.strictObject({ max: z.number().int().min(1).max(1024) }),
+  'pool:get': none,
+  'pool:set': z.strictObject({ mode: z.enum(RUN_ON), redisUrl: redisUrlArg.optional() }),
+  'pool:workers': none,
   'runs:export': z.strictObject({ id, dest: z.string().min(1).max(4096) }),
   'runs:import': z.strictObject({ path: z.string().min(1).max(4096), datasetId: id.optional() }),
   'runs:exportTable': z.strictObject({ ids: z.array(id).max(100_000).optional(), format: z.enum(['csv', 'json']) }),

@@ -6,6 +6,8 @@ import type { WireError } from './errors'
 export const PRETRAIN_METHODS = ['simclr', 'mae-patch', 'mae-pixel', 'mae-none'] as const
 export type PretrainMethod = (typeof PRETRAIN_METHODS)[number]
 export const BACKEND_NAMES = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'] as const
+/** A tfjs backend, in the order the automatic choice tries them. */
+export type BackendName = (typeof BACKEND_NAMES)[number]
 
 const positiveInt = z.number().int().positive()
 const probability = z.number().min(0).max(1)
@@ -133,20 +135,20 @@ export type ToWorker =
   | { type: 'start'; job: TrainingJobInput; data: TrainingData }
   | { type: 'cancel' }
   /** Which backend a job would get now (a fresh worker loads it, answers 'backend' and exits). */
-  | { type: 'probe'; backend?: (typeof BACKEND_NAMES)[number]; wasmThreads?: number }
+  | { type: 'probe'; backend?: BackendName; wasmThreads?: number }
   /** Load a finetuned checkpoint for prediction; the worker answers 'predictReady', then serves batches. */
-  | { type: 'predict'; checkpointDir: string; backend?: (typeof BACKEND_NAMES)[number]; wasmThreads?: number }
+  | { type: 'predict'; checkpointDir: string; backend?: BackendName; wasmThreads?: number }
   /** `count` RGB images of the model's input size back to back; answered by 'predicted' with the same batch. */
   | { type: 'predictBatch'; batch: number; count: number; images: ArrayBuffer }
   /** No more batches: the worker frees the model and exits. */
   | { type: 'predictEnd' }
   /** A checkpoint's model.json topology to export: answered by 'modelExported' with it in standard Keras layers. */
-  | { type: 'exportModel'; topology: unknown; backend?: (typeof BACKEND_NAMES)[number]; wasmThreads?: number }
+  | { type: 'exportModel'; topology: unknown; backend?: BackendName; wasmThreads?: number }
   /**
    * An exported model (topology, weight specs, weights) refitted to the U-Net of `config` and saved as a
    * checkpoint in outDir; answered by 'modelImported'. `source` names the file in errors.
    */
-  | { type: 'importModel'; topology: unknown; weightSpecs: unknown[]; weights: ArrayBuffer; config: unknown; outDir: string; source: string; backend?: (typeof BACKEND_NAMES)[number]; wasmThreads?: number }
+  | { type: 'importModel'; topology: unknown; weightSpecs: unknown[]; weights: ArrayBuffer; config: unknown; outDir: string; source: string; backend?: BackendName; wasmThreads?: number }
 
 export interface BackendReport {
   name: string

@@ -75,7 +75,9 @@ describe('RunsService', () => {
     expect(d.config.augment).toBeUndefined()
     expect(d.epochs[1]!.loss).toBeLessThan(d.epochs[0]!.loss)
     expect(d.lastLoss).toBe(d.epochs[1]!.loss)
-    expect(d.metrics).toMatchObject({ meanIou: expect.any(Number), foregroundIou: expect.any(Number), f1: expect.any(Number) })
+    // Scored at the fixed evaluation batch (not the training batch of 4), and the run says so.
+    expect(d.metrics).toMatchObject({ meanIou: expect.any(Number), foregroundIou: expect.any(Number), f1: expect.any(Number), evalBatch: 32 })
+    expect(d.config.split).toBe('official')
     expect(d.manifest.train).toHaveLength((await runs.plan(finetune)).labelledPool)
     expect(new Set([...d.manifest.train, ...d.manifest.eval]).size).toBe(d.manifest.train.length + d.manifest.eval.length)
     // In SQLite: lineage, final metrics, per-epoch records.
@@ -105,6 +107,33 @@ describe('RunsService', () => {
     runs.cancel(again[1]!.id)
     expect((await runs.waitFor(again[1]!.id)).status).toBe('cancelled')
     await runs.close()
+  })
+
+  it("plans and records the paper's split: 90/10 of every decodable image, fractions of the whole", async () => {
+    const runs = service()
+    const paper = (over: Parameters<typeof tiny>[0] = {}) => tiny({ split: 'paper', labels: { mode: 'fraction', fraction: 0.1 }, ...over })
+    const official = await runs.plan(tiny())
+    const total = official.totalImages!
+    expect(total).toBeGreaterThan(30)
+    const tenth = await runs.plan(paper())
+    expect(tenth).toMatchObject({ ok: true, totalImages: total, trainCount: Math.round(0.1 * total) })
+    expect(tenth.evalCount).toBeGreaterThan(0)
+    expect(tenth.evalCount).toBeLessThanOrEqual(total - Math.round(0.9 * total))
+    // Queued (not started): the config says which split, the manifest keeps train and held-out apart.
+    const fine = runs.get((await runs.enqueue(paper())).id)
+    expect(fine.config.split).toBe('paper')
+    expect(fine.manifest.train.filter((n) => fine.manifest.eval.includes(n))).toEqual([])
+    expect(runs.get((await runs.enqueue(tiny())).id).config.split).toBe('official')
+    // A pretraining on the paper split leaves that seed's held-out images out; another seed's finetune
+    // would be scored on images its encoder saw, and is refused.
+    const [pre] = await runs.pipeline({ pretrain: paper({ kind: 'pretrain', method: 'simclr', labels: undefined }), finetune: paper() })
+    const preDetail = runs.get(pre!.id)
+    expect(preDetail.manifest.train.filter((n) => fine.manifest.eval.includes(n))).toEqual([])
+    const other = await runs.plan(paper({ method: 'simclr', parentRunId: pre!.id, seed: 2 }))
+    expect(other.problems.join()).toMatch(new RegExp(`parent run #${pre!.id} pretrained on \\d+ of this run's \\d+ held-out images`))
+    expect((await runs.plan(paper({ method: 'simclr', parentRunId: pre!.id }))).problems).toEqual([])
+    // The later tests count the queue: nothing of this one stays in it.
+    for (const r of runs.list()) if (r.status === 'queued') runs.cancel(r.id)
   })
 
   it('keeps the queue across a restart; reorders; cancels queued and running runs', async () => {

@@ -52,7 +52,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('training CLI', () => {
   it('pipeline --json prints one object with run id, backend, config, metrics; eval writes trimap PNGs', async () => {
-    const r = await cli('pipeline', '--dataset', pets, '--method', 'simclr', '--labels', '6', '--epochs', '1', '--pretrain-epochs', '1', '--json', ...TINY)
+    const r = await cli('pipeline', '--dataset', pets, '--method', 'simclr', '--labels', '6', '--epochs', '1', '--pretrain-epochs', '1', '--pretrain-batch', '6', '--json', ...TINY)
     expect(r.stderr).not.toMatch(/error/)
     expect(r.code).toBe(0)
     const lines = r.stdout.trim().split('\n')
@@ -60,9 +60,9 @@ describe('training CLI', () => {
     const j = JSON.parse(lines[0]!)
     expect(j).toMatchObject({
       runId: expect.any(Number), status: 'done', backend: 'wasm', trainImages: 6,
-      config: { kind: 'finetune', method: 'simclr', labels: { mode: 'count', count: 6 }, imageSize: 32, channels: [4, 8] },
-      metrics: { meanIou: expect.any(Number), foregroundIou: expect.any(Number), pixelAccuracy: expect.any(Number), f1: expect.any(Number), jaccard: expect.any(Number) },
-      pretrain: { status: 'done', reused: false, config: { kind: 'pretrain', method: 'simclr', simclrSize: 16 } },
+      config: { kind: 'finetune', method: 'simclr', labels: { mode: 'count', count: 6 }, imageSize: 32, channels: [4, 8], batchSize: 4, split: 'official' },
+      metrics: { meanIou: expect.any(Number), foregroundIou: expect.any(Number), pixelAccuracy: expect.any(Number), f1: expect.any(Number), jaccard: expect.any(Number), evalBatch: 32 },
+      pretrain: { status: 'done', reused: false, config: { kind: 'pretrain', method: 'simclr', simclrSize: 16, batchSize: 6 } },
     })
     expect(j.parentRunId).toBe(j.pretrain.runId)
     expect(j.epochs).toHaveLength(1)
@@ -88,13 +88,29 @@ describe('training CLI', () => {
     expect([...new Set(data)].every((v) => v >= 1 && v <= 3)).toBe(true)
 
     // The same pretraining is reused by a second pipeline.
-    const again = await cli('pipeline', '--dataset', pets, '--method', 'simclr', '--fraction', '50%', '--epochs', '1', '--pretrain-epochs', '1', '--json', '--tty', ...TINY)
+    const again = await cli('pipeline', '--dataset', pets, '--method', 'simclr', '--fraction', '50%', '--epochs', '1', '--pretrain-epochs', '1', '--pretrain-batch', '6', '--json', '--tty', ...TINY)
     expect(JSON.parse(again.stdout).pretrain).toMatchObject({ runId: j.pretrain.runId, reused: true })
     // On a terminal: a redrawn bar with the epoch, loss and ETA.
     expect(again.stderr).toMatch(/\r\[#+-*\] +\d+% #\d+ finetune epoch 1\/1 step \d+\/\d+ loss \d\.\d{4} [\d.]+ img\/s ETA \d+:\d\d/)
   })
 
+  it("--split paper finetunes on a share of the whole dataset and holds out its seeded tenth", async () => {
+    const r = await cli('finetune', '--dataset', pets, '--split', 'paper', '--fraction', '10%', '--epochs', '1', '--seed', '3', '--json', ...TINY)
+    expect(r.code).toBe(0)
+    const j = JSON.parse(r.stdout)
+    expect(j.config).toMatchObject({ split: 'paper', seed: 3, labels: { mode: 'fraction', fraction: 0.1 } })
+    // 40 demo images, a few undecodable: 10 % is 3–4 of them, and about as many are held out.
+    expect(j.trainImages).toBeGreaterThanOrEqual(3)
+    expect(j.trainImages).toBeLessThanOrEqual(4)
+    expect(j.evalImages).toBeGreaterThan(0)
+    expect(j.evalImages).toBeLessThanOrEqual(4)
+    const text = await cli('finetune', '--dataset', pets, '--split', 'paper', '--fraction', '10%', '--epochs', '1', '--seed', '3', ...TINY)
+    expect(text.stdout).toMatch(/held out \(paper split\)/)
+    expect(text.stdout).toMatch(/\(test batches of 32\)/)
+  })
+
   it('refuses bad input before any work, with a clear error', async () => {
+    expect((await cli('finetune', '--dataset', pets, '--labels', '2', '--split', 'random', ...TINY)).stderr).toMatch(/--split must be official or paper, got "random"/)
     const bad = await cli('pretrain', '--dataset', pets, '--method', 'foo', ...TINY)
     expect(bad).toMatchObject({ code: 2, stdout: '' })
     expect(bad.stderr).toMatch(/unknown method "foo": use one of simclr, mae-patch, mae-pixel, mae-none, none/)

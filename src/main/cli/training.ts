@@ -4,13 +4,14 @@ import { cpSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { AppError } from '../../shared/errors'
-import { PAPER_SIMCLR_AUGMENT, PRETRAIN_METHODS, type SimclrAugment } from '../../shared/training-protocol'
-import type { LabelBudget, RunConfig, RunSummary } from '../../shared/types/runs'
+import { EVAL_BATCH, PAPER_SIMCLR_AUGMENT, PRETRAIN_METHODS, type SimclrAugment } from '../../shared/training-protocol'
+import type { DataSplit, LabelBudget, RunConfig, RunSummary } from '../../shared/types/runs'
 import { appPaths, defaultDataDir } from '../paths'
 import { RunsService } from '../services/runs-service'
 import { type BackendName, BACKEND_ORDER } from '../training/backend'
 import { checkSegmentationCheckpoint, evaluateCheckpoint, evaluationImages } from '../training/eval-checkpoint'
 import { runProgressReporter } from './run-progress'
+import { openPool, POOL_OPTION, POOL_USAGE } from './pool-option'
 import { openCliServices } from './services'
 import { formatRun, runJson } from './training-output'
 import type { CliCommand, CliIo } from './types'
@@ -23,7 +24,8 @@ const COMMON = {
   lr: { type: 'string' }, 'simclr-size': { type: 'string' }, method: { type: 'string' }, 'no-skip': { type: 'boolean' },
   labels: { type: 'string' }, fraction: { type: 'string' }, frozen: { type: 'boolean' }, parent: { type: 'string' },
   'pretrain-epochs': { type: 'string' }, 'pretrain-batch': { type: 'string' },
-  'jitter-prob': { type: 'string' }, grayscale: { type: 'string' },
+  'jitter-prob': { type: 'string' }, grayscale: { type: 'string' }, split: { type: 'string' },
+  ...POOL_OPTION,
 } as const
 type Values = ReturnType<typeof parse>['values']
 const parse = (argv: string[]) => parseArgs({ args: argv, options: COMMON, strict: true })
@@ -73,6 +75,13 @@ function budget(v: Values): LabelBudget {
   throw new AppError('BAD_INPUT', 'finetuning needs --labels N or --fraction F')
 }
 
+/** --split official|paper: the release's trainval/test, or the paper's seeded 90/10 of every image (§2.2). */
+function splitOpt(v: string | undefined): DataSplit {
+  if (v === undefined) return 'official'
+  if (v !== 'official' && v !== 'paper') throw new AppError('BAD_INPUT', `--split must be official or paper, got "${v}"`)
+  return v
+}
+
 function backendOpt(v: string | undefined): BackendName | undefined {
   if (v === undefined) return undefined
   if (!(BACKEND_ORDER as readonly string[]).includes(v)) throw new AppError('BAD_INPUT', `unknown backend "${v}": use one of ${BACKEND_ORDER.join(', ')}`)
@@ -92,7 +101,7 @@ function baseConfig(v: Values): Omit<RunConfig, 'kind' | 'method' | 'datasetId'>
   const aug = augment(v)
   return {
     frozenEncoder: v.frozen === true, skips: v['no-skip'] !== true, epochs: int(v.epochs, 'epochs', 20),
-    batchSize: int(v.batch, 'batch', 32), imageSize: size,
+    batchSize: int(v.batch, 'batch', 32), imageSize: size, split: splitOpt(v.split),
     // The paper's SimCLR views are half the finetuning size (64 vs 128).
     simclrSize: int(v['simclr-size'], 'simclr-size', Math.max(16, Math.round(size / 16) * 8), 8),
     learningRate: num(v.lr, 'lr', 1e-3), seed: int(v.seed, 'seed', 0, 0), backend: backendOpt(v.backend), channels: channels(v.channels),
@@ -113,18 +122,22 @@ async function openSession(v: Values, io: CliIo, quiet: boolean): Promise<Sessio
   const runsDir = v.db ? join(dirname(resolve(v.db)), 'runs') : appPaths(dataDir).runsDir
   const labels = new Map<number, string>()
   const report = runProgressReporter(io, (id) => labels.get(id) ?? `run #${id}`, quiet)
+  let pool: Awaited<ReturnType<typeof openPool>> = null
   try {
+    // --pool: its Redis answers before the dataset is indexed, and the runs train on its workers.
+    pool = await openPool(v.pool, (line) => report.line(line))
     const { datasetId } = await services.datasets.open(resolve(v.dataset))
     const threads = v.threads === undefined ? undefined : int(v.threads, 'threads', 1)
     const runs = new RunsService({
-      db: services.db, datasets: services.datasets, runsDir, wasmThreads: threads,
+      db: services.db, datasets: services.datasets, runsDir, wasmThreads: threads, ...pool?.options,
       emit: (name, payload) => {
         if (name === 'runs:progress') report.progress(payload as Parameters<typeof report.progress>[0])
         if (name === 'runs:changed') labels.set((payload as RunSummary).id, `#${(payload as RunSummary).id} ${(payload as RunSummary).kind}`)
       },
     })
-    return { runs, datasetId, report, close: async () => { await runs.close(); report.end(); services.close() } }
+    return { runs, datasetId, report, close: async () => { await runs.close(); await pool?.close(); report.end(); services.close() } }
   } catch (err) {
+    await pool?.close()
     services.close()
     throw err
   }
@@ -177,12 +190,12 @@ function training(kind: 'pretrain' | 'finetune' | 'pipeline'): CliCommand['run']
     try {
       const datasetId = s.datasetId
       if (kind === 'pretrain') {
-        const r = await s.runs.enqueue({ ...base, kind, method: m, datasetId })
+        const r = await s.runs.enqueue({ ...base, kind, method: m, datasetId, batchSize: int(v['pretrain-batch'], 'pretrain-batch', base.batchSize) })
         return finish(io, s, v, await runToEnd(s, [r.id]), false)
       }
       const finetune: RunConfig = { ...base, kind: 'finetune', method: 'none', datasetId, labels }
       if (kind === 'finetune') {
-        const parentRunId = v.parent !== undefined ? int(v.parent, 'parent', 1) : m === 'none' ? null : latestPretrain(s.runs, datasetId, m, base.channels)
+        const parentRunId = v.parent !== undefined ? int(v.parent, 'parent', 1) : m === 'none' ? null : latestPretrain(s.runs, datasetId, m, base)
         const r = await s.runs.enqueue({ ...finetune, parentRunId })
         return finish(io, s, v, await runToEnd(s, [r.id]), false)
       }
@@ -200,9 +213,12 @@ function training(kind: 'pretrain' | 'finetune' | 'pipeline'): CliCommand['run']
   }
 }
 
-function latestPretrain(runs: RunsService, datasetId: number, m: string, ch: number[] | undefined): number {
-  const want = JSON.stringify(ch ?? null)
-  const hit = runs.list(datasetId).find((r) => r.kind === 'pretrain' && r.status === 'done' && r.config.method === m && JSON.stringify(r.config.channels ?? null) === want)
+function latestPretrain(runs: RunsService, datasetId: number, m: string, base: ReturnType<typeof baseConfig>): number {
+  const want = JSON.stringify(base.channels ?? null)
+  // Under the paper split the held-out images follow the seed: only a pretraining of the same split and seed fits.
+  const fits = (c: RunConfig): boolean =>
+    (c.split ?? 'official') === base.split && (base.split !== 'paper' || c.seed === base.seed)
+  const hit = runs.list(datasetId).find((r) => r.kind === 'pretrain' && r.status === 'done' && r.config.method === m && JSON.stringify(r.config.channels ?? null) === want && fits(r.config))
   if (!hit) throw new AppError('BAD_INPUT', `no finished ${m} pretraining run on this dataset: run "cli pretrain --method ${m}" first, use --parent ID, or "cli pipeline"`)
   return hit.id
 }
@@ -220,7 +236,8 @@ const evalCommand: CliCommand = {
     const checkpoint = resolve(v.checkpoint)
     checkSegmentationCheckpoint(checkpoint)
     const backend = backendOpt(v.backend)
-    const batchSize = int(v.batch, 'batch', 16)
+    // The training runs' evaluation batch, so the paper's batch-averaged metrics read the same.
+    const batchSize = int(v.batch, 'batch', EVAL_BATCH)
     const services = openCliServices({ dataDir: v['data-dir'] ? resolve(v['data-dir']) : defaultDataDir(), db: v.db })
     try {
       const { datasetId } = await services.datasets.open(resolve(v.dataset))
@@ -245,7 +262,7 @@ const evalCommand: CliCommand = {
   },
 }
 
-const TRAIN_USAGE = '--dataset DIR [--epochs N] [--batch N] [--size S] [--simclr-size S] [--seed N] [--lr X] [--no-skip] [--backend B] [--threads N] [--out DIR] [--json] [--data-dir DIR] [--channels 32,64,128,256] [--jitter-prob P] [--grayscale P]'
+const TRAIN_USAGE = `--dataset DIR [--epochs N] [--batch N] [--size S] [--simclr-size S] [--seed N] [--lr X] [--no-skip] [--backend B] [--threads N] [--out DIR] [--json] [--data-dir DIR] [--channels 32,64,128,256] [--jitter-prob P] [--grayscale P] [--split official|paper] ${POOL_USAGE}`
 
 /** Top-level commands: `cli pretrain …`, not `cli training pretrain …`. */
 export const trainingCommands: Record<string, CliCommand> = {

@@ -23,6 +23,8 @@ export function samePretrainConfig(a: RunConfig, b: RunConfig): boolean {
       c.method === 'simclr' ? c.simclrSize : c.imageSize, c.learningRate, c.seed,
       // A run without recorded augmentation used another pipeline: it is not the same pretraining.
       c.augment ?? null,
+      // The paper split holds out other images than the official one: another encoder.
+      c.split ?? 'official',
     ])
   return key(a) === key(b)
 }

@@ -31,11 +31,14 @@ export async function planRun(deps: PlanDeps, input: RunConfig): Promise<Planned
   const backend = await backendOrProblem(deps, config, problems)
   let manifest: RunManifest = { train: [], eval: [] }
   let labelledPool = 0
+  let totalImages = 0
   if (deps.datasets.datasets.get(config.datasetId)) {
-    const choice = chooseManifest(datasetImages(deps.datasets, config.datasetId), config.kind, config.labels, config.seed)
+    const choice = chooseManifest(datasetImages(deps.datasets, config.datasetId), config.kind, config.labels, config.seed, config.split)
     manifest = choice.manifest
     labelledPool = choice.labelledPool
+    totalImages = choice.totalImages
     problems.push(...choice.problems)
+    parentSawEval(deps, config, manifest, problems)
   } else {
     problems.push(`no dataset with id ${config.datasetId}: open it first`)
   }
@@ -49,6 +52,7 @@ export async function planRun(deps: PlanDeps, input: RunConfig): Promise<Planned
     ok: problems.length === 0,
     problems,
     labelledPool,
+    totalImages,
     trainCount: manifest.train.length,
     evalCount: manifest.eval.length,
     backend,
@@ -85,7 +89,8 @@ export function planMemory(config: RunConfig, backend: BackendReport, problems: 
 
 /** Finetunes take their parent's method; impossible combinations become problems. */
 function normalise(deps: PlanDeps, input: RunConfig, problems: string[]): RunConfig {
-  const config: RunConfig = { ...input, parentRunId: input.parentRunId ?? null }
+  // The split is recorded with every run, so "official" is said rather than implied by its absence.
+  const config: RunConfig = { ...input, split: input.split ?? 'official', parentRunId: input.parentRunId ?? null }
   // What SimCLR's views will be is recorded with the run; no other run augments.
   if (config.kind === 'pretrain' && config.method === 'simclr') config.augment = config.augment ?? { ...PAPER_SIMCLR_AUGMENT }
   else delete config.augment
@@ -122,6 +127,23 @@ function normalise(deps: PlanDeps, input: RunConfig, problems: string[]): RunCon
     problems.push(`parent run #${p.id}'s encoder does not fit: it has channels [${theirs}], this run's U-Net [${mine}]`)
   }
   return config
+}
+
+/**
+ * Under the paper split the held-out images depend on the seed: a finetune whose parent pretrained on
+ * any of them (another seed, or the official split) would be scored on images its encoder has seen.
+ */
+function parentSawEval(deps: PlanDeps, config: RunConfig, manifest: RunManifest, problems: string[]): void {
+  if (config.kind !== 'finetune' || config.split !== 'paper' || !config.parentRunId) return
+  const parent = deps.repo.get(config.parentRunId)
+  if (!parent) return
+  const seen = new Set(parent.manifest.train)
+  const overlap = manifest.eval.filter((n) => seen.has(n)).length
+  if (overlap > 0) {
+    problems.push(
+      `parent run #${parent.summary.id} pretrained on ${overlap} of this run's ${manifest.eval.length} held-out images: under the paper split, pretrain with the same seed and split`,
+    )
+  }
 }
 
 function sizeProblems(config: RunConfig, problems: string[]): void {

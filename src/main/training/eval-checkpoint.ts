@@ -7,7 +7,7 @@ import fs from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
 import type { BackendReport, EpochMetrics } from '../../shared/training-protocol'
-import type { ImageSummary } from '../../shared/types/dataset'
+import { type ImageSummary, isHumanLabel } from '../../shared/types/dataset'
 import type { DatasetService } from '../services/dataset-service'
 import { type BackendName, selectBackend } from './backend'
 import { toBatches } from './data/sampling'
@@ -66,7 +66,7 @@ export function checkSegmentationCheckpoint(dir: string): number {
 
 /** Labelled, decodable test-split images; all labelled ones when the dataset has no labelled test image. */
 export function evaluationImages(datasets: DatasetService, datasetId: number): { split: EvalResult['split']; images: ImageSummary[] } {
-  const labelled = datasets.listImages({ datasetId }).filter((i) => !i.broken && (i.label === 'original' || i.label === 'edited'))
+  const labelled = datasets.listImages({ datasetId }).filter((i) => !i.broken && isHumanLabel(i.label))
   if (labelled.length === 0) throw new AppError('BAD_INPUT', 'the dataset has no trimaps to evaluate against')
   const test = labelled.filter((i) => i.split === 'test')
   return test.length > 0 ? { split: 'test', images: test } : { split: 'labelled', images: labelled }

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs'
 import os from 'node:os'
 import { AppError } from '../../shared/errors'
 import { type EpochMetrics, type FromWorker, type TrainingData, type TrainingJob, trainingJobSchema } from '../../shared/training-protocol'
+import { adam } from './adam'
 import { selectBackend } from './backend'
 import { dropPreviousCheckpoint, type Restored, resumeCheckpoint, saveCheckpoint } from './checkpoint'
 import { probeCheckpointDir } from './checkpoint-folder'
@@ -63,7 +64,7 @@ export function healthInput(job: TrainingJob, data: TrainingData, src: ImageSour
 }
 
 export const toEpochMetrics = (m?: SegmentationEval): EpochMetrics | null =>
-  m ? { f1: m.paper.f1, jaccard: m.paper.jaccard, ...m.pooled } : null
+  m ? { f1: m.paper.f1, jaccard: m.paper.jaccard, ...m.pooled, evalBatch: m.batchSize } : null
 
 /** The model and optimizer to train: from the run's last good checkpoint, or fresh (with a pretrained encoder). */
 async function startingPoint(job: TrainingJob, objective: Objective): Promise<{ model: tf.LayersModel; optimizer: tf.Optimizer; resume: Restored | null }> {
@@ -72,7 +73,7 @@ async function startingPoint(job: TrainingJob, objective: Objective): Promise<{ 
   const model = resume?.model ?? freshModel(job)
   if (!resume && job.encoderFrom) await loadEncoderWeights(model, job.encoderFrom)
   if (job.phase === 'finetune') setEncoderTrainable(model, !job.model.frozenEncoder)
-  const optimizer = tf.train.adam(job.learningRate)
+  const optimizer = adam(job.learningRate)
   if (resume) await resume.restoreOptimizer(optimizer)
   return { model, optimizer, resume }
 }

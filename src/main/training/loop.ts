@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { AppError } from '../../shared/errors'
 import type { SslHealth } from '../../shared/training-protocol'
+import { adam } from './adam'
 import { deriveSeed } from './augment/random'
 import { epochOrder, toBatches } from './data/sampling'
 import { type Batch, batchTensors, disposeBatch, type HostBatch, type ImageSource, makeBatch, prepareBatch } from './data/source'
@@ -95,7 +96,7 @@ export async function train(model: tf.LayersModel, data: ImageSource, cfg: Train
 }
 
 async function trainEpochs(model: tf.LayersModel, data: ImageSource, cfg: TrainConfig, cb: TrainCallbacks, monitor: HealthMonitor | null): Promise<TrainResult> {
-  const optimizer = cfg.optimizer ?? tf.train.adam(cfg.learningRate ?? 1e-3)
+  const optimizer = cfg.optimizer ?? adam(cfg.learningRate ?? 1e-3)
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
   const dropLast = dropsLastBatch(cfg.objective, cfg.trainIndices.length, cfg.batchSize)
   const result: TrainResult = { epochsDone: cfg.startEpoch ?? 0, steps: 0, lastLoss: NaN, cancelled: false, optimizer }
@@ -106,7 +107,7 @@ async function trainEpochs(model: tf.LayersModel, data: ImageSource, cfg: TrainC
     const lossSum = await runSteps(model, data, cfg, batches, epoch, { optimizer, vars, result, cb })
     if (lossSum === null) return { ...result, cancelled: true }
     const metrics = cfg.evalIndices?.length && cfg.objective.kind === 'segment'
-      ? await evaluateSegmentation(model, data, cfg.evalIndices, cfg.batchSize)
+      ? await evaluateSegmentation(model, data, cfg.evalIndices)
       : undefined
     const health = monitor?.measure(lossSum / batches.length, batches.map((b) => b.length))
     result.epochsDone = epoch + 1

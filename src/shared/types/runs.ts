@@ -1,13 +1,21 @@
-// DTOs of training runs (issue 5): what the runs service stores in SQLite and the training and
+// DTOs of training runs: what the runs service stores in SQLite and the training and
 // compare views show. The worker's own messages are in ../training-protocol.ts.
-import type { BackendReport, EpochMetrics, PretrainMethod, SimclrAugment, SslHealth } from '../training-protocol'
+import type { BackendName, BackendReport, EpochMetrics, PretrainMethod, SimclrAugment, SslHealth } from '../training-protocol'
+
+export type { BackendName }
 
 export type RunKind = 'pretrain' | 'finetune'
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'
-export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu'
 
 /** How many labelled images a finetune uses: N images, or a fraction of the labelled trainval pool. */
 export type LabelBudget = { mode: 'count'; count: number } | { mode: 'fraction'; fraction: number }
+
+/**
+ * Which images train and which are held out. official: the release's trainval/test split, fractions of
+ * the labelled trainval pool. paper (§2.2, §3.2): a seeded 90/10 split of all decodable images,
+ * fractions of the whole dataset (1 % ≈ 74 of 7,390).
+ */
+export type DataSplit = 'official' | 'paper'
 
 export interface RunConfig {
   kind: RunKind
@@ -16,6 +24,8 @@ export interface RunConfig {
   method: PretrainMethod | 'none'
   /** finetune only. */
   labels?: LabelBudget
+  /** 'official' when absent (runs from before the choice existed). */
+  split?: DataSplit
   frozenEncoder: boolean
   skips: boolean
   epochs: number
@@ -73,6 +83,8 @@ export interface RunSummary {
   parentRunId: number | null
   /** Backend that ran it ("wasm", "tfjs-node-gpu"…), null before it starts. */
   backend: string | null
+  /** Trained on the worker pool: the worker that took it (its id, host name first). */
+  worker?: string
   queuePosition: number | null
   createdAt: string
   startedAt: string | null
@@ -83,6 +95,28 @@ export interface RunSummary {
   /** Final training loss. */
   lastLoss: number | null
   error: string | null
+  /** Archived runs are left out of lists and aggregates unless asked for (absent: not archived). */
+  archived?: boolean
+  /** A few short words the user gave it (RUN_TAG_RULES). */
+  tags?: string[]
+  /** Free text the user wrote about it. */
+  note?: string
+}
+
+/** Limits on a run's tags and note, shared by the contract's schema and the forms. */
+export const RUN_TAG_RULES = { maxTags: 8, maxLength: 24, pattern: /^[\p{L}\p{N}_.+#-]+$/u, maxNote: 2000, maxName: 200 } as const
+
+/** What deleting a run would remove, or why it cannot be deleted now (runs:deletePlan). */
+export interface RunDeletePlan {
+  /** The run asked for first, then the finetunes that depend on it. */
+  runs: { id: number; name: string; kind: RunKind; status: RunStatus; epochs: number; checkpointBytes: number; predictions: number }[]
+  epochs: number
+  checkpointBytes: number
+  predictions: number
+  /** Runs that would go only because they depend on the run asked for (its finetunes). */
+  dependents: number[]
+  /** Why it cannot be deleted at all (a run is training), or null. */
+  blocked: string | null
 }
 
 export interface RunManifest {
@@ -105,6 +139,8 @@ export interface RunPlan {
   problems: string[]
   /** Labelled trainval images available for finetuning. */
   labelledPool: number
+  /** Decodable images in the dataset (labelled or not), the "of T" of train and held-out counts. */
+  totalImages?: number
   /** Images the run would train on. */
   trainCount: number
   evalCount: number

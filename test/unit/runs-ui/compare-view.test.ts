@@ -25,6 +25,8 @@ const RUNS = [
   run(2, { parentRunId: 1, metrics: metrics(0.6), cfg: { tag: 'Paper Table 1 · SimCLR', seed: 1 } }),
   run(3, { parentRunId: 1, metrics: metrics(0.7), cfg: { tag: 'Paper Table 1 · SimCLR', seed: 2 } }),
   run(4, { status: 'failed', error: 'out of memory', cfg: { method: 'mae-patch', frozenEncoder: false } }),
+  // Predicts background everywhere: a fine class-averaged Jaccard, no pet found.
+  run(5, { metrics: metrics(0.8, { foregroundIou: 0, iou: [0, 0.9, null] }), cfg: { method: 'mae-pixel' } }),
 ]
 
 beforeEach(async () => {
@@ -34,16 +36,26 @@ beforeEach(async () => {
 })
 
 describe('CompareView', () => {
-  it('lists the runs newest first and sorts by a clicked header (metrics best first, then flipped)', async () => {
-    expect(rowIds()).toEqual([4, 3, 2, 1])
+  it('lists the best foreground IoU first, so a background-only model does not head it; a header click re-sorts', async () => {
+    expect(rowIds()).toEqual([3, 2, 5, 1, 4])
+    expect($('sort-foregroundIou')!.closest('th')!.getAttribute('aria-sort')).toBe('descending')
+    expect($('run-row-5')!.textContent).toContain('0.000')
     $<HTMLButtonElement>('sort-jaccard')!.click()
     await settle()
     // Runs without metrics go last whichever the direction, by id.
-    expect(rowIds()).toEqual([3, 2, 1, 4])
+    expect(rowIds()).toEqual([5, 3, 2, 1, 4])
     expect($('sort-jaccard')!.closest('th')!.getAttribute('aria-sort')).toBe('descending')
     $<HTMLButtonElement>('sort-jaccard')!.click()
     await settle()
-    expect(rowIds()).toEqual([2, 3, 1, 4])
+    expect(rowIds()).toEqual([2, 3, 5, 1, 4])
+    $<HTMLButtonElement>('sort-id')!.click()
+    await settle()
+    expect(rowIds()).toEqual([1, 2, 3, 4, 5])
+  })
+
+  it('says how the metrics are computed, under the table', () => {
+    expect(root.textContent).toContain('a class absent from both truth and prediction is left out')
+    expect(root.textContent).toContain('test batches of 32 images')
   })
 
   it('filters by status and by text', async () => {
@@ -64,6 +76,15 @@ describe('CompareView', () => {
     // Jaccard 0.6 and 0.7: mean 0.650, sample std 0.0707
     expect(simclr.textContent).toContain('0.650 ± 0.071')
     expect($('group-MAE patch')!.textContent).toContain('—')
+  })
+
+  it('refuses to average a group whose runs differ in more than the seed, and lists them instead', async () => {
+    setValue('group-by', 'kind')
+    await settle()
+    const finetunes = $('group-finetune')!
+    expect(finetunes.textContent).toContain('Not averaged: these runs differ in method')
+    expect(finetunes.textContent).toContain('#5 · MAE pixel')
+    expect(finetunes.textContent).not.toMatch(/±/)
   })
 
   it('diffs the first two selected runs and loads their curves', async () => {

@@ -58,6 +58,7 @@ export function plan(over: Partial<RunPlan> = {}): RunPlan {
     labelledPool: 3312,
     trainCount: 331,
     evalCount: 368,
+    totalImages: 7390,
     backend: {
       name: 'wasm',
       threads: 2,

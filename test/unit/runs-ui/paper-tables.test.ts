@@ -18,9 +18,21 @@ describe('paper tables', () => {
     const rows = table1Rows(runs)
     expect(rows.map((r) => r.method)).toEqual(['simclr', 'mae-patch', 'mae-pixel', 'mae-none'])
     expect(rows[0]!.runs).toBe(2)
-    expect(rows[0]!.jaccard.mean).toBeCloseTo(0.61, 12)
-    expect(rows[0]!.f1.mean).toBeCloseTo(0.71, 12)
-    expect(rows[1]).toMatchObject({ runs: 0, jaccard: { mean: null, n: 0 }, paper: { f1: 0.779, jaccard: 0.656 } })
+    expect(rows[0]!.stats.jaccard.mean).toBeCloseTo(0.61, 12)
+    expect(rows[0]!.stats.f1.mean).toBeCloseTo(0.71, 12)
+    expect(rows[0]!.stats.foregroundIou.mean).toBeCloseTo(0.61, 12)
+    expect(rows[0]!.stats.iouPet.n).toBe(2)
+    expect(rows[1]).toMatchObject({ runs: 0, mixed: null, stats: { jaccard: { mean: null, n: 0 } }, paper: { f1: 0.779, jaccard: 0.656 } })
+  })
+  it('does not average a cell whose runs differ in more than the seed (quick and paper settings)', () => {
+    const tag = 'Paper Table 1 · SimCLR'
+    const runs = [
+      run(1, { metrics: metrics(0.6), cfg: { tag, split: 'paper', epochs: 20 } }),
+      run(2, { metrics: metrics(0.3), cfg: { tag, split: 'official', epochs: 5, seed: 2 } }),
+    ]
+    const row = table1Rows(runs)[0]!
+    expect(row.mixed!.differing).toEqual(['split', 'epochs'])
+    expect(row.stats.jaccard.n).toBe(0)
   })
   it('Table 2 places each tagged finetune in its frozen × skip × fraction cell', () => {
     const runs = [run(1, { metrics: metrics(0.42), cfg: { tag: 'Paper Table 2 · frozen · skip · 1 %', labels: { mode: 'fraction', fraction: 0.01 } } })]

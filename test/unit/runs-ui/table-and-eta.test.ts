@@ -1,6 +1,6 @@
 // The compare table's filter/sort rules, queue order and ETA, and the text formats the views show.
 import { describe, expect, it } from 'vitest'
-import { EMPTY_FILTER, filterRuns, nextSort, sortRuns } from '../../../src/renderer/src/lib/runs/table'
+import { DEFAULT_SORT, EMPTY_FILTER, filterRuns, nextSort, sortRuns } from '../../../src/renderer/src/lib/runs/table'
 import { estimateRunSeconds, queueEta, queueOrder } from '../../../src/renderer/src/lib/runs/queue-eta'
 import { formatEta, labelsText } from '../../../src/renderer/src/lib/runs/format'
 import { METRIC_KEYS } from '../../../src/renderer/src/lib/runs/aggregate'
@@ -24,6 +24,12 @@ describe('filter and sort', () => {
     expect(sortRuns(runs, { key: 'jaccard', dir: 'desc' }).map((r) => r.id)).toEqual([3, 1, 2, 4])
     expect(sortRuns(runs, { key: 'jaccard', dir: 'asc' }).map((r) => r.id)).toEqual([1, 3, 2, 4])
     expect(sortRuns(runs, { key: 'labels', dir: 'asc' }).map((r) => r.id)).toEqual([4, 3, 1, 2])
+  })
+  it('sorts by foreground IoU by default: a background-only model ranks below one that finds pets', () => {
+    const bgOnly = run(7, { metrics: metrics(0.62, { foregroundIou: 0, iou: [0, 0.93, 0] }) })
+    const finds = run(8, { metrics: metrics(0.55, { foregroundIou: 0.6 }) })
+    expect(sortRuns([bgOnly, finds], DEFAULT_SORT).map((r) => r.id)).toEqual([8, 7])
+    expect(sortRuns([bgOnly, finds], { key: 'iouPet', dir: 'desc' }).map((r) => r.id)).toEqual([8, 7])
   })
   it('a header click sorts metrics best-first, other columns ascending, and flips on a second click', () => {
     expect(nextSort({ key: 'id', dir: 'asc' }, 'f1', METRIC_KEYS)).toEqual({ key: 'f1', dir: 'desc' })

@@ -6,20 +6,30 @@ import { parseCounts, runTemplate, sweepSteps, table1Steps, table2Steps } from '
 import { CPU_DEFAULTS, toConfigs, withPaperSettings } from '../../../src/renderer/src/lib/runs/train-form'
 import { run } from './fixtures'
 
-const form = { ...CPU_DEFAULTS, epochs: 3, batchSize: 8, imageSize: 32, simclrSize: 32, seed: 7 }
+const form = { ...CPU_DEFAULTS, epochs: 3, batchSize: 8, pretrainBatchSize: 8, imageSize: 32, simclrSize: 32, seed: 7 }
 const shared = { datasetId: 4, epochs: 3, batchSize: 8, imageSize: 32, simclrSize: 32, learningRate: 0.001, seed: 7 }
+
+const paperSplit = { ...shared, split: 'paper' as const }
 
 describe('Paper Table 1', () => {
   const steps = table1Steps(form, 4)
-  it('pretrains each of the four methods and finetunes it frozen, with skips, on 90 %', () => {
-    expect(steps.map((s) => s.pretrainKey)).toEqual(['simclr', 'mae-patch', 'mae-pixel', 'mae-none'])
+  it('pretrains each of the four methods and finetunes it frozen, with skips, on 90 % of the paper split', () => {
+    expect(steps.map((s) => s.pretrainKey)).toEqual(['simclr#7', 'mae-patch#7', 'mae-pixel#7', 'mae-none#7'])
     expect(steps[0]!.pretrain).toEqual<RunConfig>({
-      kind: 'pretrain', method: 'simclr', ...shared, frozenEncoder: false, skips: true, tag: 'Paper Table 1 · SimCLR pretraining',
+      kind: 'pretrain', method: 'simclr', ...paperSplit, frozenEncoder: false, skips: true, tag: 'Paper Table 1 · SimCLR pretraining',
     })
     expect(steps[1]!.finetune).toEqual<RunConfig>({
-      kind: 'finetune', method: 'mae-patch', ...shared, labels: { mode: 'fraction', fraction: 0.9 },
+      kind: 'finetune', method: 'mae-patch', ...paperSplit, labels: { mode: 'fraction', fraction: 0.9 },
       frozenEncoder: true, skips: true, tag: 'Paper Table 1 · MAE patch',
     })
+  })
+  it('queues K seeds: K× the runs, each seed with its own pretrainings (its held-out images differ)', () => {
+    const three = table1Steps(form, 4, 3)
+    expect(three).toHaveLength(3 * steps.length)
+    expect(new Set(three.map((s) => s.pretrainKey)).size).toBe(12)
+    expect(three.map((s) => s.finetune.seed)).toEqual([7, 7, 7, 7, 8, 8, 8, 8, 9, 9, 9, 9])
+    expect(three.every((s) => s.pretrain!.seed === s.finetune.seed && s.finetune.split === 'paper')).toBe(true)
+    expect(() => table1Steps(form, 4, 0)).toThrow(/seeds \(K\)/)
   })
 })
 
@@ -27,16 +37,40 @@ describe('Paper Table 2', () => {
   const steps = table2Steps(form, 4)
   it('shares one SimCLR pretraining across twelve finetunes: frozen × skip × 90/10/1 %', () => {
     expect(steps).toHaveLength(12)
-    expect(new Set(steps.map((s) => s.pretrainKey))).toEqual(new Set(['simclr']))
+    expect(new Set(steps.map((s) => s.pretrainKey))).toEqual(new Set(['simclr#7']))
     expect(steps.map((s) => [s.finetune.frozenEncoder, s.finetune.skips, s.finetune.labels])).toEqual(
       [false, true].flatMap((frozen) =>
         [false, true].flatMap((skips) => [0.9, 0.1, 0.01].map((fraction) => [frozen, skips, { mode: 'fraction', fraction }])),
       ),
     )
     expect(steps[5]!.finetune).toEqual<RunConfig>({
-      kind: 'finetune', method: 'simclr', ...shared, labels: { mode: 'fraction', fraction: 0.01 },
+      kind: 'finetune', method: 'simclr', ...paperSplit, labels: { mode: 'fraction', fraction: 0.01 },
       frozenEncoder: false, skips: true, tag: 'Paper Table 2 · unfrozen · skip · 1 %',
     })
+  })
+  it('with K = 3 queues 3 pretrainings and 36 finetunes, one pretraining per seed', () => {
+    const three = table2Steps(form, 4, 3)
+    expect(three).toHaveLength(36)
+    expect([...new Set(three.map((s) => s.pretrainKey))]).toEqual(['simclr#7', 'simclr#8', 'simclr#9'])
+  })
+})
+
+describe('separate batches', () => {
+  it('sends the pretraining batch to pretraining runs and the finetune batch to finetunes', () => {
+    const f = { ...form, pretrainBatchSize: 48, batchSize: 12 }
+    const { pretrain, finetune } = toConfigs(f, 4)
+    expect([pretrain!.batchSize, finetune.batchSize]).toEqual([48, 12])
+    const t2 = table2Steps(f, 4)
+    expect(t2[0]!.pretrain!.batchSize).toBe(48)
+    expect(t2.every((s) => s.finetune.batchSize === 12)).toBe(true)
+    const sweep = sweepSteps(f, 4, { method: 'simclr', counts: [5], seeds: 1 })
+    expect([sweep[0]!.pretrain!.batchSize, sweep[0]!.finetune.batchSize]).toEqual([48, 12])
+  })
+  it('a sweep on the paper split pretrains once per seed', () => {
+    const steps = sweepSteps({ ...form, split: 'paper' }, 4, { method: 'simclr', counts: [5, 10], seeds: 2 })
+    expect(steps.map((s) => [s.pretrainKey, s.pretrain!.seed, s.finetune.seed])).toEqual([
+      ['simclr#7', 7, 7], ['simclr#8', 8, 8], ['simclr#7', 7, 7], ['simclr#8', 8, 8],
+    ])
   })
 })
 
@@ -78,7 +112,7 @@ describe('runTemplate', () => {
     expect(queued).toHaveLength(6) // 2 pretrainings + 4 finetunes
     const reuse = calls.map((c) => (c as { reusePretrainRunId?: number }).reusePretrainRunId ?? null)
     const sentPretrain = calls.map((c) => (c as { pretrain: RunConfig | null }).pretrain !== null)
-    // T1 simclr (new 100), T1 mae-patch (new 102), T2 first (key simclr: reuse 100), T2 second (reuse 100)
+    // T1 simclr (new 100), T1 mae-patch (new 102), T2 first (key simclr#7: reuse 100), T2 second (reuse 100)
     expect(sentPretrain).toEqual([true, true, false, false])
     expect(reuse).toEqual([null, null, 100, 100])
   })
@@ -105,11 +139,19 @@ describe('the paper preset', () => {
     expect(table2Steps(paper, 4)[0]!.pretrain).toMatchObject({ batchSize: 384, paperBatch: true })
   })
 
-  it('takes a batch typed in afterwards as it is', () => {
-    const { pretrain, finetune } = toConfigs({ ...paper, batchSize: 64 }, 4)
-    expect(pretrain).toMatchObject({ batchSize: 64 })
-    expect(finetune).toMatchObject({ batchSize: 64 })
-    expect(pretrain!.paperBatch).toBeUndefined()
-    expect(finetune.paperBatch).toBeUndefined()
+  it('takes a batch typed in afterwards as it is, each field on its own', () => {
+    const typed = toConfigs({ ...paper, batchSize: 64 }, 4)
+    expect(typed.finetune).toMatchObject({ batchSize: 64 })
+    expect(typed.finetune.paperBatch).toBeUndefined()
+    expect(typed.pretrain).toMatchObject({ batchSize: 384, paperBatch: true })
+    const both = toConfigs({ ...paper, batchSize: 64, pretrainBatchSize: 96 }, 4)
+    expect(both.pretrain).toMatchObject({ batchSize: 96 })
+    expect(both.pretrain!.paperBatch).toBeUndefined()
+  })
+
+  it("uses the paper's split", () => {
+    expect(paper.split).toBe('paper')
+    expect(toConfigs(paper, 4).finetune.split).toBe('paper')
+    expect(toConfigs(form, 4).finetune.split).toBe('official')
   })
 })

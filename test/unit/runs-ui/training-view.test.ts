@@ -92,23 +92,52 @@ describe('TrainingView', () => {
     expect($('start-note')!.textContent).toContain('Queued #11; it reuses pretraining run #10')
   })
 
-  it('"Paper settings" sets the paper\'s epochs, sizes and learning rate', async () => {
+  it('"Paper settings" sets the paper\'s epochs, sizes, learning rate, both batches and its split', async () => {
     $<HTMLButtonElement>('paper-settings')!.click()
     await settle()
     expect($<HTMLInputElement>('epochs')!.value).toBe('20')
     expect($<HTMLInputElement>('image-size')!.value).toBe('128')
     expect($<HTMLInputElement>('simclr-size')!.value).toBe('64')
     expect($<HTMLInputElement>('lr')!.value).toBe('0.001')
+    expect($<HTMLInputElement>('pretrain-batch')!.value).toBe('384')
+    expect($<HTMLInputElement>('batch')!.value).toBe('256')
+    expect($<HTMLSelectElement>('split')!.value).toBe('paper')
   })
 
-  it('"Paper Table 2" queues one SimCLR pretraining and twelve finetunes reusing it', async () => {
+  it('says what the run trains on: train N, held out M, of T, and under which split', async () => {
+    expect($('plan-split')!.textContent!.replace(/\s+/g, ' ')).toContain('Trains on 331, held out 368, of 7390 images (the official split)')
+    setValue('split', 'paper')
+    await wait(350)
+    await settle()
+    expect($('plan-split')!.textContent).toContain("the paper's 90 / 10 split")
+    const asked = api.calls.filter((c) => c.channel === 'runs:plan').map((c) => (c.arg as { config: RunConfig }).config)
+    expect(asked.at(-1)!.split).toBe('paper')
+  })
+
+  it('sends the pretraining batch to the pretraining run and the finetune batch to the finetune', async () => {
+    setValue('pretrain-batch', '24')
+    await settle()
+    setValue('batch', '6')
+    await wait(350)
+    await settle()
+    $<HTMLButtonElement>('start-pipeline')!.click()
+    await settle()
+    const call = api.calls.find((c) => c.channel === 'runs:pipeline')!.arg as { pretrain: RunConfig; finetune: RunConfig }
+    expect([call.pretrain.batchSize, call.finetune.batchSize]).toEqual([24, 6])
+  })
+
+  it('"Paper Table 2" with K = 2 queues a SimCLR pretraining per seed and twelve finetunes on each', async () => {
+    setValue('table-seeds', '2')
+    await settle()
     $<HTMLButtonElement>('template-table2')!.click()
     await settle()
-    const calls = api.calls.filter((c) => c.channel === 'runs:pipeline').map((c) => c.arg as { pretrain: RunConfig | null; reusePretrainRunId?: number })
-    expect(calls).toHaveLength(12)
-    expect(calls[0]!.pretrain).toMatchObject({ kind: 'pretrain', method: 'simclr' })
-    expect(calls.slice(1).every((c) => c.pretrain === null && c.reusePretrainRunId === 10)).toBe(true)
-    expect($('template-status')!.textContent).toBe('Paper Table 2: queued 13 runs.')
+    const calls = api.calls.filter((c) => c.channel === 'runs:pipeline').map((c) => c.arg as { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig })
+    expect(calls).toHaveLength(24)
+    expect(calls.map((c, i) => (c.pretrain ? i : -1)).filter((i) => i >= 0)).toEqual([0, 12])
+    expect(calls[12]!.pretrain).toMatchObject({ kind: 'pretrain', method: 'simclr', seed: 2, split: 'paper' })
+    expect(calls.filter((c) => c.pretrain === null).every((c) => c.reusePretrainRunId === 10)).toBe(true)
+    expect(calls.map((c) => c.finetune.seed)).toEqual([...Array(12).fill(1), ...Array(12).fill(2)])
+    expect($('template-status')!.textContent).toBe('Paper Table 2: queued 26 runs.')
   })
 
   it('gives every control an accessible name', () => {

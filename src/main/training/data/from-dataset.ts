@@ -2,10 +2,10 @@
 // pixel buffers for the worker, read from the dataset service's resized cache (no JPEG decoding here).
 import { AppError } from '../../../shared/errors'
 import type { TrainingData } from '../../../shared/training-protocol'
-import type { Split } from '../../../shared/types/dataset'
-import type { LabelBudget, RunKind, RunManifest } from '../../../shared/types/runs'
+import { isHumanLabel, type Split } from '../../../shared/types/dataset'
+import type { DataSplit, LabelBudget, RunKind, RunManifest } from '../../../shared/types/runs'
 import type { DatasetService } from '../../services/dataset-service'
-import { holdOut, labelledSubset } from './sampling'
+import { holdOut, labelledSubset, PAPER_TRAIN_FRACTION, paperSplit, shareOfTotal, type SubsetSpec } from './sampling'
 
 export interface DatasetImage {
   id: number
@@ -26,7 +26,7 @@ export function datasetImages(datasets: DatasetService, datasetId: number): Data
     id: i.id,
     name: i.name,
     split: i.split,
-    labelled: i.label === 'original' || i.label === 'edited',
+    labelled: isHumanLabel(i.label),
     broken: i.broken,
   }))
 }
@@ -35,45 +35,97 @@ export interface ManifestChoice {
   manifest: RunManifest
   /** Labelled images a finetune could draw from (after any hold-out). */
   labelledPool: number
+  /** Decodable images in the dataset, labelled or not: the paper split's "total dataset". */
+  totalImages: number
   problems: string[]
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 const names = (imgs: DatasetImage[]): string[] => imgs.map((i) => i.name).sort(byName)
 
+/** The two sides of a split: images a run may train on (labelled or not) and labelled held-out images. */
+interface Sides {
+  train: DatasetImage[]
+  eval: string[]
+  /** Where the training side comes from, for problems ("the trainval split"). */
+  where: string
+}
+
 /**
- * Pretrain: every decodable image outside the test split, labelled or not (the evaluation images stay
- * unseen). Finetune: a seeded subset of the labelled trainval pool, evaluated on the labelled test split
- * or, without one, on a fixed seeded hold-out of the pool. Depends only on the images, budget and seed.
+ * Official: trainval (or everything outside test) against the labelled test split, or without one a
+ * fixed seeded hold-out of the labelled pool. Paper (§2.2): a 90/10 split of every decodable image,
+ * seeded by the run's seed, so each seed is one repetition of the paper's protocol.
  */
-export function chooseManifest(images: DatasetImage[], kind: RunKind, labels: LabelBudget | undefined, seed: number): ManifestChoice {
+function splitSides(usable: DatasetImage[], all: DatasetImage[], split: DataSplit, seed: number): Sides {
+  if (split === 'paper') {
+    const sorted = [...usable].sort((a, b) => byName(a.name, b.name))
+    const parts = paperSplit(sorted.map((_, k) => k), seed)
+    return { train: parts.train.map((k) => sorted[k]!), eval: names(parts.test.map((k) => sorted[k]!).filter((i) => i.labelled)), where: "paper split's training side" }
+  }
+  const hasTrainval = all.some((i) => i.split === 'trainval')
+  const train = usable.filter((i) => (hasTrainval ? i.split === 'trainval' : i.split !== 'test'))
+  const evalSet = names(usable.filter((i) => i.labelled && i.split === 'test'))
+  const where = hasTrainval ? 'trainval split' : 'dataset'
+  const pool = names(train.filter((i) => i.labelled))
+  if (evalSet.length > 0 || pool.length < 2) return { train, eval: evalSet, where }
+  const held = new Set(holdOut(pool.map((_, k) => k), HOLD_OUT_FRACTION, HOLD_OUT_SEED).test.map((k) => pool[k]!))
+  return { train: train.filter((i) => !held.has(i.name)), eval: [...held].sort(byName), where }
+}
+
+/**
+ * Pretrain: every decodable image on the training side, labelled or not (the evaluation images stay
+ * unseen). Finetune: a seeded subset of the side's labelled images, evaluated on the held-out ones.
+ * Fractions are of the labelled pool (official) or of all decodable images (paper, §3.2); either way
+ * the same seed nests 1 % ⊂ 10 % ⊂ 90 %. Depends only on the images, budget, seed and split.
+ */
+export function chooseManifest(
+  images: DatasetImage[],
+  kind: RunKind,
+  labels: LabelBudget | undefined,
+  seed: number,
+  split: DataSplit = 'official',
+): ManifestChoice {
   const usable = images.filter((i) => !i.broken)
+  const totalImages = usable.length
+  const sides = splitSides(usable, images, split, seed)
   if (kind === 'pretrain') {
-    const train = names(usable.filter((i) => i.split !== 'test'))
-    const problems = train.length === 0 ? ['the dataset has no decodable images outside the test split to pretrain on'] : []
-    return { manifest: { train, eval: [] }, labelledPool: usable.filter((i) => i.labelled).length, problems }
+    // Official pretraining has always taken everything outside the test split; kept as it was.
+    const train = names(split === 'paper' ? sides.train : usable.filter((i) => i.split !== 'test'))
+    const problems = train.length === 0 ? [`the dataset has no decodable images ${split === 'paper' ? "on the paper split's training side" : 'outside the test split'} to pretrain on`] : []
+    return { manifest: { train, eval: [] }, labelledPool: usable.filter((i) => i.labelled).length, totalImages, problems }
   }
-  const labelled = usable.filter((i) => i.labelled)
-  const hasTrainval = images.some((i) => i.split === 'trainval')
-  let pool = names(labelled.filter((i) => (hasTrainval ? i.split === 'trainval' : i.split !== 'test')))
-  let evalSet = names(labelled.filter((i) => i.split === 'test'))
+  const pool = names(sides.train.filter((i) => i.labelled))
+  const evalSet = sides.eval
   const problems: string[] = []
-  if (evalSet.length === 0 && pool.length >= 2) {
-    const split = holdOut(pool.map((_, k) => k), HOLD_OUT_FRACTION, HOLD_OUT_SEED)
-    evalSet = split.test.map((k) => pool[k]!)
-    pool = split.train.map((k) => pool[k]!)
-  }
-  if (pool.length === 0) problems.push(`no labelled images to finetune on: the ${hasTrainval ? 'trainval split' : 'dataset'} has no decodable image with a trimap`)
+  const none = (): ManifestChoice => ({ manifest: { train: [], eval: evalSet }, labelledPool: pool.length, totalImages, problems })
+  if (pool.length === 0) problems.push(`no labelled images to finetune on: the ${sides.where} has no decodable image with a trimap`)
   else if (evalSet.length === 0) problems.push('no images to evaluate on: label at least 2 images, or some test-split images')
   if (!labels) problems.push('a finetune needs a label budget: N images or a fraction')
-  if (problems.length > 0 || !labels) return { manifest: { train: [], eval: evalSet }, labelledPool: pool.length, problems }
-  if (labels.mode === 'count' && labels.count > pool.length) {
-    problems.push(`asked for ${labels.count} labelled images but the labelled pool holds only ${pool.length}`)
-    return { manifest: { train: [], eval: evalSet }, labelledPool: pool.length, problems }
-  }
-  const spec = labels.mode === 'count' ? { count: labels.count } : { fraction: labels.fraction }
+  if (problems.length > 0 || !labels) return none()
+  const spec = subsetSpec(labels, split, totalImages, sides.train.length, pool.length, problems)
+  if (!spec) return none()
   const chosen = labelledSubset(pool.map((_, k) => k), spec, seed).indices.map((k) => pool[k]!)
-  return { manifest: { train: chosen, eval: evalSet }, labelledPool: pool.length, problems }
+  return { manifest: { train: chosen, eval: evalSet }, labelledPool: pool.length, totalImages, problems }
+}
+
+/** The subset to draw from the labelled pool, or null with the reason among the problems. */
+function subsetSpec(labels: LabelBudget, split: DataSplit, total: number, trainSide: number, pool: number, problems: string[]): SubsetSpec | null {
+  if (labels.mode === 'count') {
+    if (labels.count <= pool) return { count: labels.count }
+    problems.push(`asked for ${labels.count} labelled images but the labelled pool holds only ${pool}`)
+    return null
+  }
+  if (split === 'official') return { fraction: labels.fraction }
+  const pct = `${Math.round(labels.fraction * 1000) / 10} %`
+  if (labels.fraction > PAPER_TRAIN_FRACTION + 1e-9) {
+    problems.push(`the paper split trains on at most ${PAPER_TRAIN_FRACTION * 100} % of the dataset, not ${pct}`)
+    return null
+  }
+  // On tiny datasets round(0.9·n) can pass the training side by one image; 90 % means all of it.
+  const count = Math.min(shareOfTotal(labels.fraction, total), trainSide)
+  if (count <= pool) return { count }
+  problems.push(`${pct} of the ${total} images is ${count}, but the paper split's training side has only ${pool} labelled images`)
+  return null
 }
 
 export interface BuiltData {

@@ -45,6 +45,23 @@ export function holdOut(indices: number[], fraction: number, seed: number): { tr
   return { test: order.slice(0, nTest).sort((a, b) => a - b), train: order.slice(nTest).sort((a, b) => a - b) }
 }
 
+/** The paper's split (§2.2): training takes this share of all images, the rest is held out. */
+export const PAPER_TRAIN_FRACTION = 0.9
+
+/**
+ * The paper's 90/10 split of all images, seeded: round(0.9·n) train, the rest (at least 1 when n ≥ 2)
+ * held out. Train is exactly round(0.9·n), so "90 % of the dataset" is the whole training side.
+ */
+export function paperSplit(indices: number[], seed: number): { train: number[]; test: number[] } {
+  const order = [...new Set(indices)].sort((a, b) => a - b)
+  shuffleInPlace(order, makeRng(deriveSeed(seed, 0x9a9e)))
+  const nTrain = order.length < 2 ? order.length : Math.min(order.length - 1, Math.round(PAPER_TRAIN_FRACTION * order.length))
+  return { train: order.slice(0, nTrain).sort((a, b) => a - b), test: order.slice(nTrain).sort((a, b) => a - b) }
+}
+
+/** How many images "fraction of the whole dataset" is (§3.2: 1 %, 10 %, 90 % of the total), at least 1. */
+export const shareOfTotal = (fraction: number, total: number): number => Math.max(1, Math.round(fraction * total))
+
 /** The epoch's order of `indices`: a seeded shuffle that differs per epoch. */
 export function epochOrder(indices: number[], seed: number, epoch: number): number[] {
   const order = [...indices]

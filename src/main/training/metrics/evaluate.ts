@@ -1,6 +1,7 @@
 // Held-out evaluation of a segmentation model: the paper's batch-averaged F1/Jaccard and the pooled
-// dataset metrics, from one pass over the evaluation images.
+// dataset metrics, from one pass over the evaluation images in batches of a fixed size.
 import * as tf from '@tensorflow/tfjs'
+import { EVAL_BATCH } from '../../../shared/training-protocol'
 import { type ImageSource, disposeBatch, makeBatch } from '../data/source'
 import { toBatches } from '../data/sampling'
 import { addToConfusion, emptyConfusion, mergeConfusion, predictedClassIds } from './confusion'
@@ -10,13 +11,17 @@ export interface SegmentationEval {
   paper: PaperMetrics
   pooled: PooledMetrics
   images: number
+  /** Images per evaluation batch the paper metrics were averaged over. */
+  batchSize: number
 }
 
 export async function evaluateSegmentation(
   model: tf.LayersModel,
   src: ImageSource,
   indices: number[],
-  batchSize: number,
+  // Not the training batch: the paper's metrics are batch averages, so runs trained at 16 and at 256
+  // are scored alike only at one evaluation batch.
+  batchSize = EVAL_BATCH,
 ): Promise<SegmentationEval> {
   const paper = new PaperMetricAccumulator()
   const total = emptyConfusion()
@@ -34,5 +39,5 @@ export async function evaluateSegmentation(
       disposeBatch(batch)
     }
   }
-  return { paper: paper.result(), pooled: pooledMetrics(total), images: indices.length }
+  return { paper: paper.result(), pooled: pooledMetrics(total), images: indices.length, batchSize }
 }

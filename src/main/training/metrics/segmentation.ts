@@ -24,6 +24,14 @@ export interface PooledMetrics {
 }
 
 /**
+ * Conventions the paper (§2.7) does not state, chosen here and said under the app's tables:
+ * - a class absent from both truth and prediction in a batch is 0/0 and left out of that batch's
+ *   class average (not counted as 1, nor as 0);
+ * - unlabelled pixels (trimap id 0) are ignored;
+ * - batches hold EVAL_BATCH images (training-protocol.ts), whatever the training batch was.
+ * The compare view says the same in one line (lib/runs/paper.ts, METRIC_CONVENTIONS).
+ */
+/**
  * One batch's scores per class c: F1_c = 2TP/(2TP+FP+FN) (= Dice), Jaccard_c = TP/(TP+FP+FN) (IoU).
  * A class neither present nor predicted in the batch has 0/0 and is left out (null) of the averages.
  */

@@ -1,8 +1,12 @@
-// Mean ± std of final metrics over runs grouped by any config field (seeds collapse into one row).
-// Used by the compare view's grouped table, the labels plot and the paper tables.
+// Mean ± std of final metrics over runs grouped by any config field (seeds collapse into one row),
+// only where the group's runs are comparable. Used by the compare view's grouped table, the labels
+// plot and the paper tables.
 import type { EpochMetrics } from '../../../../shared/training-protocol'
 import type { RunSummary } from '../../../../shared/types/runs'
+import { configKey, lookupIn, type Mixed, mixedSettings, type RunLookup } from './comparable'
 import { labelsText, methodLabel, STATUS_LABELS } from './format'
+
+export { configKey }
 
 export const METRIC_KEYS = ['f1', 'jaccard', 'meanIou', 'foregroundIou', 'pixelAccuracy'] as const
 export type MetricKey = (typeof METRIC_KEYS)[number]
@@ -12,6 +16,28 @@ export const METRIC_LABELS: Record<MetricKey, string> = {
   meanIou: 'Mean IoU',
   foregroundIou: 'Foreground IoU',
   pixelAccuracy: 'Pixel accuracy',
+}
+
+/**
+ * The tables' metric columns: the paper's F1 / Jaccard, then foreground IoU and per-class IoU, which a
+ * model predicting only background cannot score well on (its class-averaged Jaccard can look fine).
+ */
+export const TABLE_METRICS = ['f1', 'jaccard', 'foregroundIou', 'iouPet', 'iouBackground', 'iouBorder', 'meanIou', 'pixelAccuracy'] as const
+export type TableMetric = (typeof TABLE_METRICS)[number]
+export const TABLE_METRIC_LABELS: Record<TableMetric, string> = {
+  ...METRIC_LABELS,
+  iouPet: 'IoU pet',
+  iouBackground: 'IoU background',
+  iouBorder: 'IoU border',
+}
+const CLASS_INDEX = { iouPet: 0, iouBackground: 1, iouBorder: 2 } as const
+
+/** A metric of a run's final metrics; per-class IoU is null where the class was absent (or not stored). */
+export function metricValue(m: EpochMetrics | null | undefined, key: TableMetric): number | null {
+  if (!m) return null
+  if (key in CLASS_INDEX) return m.iou?.[CLASS_INDEX[key as keyof typeof CLASS_INDEX]] ?? null
+  const v = m[key as MetricKey]
+  return typeof v === 'number' ? v : null
 }
 
 export interface MeanStd {
@@ -36,33 +62,14 @@ export function meanStd(values: readonly number[]): MeanStd {
 export interface GroupField {
   id: string
   label: string
-  value: (run: RunSummary) => string
+  value: (run: RunSummary, lookup?: RunLookup) => string
 }
 
 const yesNo = (b: boolean) => (b ? 'yes' : 'no')
 
-/** Everything that defines the experiment except the seed (and free-text tag): seeds pool together. */
-export function configKey(run: RunSummary): string {
-  const c = run.config
-  return [
-    c.kind,
-    methodLabel(c.method),
-    labelsText(c.labels),
-    c.frozenEncoder ? 'frozen' : 'trainable',
-    c.skips ? 'skips' : 'no skips',
-    c.channels ? `channels ${c.channels.join('/')}` : null,
-    `${c.epochs} ep`,
-    `batch ${c.batchSize}`,
-    `${c.imageSize} px`,
-    c.method === 'simclr' ? `SimCLR ${c.simclrSize} px` : null,
-    `lr ${c.learningRate}`,
-  ]
-    .filter((x) => x !== null)
-    .join(' · ')
-}
-
 export const GROUP_FIELDS: readonly GroupField[] = [
   { id: 'config', label: 'Same config (seeds pooled)', value: configKey },
+  { id: 'split', label: 'Split', value: (r) => r.config.split ?? 'official' },
   { id: 'method', label: 'Method', value: (r) => methodLabel(r.config.method) },
   { id: 'kind', label: 'Kind', value: (r) => r.kind },
   { id: 'labels', label: 'Labels', value: (r) => labelsText(r.config.labels) },
@@ -90,31 +97,50 @@ export interface RunGroup {
   runs: RunSummary[]
   /** Runs with final metrics (the others are still running, failed or pretraining). */
   measured: number
-  stats: Record<MetricKey, MeanStd>
+  /** Over the measured runs; all null (n = 0) when they are mixed. */
+  stats: Record<TableMetric, MeanStd>
+  /** What differs between the measured runs besides the seed, or null: only then is there a mean. */
+  mixed: Mixed | null
 }
 
 /** Statistics of each metric over the runs that have final metrics. */
-export function metricStats(runs: readonly RunSummary[]): Record<MetricKey, MeanStd> {
+export function metricStats(runs: readonly RunSummary[]): Record<TableMetric, MeanStd> {
   const withMetrics = runs.map((r) => r.metrics).filter((m): m is EpochMetrics => m !== null)
-  const stats = {} as Record<MetricKey, MeanStd>
-  for (const key of METRIC_KEYS) stats[key] = meanStd(withMetrics.map((m) => m[key]))
+  const stats = {} as Record<TableMetric, MeanStd>
+  for (const key of TABLE_METRICS) stats[key] = meanStd(withMetrics.flatMap((m) => metricValue(m, key) ?? []))
   return stats
 }
 
-/** Groups in first-seen order (the caller sorts runs first if it wants another order). */
-export function groupRuns(runs: readonly RunSummary[], fieldId: string): RunGroup[] {
+const NO_STATS = (): Record<TableMetric, MeanStd> =>
+  Object.fromEntries(TABLE_METRICS.map((k) => [k, { mean: null, std: null, n: 0 }])) as Record<TableMetric, MeanStd>
+
+/**
+ * Groups in first-seen order (the caller sorts runs first if it wants another order). A group whose
+ * measured runs differ in more than the seed gets no mean: it says what differs instead. `all` is
+ * where finetunes' pretraining runs are looked up (default: the runs themselves).
+ */
+export function groupRuns(runs: readonly RunSummary[], fieldId: string, all: readonly RunSummary[] = runs): RunGroup[] {
   const field = groupField(fieldId)
+  const lookup = lookupIn(all)
   const groups = new Map<string, RunSummary[]>()
   for (const run of runs) {
-    const key = field.value(run)
+    const key = field.value(run, lookup)
     const list = groups.get(key) ?? []
     list.push(run)
     groups.set(key, list)
   }
-  return [...groups].map(([key, list]) => ({
-    key,
-    runs: list,
-    measured: list.filter((r) => r.metrics !== null).length,
-    stats: metricStats(list),
-  }))
+  return [...groups].map(([key, list]) => {
+    const mixed = mixedSettings(list, lookup)
+    return { key, runs: list, measured: list.filter((r) => r.metrics !== null).length, stats: mixed ? NO_STATS() : metricStats(list), mixed }
+  })
+}
+
+/** Groups with a mean, best foreground IoU first; then the rest (mixed or unmeasured) as they came. */
+export function sortGroups(groups: readonly RunGroup[]): RunGroup[] {
+  const fg = (g: RunGroup): number | null => g.stats.foregroundIou.mean
+  return [...groups].sort((a, b) => {
+    const [x, y] = [fg(a), fg(b)]
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1
+    return y - x
+  })
 }

@@ -15,6 +15,7 @@ const FIELDS: { field: keyof RunConfig; label: string; show: (c: RunConfig) => s
   { field: 'datasetId', label: 'Dataset', show: (c) => `#${c.datasetId}` },
   { field: 'method', label: 'Method', show: (c) => methodLabel(c.method) },
   { field: 'labels', label: 'Labels', show: (c) => labelsText(c.labels) },
+  { field: 'split', label: 'Split', show: (c) => c.split ?? 'official' },
   { field: 'frozenEncoder', label: 'Encoder', show: (c) => (c.frozenEncoder ? 'frozen' : 'trainable') },
   { field: 'skips', label: 'Skip connections', show: (c) => (c.skips ? 'on' : 'off') },
   { field: 'channels', label: 'Encoder channels', show: (c) => c.channels?.join('/') ?? 'paper (32/64/128/256)' },

@@ -1,8 +1,9 @@
 // The paper's settings and its Tables 1 and 2, and our runs arranged the same way (by template tag)
 // so the compare view can show ours beside the paper's numbers.
-import type { PretrainMethod } from '../../../../shared/training-protocol'
+import { EVAL_BATCH, type PretrainMethod } from '../../../../shared/training-protocol'
 import type { RunSummary } from '../../../../shared/types/runs'
-import { meanStd, type MeanStd } from './aggregate'
+import { type MeanStd, metricStats, type TableMetric } from './aggregate'
+import { lookupIn, type Mixed, mixedSettings } from './comparable'
 
 /** Section 2 of the paper. Batch sizes there were 384 (SimCLR) and 256 (finetune). */
 export const PAPER_SETTINGS = {
@@ -43,36 +44,45 @@ export const PAPER_TABLE2: readonly (readonly number[])[] = [
   [0.646, 0.559, 0.42],
 ]
 
+/**
+ * How the metrics are computed where the paper (§2.7) is silent; shown under the tables. The numbers
+ * are ours: a class absent from both truth and prediction in a batch is left out of its class average.
+ */
+export const METRIC_CONVENTIONS =
+  `F1 and Jaccard as in §2.7: per class, averaged over the classes in the test batch — a class absent from both truth and prediction is left out, not counted as 0 or 1 — then averaged over test batches of ${EVAL_BATCH} images, whatever the training batch. IoU columns pool every test pixel; foreground is pet + border against background.`
+
 function taggedFinetunes(runs: readonly RunSummary[], tag: string): RunSummary[] {
   return runs.filter((r) => r.kind === 'finetune' && (r.config.tag ?? '').startsWith(tag))
 }
 
-const metricsOf = (runs: RunSummary[], key: 'f1' | 'jaccard') =>
-  meanStd(runs.flatMap((r) => (r.metrics ? [r.metrics[key]] : [])))
+/** Our runs for one cell of a paper table: mean ± std of each metric, or what differs when they are mixed. */
+export interface Ours {
+  stats: Record<TableMetric, MeanStd>
+  runs: number
+  mixed: Mixed | null
+}
 
-export interface Table1Row {
+function ours(mine: RunSummary[], all: readonly RunSummary[]): Ours {
+  const mixed = mixedSettings(mine, lookupIn(all))
+  const stats = metricStats(mixed ? [] : mine)
+  return { stats, runs: mine.length, mixed }
+}
+
+export interface Table1Row extends Ours {
   method: PretrainMethod
   paper: { f1: number; jaccard: number }
-  f1: MeanStd
-  jaccard: MeanStd
-  runs: number
 }
 
-/** Our Table 1 runs (tagged by the template), pooled over seeds, beside the paper's numbers. */
+/** Our Table 1 runs (tagged by the template), pooled over seeds where comparable, beside the paper's numbers. */
 export function table1Rows(runs: readonly RunSummary[]): Table1Row[] {
   const tagged = taggedFinetunes(runs, TABLE1_TAG)
-  return TABLE1_METHODS.map((method) => {
-    const mine = tagged.filter((r) => r.config.method === method)
-    return { method, paper: PAPER_TABLE1[method], f1: metricsOf(mine, 'f1'), jaccard: metricsOf(mine, 'jaccard'), runs: mine.length }
-  })
+  return TABLE1_METHODS.map((method) => ({ method, paper: PAPER_TABLE1[method], ...ours(tagged.filter((r) => r.config.method === method), runs) }))
 }
 
-export interface Table2Cell {
+export interface Table2Cell extends Ours {
   row: number
   col: number
   paper: number
-  jaccard: MeanStd
-  runs: number
 }
 
 const sameFraction = (a: number, b: number) => Math.abs(a - b) < 1e-9
@@ -89,7 +99,7 @@ export function table2Cells(runs: readonly RunSummary[]): Table2Cell[] {
           run.config.labels?.mode === 'fraction' &&
           sameFraction(run.config.labels.fraction, fraction),
       )
-      return { row: r, col: c, paper: PAPER_TABLE2[r]![c]!, jaccard: metricsOf(mine, 'jaccard'), runs: mine.length }
+      return { row: r, col: c, paper: PAPER_TABLE2[r]![c]!, ...ours(mine, runs) }
     }),
   )
 }

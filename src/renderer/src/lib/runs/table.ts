@@ -1,7 +1,7 @@
 // Filtering and sorting of the compare view's runs table (pure, so the rules are testable).
 import type { RunKind, RunStatus, RunSummary } from '../../../../shared/types/runs'
 import { labelsText, methodLabel } from './format'
-import type { MetricKey } from './aggregate'
+import { metricValue, type TableMetric } from './aggregate'
 
 export interface RunFilter {
   status: RunStatus | ''
@@ -30,11 +30,17 @@ export function filterRuns(runs: readonly RunSummary[], f: RunFilter): RunSummar
   )
 }
 
-export type SortKey = 'id' | 'name' | 'status' | 'method' | 'labels' | 'epochs' | 'lastLoss' | MetricKey
+export type SortKey = 'id' | 'name' | 'status' | 'method' | 'labels' | 'epochs' | 'lastLoss' | TableMetric
 export interface Sort {
   key: SortKey
   dir: 'asc' | 'desc'
 }
+
+/**
+ * Best foreground IoU first: a model that predicts only background scores 0 there, however well its
+ * class-averaged Jaccard looks, so it cannot head the table.
+ */
+export const DEFAULT_SORT: Sort = { key: 'foregroundIou', dir: 'desc' }
 
 /** A budget's size for sorting: a fraction counts as far more than any image count. */
 function labelsRank(r: RunSummary): number {
@@ -60,7 +66,7 @@ function sortValue(r: RunSummary, key: SortKey): number | string | null {
     case 'lastLoss':
       return r.lastLoss
     default:
-      return r.metrics ? r.metrics[key] : null
+      return metricValue(r.metrics, key)
   }
 }
 

@@ -1,7 +1,8 @@
 // The training form's state and how it becomes run configs: a pretraining run (unless the method
-// is "none") and the finetune on its encoder. Defaults finish on a CPU; the paper's are a preset.
+// is "none") and the finetune on its encoder, each at its own batch. Defaults finish on a CPU; the
+// paper's are a preset.
 import type { PretrainMethod } from '../../../../shared/training-protocol'
-import type { BackendName, LabelBudget, RunConfig } from '../../../../shared/types/runs'
+import type { BackendName, DataSplit, LabelBudget, RunConfig } from '../../../../shared/types/runs'
 import { PAPER_SETTINGS } from './paper'
 
 /** The run settings the form edits as they are, plus its own shapes for labels and backend. */
@@ -17,10 +18,13 @@ export interface TrainForm extends SharedSettings {
   /** Percent of the labelled trainval pool, 0 < p ≤ 100. */
   labelPercent: number
   backend: 'auto' | BackendName
+  /** The pretraining run's batch; batchSize is the finetune's (the paper: 384 and 256). */
+  pretrainBatchSize: number
+  split: DataSplit
   /**
    * Set by the paper preset: runs ask for the paper's batches (SimCLR 384, finetune and MAE 256), each
-   * lowered by planning to what the backend holds, out loud. Applies while the batch field still shows
-   * the paper's finetune batch; typing another batch is taken as it is.
+   * lowered by planning to what the backend holds, out loud. Each applies while its field still shows
+   * the paper's number; a batch typed in is taken as it is.
    */
   paperBatches?: boolean
 }
@@ -35,11 +39,13 @@ export const CPU_DEFAULTS: TrainForm = {
   skips: true,
   epochs: 5,
   batchSize: 16,
+  pretrainBatchSize: 16,
   imageSize: 64,
   simclrSize: 64,
   learningRate: PAPER_SETTINGS.learningRate,
   seed: 1,
   backend: 'auto',
+  split: 'official',
 }
 
 /** The paper's training settings and batches on top of the form's experiment choices. */
@@ -51,15 +57,28 @@ export function withPaperSettings(form: TrainForm): TrainForm {
     simclrSize: PAPER_SETTINGS.simclrSize,
     learningRate: PAPER_SETTINGS.learningRate,
     batchSize: PAPER_SETTINGS.batchSize.finetune,
+    pretrainBatchSize: PAPER_SETTINGS.batchSize.simclr,
+    split: 'paper',
     paperBatches: true,
   }
 }
 
-const usesPaperBatches = (form: TrainForm): boolean => form.paperBatches === true && form.batchSize === PAPER_SETTINGS.batchSize.finetune
+const paperFinetuneBatch = (form: TrainForm): boolean => form.paperBatches === true && form.batchSize === PAPER_SETTINGS.batchSize.finetune
+const paperPretrainBatch = (form: TrainForm): boolean => form.paperBatches === true && form.pretrainBatchSize === PAPER_SETTINGS.batchSize.simclr
 
-/** A pretraining run's batch: the paper's 384 for SimCLR under the preset (its finetune's 256 for MAE). */
-export function pretrainBatch(form: TrainForm, method: PretrainMethod): Pick<RunConfig, 'batchSize' | 'paperBatch'> {
-  if (!usesPaperBatches(form)) return { batchSize: form.batchSize }
+type BatchSettings = Pick<RunConfig, 'batchSize' | 'paperBatch'>
+
+/** A finetune's batch: the form's, marked as the paper's while the preset's 256 stands. */
+export function finetuneBatch(form: TrainForm): BatchSettings {
+  return paperFinetuneBatch(form) ? { batchSize: form.batchSize, paperBatch: true } : { batchSize: form.batchSize }
+}
+
+/**
+ * A pretraining run's batch: the form's pretraining batch; under the preset SimCLR's 384, and for MAE,
+ * whose batch the paper does not give, its finetune's 256 (MAE trains at the finetune's 128 px).
+ */
+export function pretrainBatch(form: TrainForm, method: PretrainMethod): BatchSettings {
+  if (!paperPretrainBatch(form)) return { batchSize: form.pretrainBatchSize }
   return { batchSize: method === 'simclr' ? PAPER_SETTINGS.batchSize.simclr : PAPER_SETTINGS.batchSize.finetune, paperBatch: true }
 }
 
@@ -71,20 +90,19 @@ export function labelBudget(form: TrainForm): LabelBudget {
     : { mode: 'fraction', fraction: Math.round(form.labelPercent * 1000) / 100_000 }
 }
 
-/** Settings both runs of a pipeline share. */
+/** Settings both runs of a pipeline share (not the batch: each run has its own). */
 export function sharedSettings(form: TrainForm, datasetId: number) {
   return {
     datasetId,
+    split: form.split,
     frozenEncoder: form.frozenEncoder,
     skips: form.skips,
     epochs: form.epochs,
-    batchSize: form.batchSize,
     imageSize: form.imageSize,
     simclrSize: form.simclrSize,
     learningRate: form.learningRate,
     seed: form.seed,
     ...(form.backend === 'auto' ? {} : { backend: form.backend }),
-    ...(usesPaperBatches(form) ? { paperBatch: true } : {}),
   }
 }
 
@@ -96,7 +114,7 @@ export interface PipelineConfigs {
 /** The pipeline the headline button queues; method "none" is a finetune from scratch. */
 export function toConfigs(form: TrainForm, datasetId: number): PipelineConfigs {
   const shared = sharedSettings(form, datasetId)
-  const finetune: RunConfig = { kind: 'finetune', method: form.method, labels: labelBudget(form), ...shared }
+  const finetune: RunConfig = { kind: 'finetune', method: form.method, labels: labelBudget(form), ...shared, ...finetuneBatch(form) }
   if (form.method === 'none') return { pretrain: null, finetune }
   return { pretrain: { kind: 'pretrain', method: form.method, ...shared, ...pretrainBatch(form, form.method) }, finetune }
 }
@@ -113,7 +131,8 @@ export function formProblems(form: TrainForm): string[] {
   if (form.labelMode === 'count' && !int(form.labelCount, 1, 1_000_000)) problems.push('The number of labelled images must be a whole number ≥ 1.')
   if (form.labelMode === 'fraction' && !(form.labelPercent > 0 && form.labelPercent <= 100)) problems.push('The label fraction must be above 0 % and at most 100 %.')
   if (!int(form.epochs, 1, 1000)) problems.push('Epochs must be a whole number from 1 to 1000.')
-  if (!int(form.batchSize, 1, 1024)) problems.push('Batch size must be a whole number from 1 to 1024.')
+  if (!int(form.batchSize, 1, 1024)) problems.push('The finetune batch must be a whole number from 1 to 1024.')
+  if (form.method !== 'none' && !int(form.pretrainBatchSize, 1, 1024)) problems.push('The pretraining batch must be a whole number from 1 to 1024.')
   for (const [name, v] of [['Image size', form.imageSize], ['SimCLR size', form.simclrSize]] as const) {
     if (!int(v, 16, 512) || v % 8 !== 0) problems.push(`${name} must be a multiple of 8 from 16 to 512 px.`)
   }
