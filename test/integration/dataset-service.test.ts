@@ -9,7 +9,9 @@ import { promisify } from 'node:util'
 import { c as createTar } from 'tar'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemo } from '../../src/main/dataset/demo/generate'
+import { ImageCache } from '../../src/main/dataset/image-cache'
 import { openDatabase, type Db } from '../../src/main/db/open'
+import { LabelsRepo } from '../../src/main/db/repositories/labels-repo'
 import { DatasetService } from '../../src/main/services/dataset-service'
 import type { DatasetProgress, IndexSummary } from '../../src/shared/types/dataset'
 
@@ -126,7 +128,7 @@ describe('media, trimaps and the resize cache', () => {
   })
 
   it('rebuilds a thumbnail the cache lost', async () => {
-    unlinkSync(svc.cache.thumbPath(summary.datasetId, 'pug_2'))
+    unlinkSync(new ImageCache(join(dir, 'data/cache')).thumbPath(summary.datasetId, 'pug_2'))
     expect((await svc.media('thumb', idOf('pug_2'))).bytes.length).toBeGreaterThan(100)
   })
 
@@ -158,7 +160,7 @@ describe('re-open', () => {
   })
 
   it('is incremental: only a changed file is decoded again', async () => {
-    const thumbOf = (name: string) => statSync(svc.cache.thumbPath(s2.datasetId, name)).mtimeMs
+    const thumbOf = (name: string) => statSync(new ImageCache(join(dir, 'data/cache')).thumbPath(s2.datasetId, name)).mtimeMs
     const before = { pug: thumbOf('pug_1'), boxer: thumbOf('boxer_1') }
     await new Promise((r) => setTimeout(r, 20))
     const replacement = await sharp(Buffer.alloc(200 * 180 * 3, 40), { raw: { width: 200, height: 180, channels: 3 } }).jpeg().toBuffer()
@@ -174,7 +176,7 @@ describe('re-open', () => {
 
   it('keeps edited labels and rows of vanished files, and picks up split changes', async () => {
     const pug = svc.listImages({ datasetId: s2.datasetId, breed: 'pug' })[0]!
-    svc.labels.set({ imageId: pug.id, source: 'edited', file: join(dir, 'edited-pug.png'), width: 1, height: 1 })
+    new LabelsRepo(db).set({ imageId: pug.id, source: 'edited', file: join(dir, 'edited-pug.png'), width: 1, height: 1 })
     const moved = svc.listImages({ datasetId: s2.datasetId, split: 'test' })[0]!
     const list = readFileSync(join(copy, 'annotations/test.txt'), 'utf8').split('\n').filter((l) => !l.startsWith(moved.name + ' '))
     writeFileSync(join(copy, 'annotations/test.txt'), list.join('\n'))

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemo } from '../../src/main/dataset/demo/generate'
-import { trimapCacheSig } from '../../src/main/dataset/image-cache'
+import { fileSig } from '../../src/main/dataset/file-sig'
+import { ImageCache } from '../../src/main/dataset/image-cache'
 import { ORIGINALS_DIR, TEMP_SUFFIX, TRIMAPS_DIR } from '../../src/main/dataset/trimap-file'
 import { openDatabase, type Db } from '../../src/main/db/open'
 import { DatasetService } from '../../src/main/services/dataset-service'
@@ -100,7 +101,7 @@ describe('save', () => {
     expect(png).toMatchObject({ width: t.width, height: t.height, depth: 8, colourType: 0 })
     expect(Buffer.compare(png.data, Buffer.from(t.data))).toBe(0)
     expect(detail).toMatchObject({ id: img.id, label: 'edited', hasOriginal: true })
-    const row = svc.labels.get(img.id)!
+    const row = svc.label(img.id)!
     expect(row).toMatchObject({ source: 'edited', file: `${TRIMAPS_DIR}/${img.name}.png`, updated_by: 'tester', width: t.width })
     expect(Date.now() - Date.parse(row.updated_at)).toBeLessThan(60_000)
     expect(editedCount()).toBe(before + 1)
@@ -122,7 +123,7 @@ describe('save', () => {
     const reverted = await labels.revert(img.id)
     expect(reverted).toMatchObject({ label: 'original', hasOriginal: true })
     expect((await readPng(trimapPath(img.name))).data).toEqual(releaseValues)
-    expect(svc.labels.get(img.id)).toMatchObject({ source: 'original', updated_by: 'tester' })
+    expect(svc.label(img.id)).toMatchObject({ source: 'original', updated_by: 'tester' })
     expect(events.at(-1)).toEqual({ imageId: img.id, label: 'original' })
     expect(svc.listImages({ datasetId, label: 'edited' }).map((i) => i.id)).not.toContain(img.id)
 
@@ -163,7 +164,7 @@ describe('bad input', () => {
     expect(await rejects(labels.save(img.id, uniform(img, 4)))).toMatchObject({ code: 'BAD_INPUT' })
     expect(Buffer.compare(readFileSync(trimapPath(img.name)), bytes)).toBe(0)
     expect(existsSync(originalPath(img.name))).toBe(false)
-    expect(svc.labels.get(img.id)!.source).toBe('original')
+    expect(svc.label(img.id)!.source).toBe('original')
     expect(temps()).toEqual([])
   })
 
@@ -206,7 +207,7 @@ describe('faults', () => {
     expect(err.code).toBe('IO_ERROR')
     expect(err.message).toBe(`Could not save the trimap of ${img.name}: folder is read-only or not writable by this user (${folder})`)
     expect(Buffer.compare(readFileSync(trimapPath(img.name)), bytes)).toBe(0)
-    expect(svc.labels.get(img.id)!.source).toBe('edited')
+    expect(svc.label(img.id)!.source).toBe('edited')
     expect(temps()).toEqual([])
   })
 
@@ -269,16 +270,16 @@ describe('re-indexing and caches', () => {
   it('keeps an edited label edited and skips the saved file on re-open, even when touched', async () => {
     const img = freshImage()
     await labels.save(img.id, pattern(img))
-    const row = svc.labels.get(img.id)!
+    const row = svc.label(img.id)!
     const st = statSync(trimapPath(img.name))
     const sig = db.prepare('SELECT trimap_sig FROM images WHERE id = ?').get(img.id) as { trimap_sig: string }
-    expect(sig.trimap_sig).toBe(`${st.size}:${st.mtimeMs}`)
+    expect(sig.trimap_sig).toBe(fileSig(st))
     await svc.open(pets)
-    expect(svc.labels.get(img.id)).toEqual(row)
+    expect(svc.label(img.id)).toEqual(row)
     const later = new Date(Date.now() + 5000)
     utimesSync(trimapPath(img.name), later, later)
     await svc.open(pets)
-    expect(svc.labels.get(img.id)).toMatchObject({ source: 'edited', updated_at: row.updated_at, updated_by: 'tester' })
+    expect(svc.label(img.id)).toMatchObject({ source: 'edited', updated_at: row.updated_at, updated_by: 'tester' })
     expect(svc.getImage(img.id)).toMatchObject({ label: 'edited', hasOriginal: true, problems: [] })
   })
 
@@ -293,7 +294,7 @@ describe('re-indexing and caches', () => {
     try {
       const id2 = (await svc2.open(pets)).datasetId
       const find = (name: string): ImageSummary => svc2.listImages({ datasetId: id2, search: name }).find((i) => i.name === name)!
-      expect(svc2.labels.get(find(edited.name).id)).toMatchObject({ source: 'edited', updated_by: null })
+      expect(svc2.label(find(edited.name).id)).toMatchObject({ source: 'edited', updated_by: null })
       expect(svc2.getImage(find(edited.name).id).hasOriginal).toBe(true)
       expect(find(reverted.name).label).toBe('original')
     } finally {
@@ -324,7 +325,7 @@ describe('re-indexing and caches', () => {
     expect([...new Set(await svc.getResizedTrimap(img.id, 16))]).toEqual([1])
     // The cache names entries by size and mtime; a new file can get both from the old (same length,
     // same millisecond), so the entry of the replaced version must go, not just stop matching.
-    const entry = join(svc.cache.datasetDir(datasetId), 'tri-16', `${img.name}~${trimapCacheSig(statSync(trimapPath(img.name)))}.tri`)
+    const entry = join(new ImageCache(join(dir, 'data/cache')).datasetDir(datasetId), 'tri-16', `${img.name}~${fileSig(statSync(trimapPath(img.name)))}.tri`)
     expect(existsSync(entry)).toBe(true)
     await labels.save(img.id, uniform(img, 2))
     expect(existsSync(entry)).toBe(false)
@@ -353,7 +354,7 @@ describe('clear', () => {
     const cleared = await labels.clear(img.id)
     expect(existsSync(trimapPath(img.name))).toBe(false)
     expect(existsSync(originalPath(img.name))).toBe(false)
-    expect(svc.labels.get(img.id)).toBeNull()
+    expect(svc.label(img.id)).toBeNull()
     expect(cleared).toMatchObject({ label: null, hasOriginal: false })
     expect(svc.getImage(img.id)).toEqual(before.detail)
     expect([unlabelledCount(), editedCount()]).toEqual([before.unlabelled, before.edited])
@@ -374,7 +375,7 @@ describe('clear', () => {
     expect(cleared).toMatchObject({ label: null, hasOriginal: true })
     expect(existsSync(trimapPath(img.name))).toBe(false)
     expect(Buffer.compare(readFileSync(originalPath(img.name)), releaseBytes)).toBe(0)
-    expect(svc.labels.get(img.id)).toBeNull()
+    expect(svc.label(img.id)).toBeNull()
     expect(unlabelledCount()).toBe(before + 1)
     await svc.open(pets)
     expect(svc.getImage(img.id)).toMatchObject({ label: null, hasOriginal: true })

@@ -120,7 +120,7 @@ describe('PredictionsService', () => {
     const pred = (await preds.get(runId, first.id))!
     const detail = await preds.accept(runId, first.id)
     expect(detail.label).toBe('predicted')
-    const ds = datasets.datasets.get(datasetId)!
+    const ds = datasets.dataset(datasetId)!
     const onDisk = await decodeTrimap(join(ds.root, 'annotations/trimaps', `${first.name}.png`))
     expect(onDisk).toEqual(pred)
     expect(preds.labelNext(datasetId, runId, 1000).map((q) => q.image.id)).not.toContain(first.id)

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
 import type { Trimap } from '../../shared/trimap'
 import type { ImageFormat } from '../../shared/types/dataset'
+import { fileSig } from './file-sig'
 import { FORMAT_MIME } from './magic'
 
 export const THUMB_SIZE = 160
@@ -105,7 +106,7 @@ export class ImageCache {
 
   /** size×size class ids, resized with nearest neighbour so no new class values appear. */
   async resizedTrimap(datasetId: number, name: string, trimapFile: string, size: number): Promise<Uint8Array> {
-    const sig = trimapCacheSig(await stat(trimapFile))
+    const sig = fileSig(await stat(trimapFile))
     const file = join(this.datasetDir(datasetId), `tri-${size}`, `${name}~${sig}.tri`)
     return this.cached(file, size * size, async () => {
       const { data } = await sharp(trimapFile)
@@ -118,7 +119,7 @@ export class ImageCache {
   }
 
   /**
-   * Drop an image's resized trimaps made from the file version `sig` (trimapCacheSig), at every
+   * Drop an image's resized trimaps made from the file version `sig` (fileSig), at every
    * size. The labels service calls it after overwriting a trimap: a new file could get the old
    * size and mtime (same length, same millisecond), and the old entries are orphans anyway.
    */
@@ -154,10 +155,6 @@ export class ImageCache {
 }
 
 /** Identifies one version of a trimap file in cache entry names: size and mtime. */
-export function trimapCacheSig(st: { size: number; mtimeMs: number }): string {
-  return `${st.size}-${Math.round(st.mtimeMs)}`
-}
-
 /** Bytes a browser can show: real JPEG/PNG as they are; GIF, WebP, TIFF converted to PNG. */
 export async function browserImage(source: string, format: ImageFormat): Promise<MediaBytes> {
   if (format === 'jpeg' || format === 'png') return { bytes: await readFile(source), mime: FORMAT_MIME[format] }

@@ -17,6 +17,7 @@ import { runPool } from './pool'
 import { scanDataset, type FileSig, type ScannedImage } from './scan'
 import { originalRel } from './trimap-file'
 import { throttle } from '../../shared/throttle'
+import { fileSig } from './file-sig'
 
 export interface IndexDeps {
   datasets: DatasetsRepo
@@ -54,7 +55,7 @@ interface JobResult {
 }
 
 const BATCH = 250
-const sigOf = (f: FileSig | undefined): string | null => (f ? `${f.bytes}:${f.mtimeMs}` : null)
+const sigOf = (f: FileSig | undefined): string | null => (f ? fileSig({ size: f.bytes, mtimeMs: f.mtimeMs }) : null)
 
 /** `catalogue` is read by the caller first, so a malformed list file fails before anything is written. */
 export async function indexDataset(

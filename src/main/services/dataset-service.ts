@@ -23,12 +23,13 @@ import { sharpMessage } from '../dataset/decode'
 import { indexDataset } from '../dataset/indexer'
 import { checkLayout, LIST_FILE } from '../dataset/scan'
 import { datasetName } from '../dataset/dataset-name'
+import { fileSig } from '../dataset/file-sig'
 import { ORIGINALS_DIR, originalRel, removeStaleTemps, TRIMAPS_DIR } from '../dataset/trimap-file'
 import { Serial } from '../serial'
 import { DatasetsRepo } from '../db/repositories/datasets-repo'
 import { facetCounts, listImages } from '../db/repositories/image-query'
 import { ImagesRepo, toDetail, type ImageRowWithLabel } from '../db/repositories/images-repo'
-import { LabelsRepo } from '../db/repositories/labels-repo'
+import { type LabelRow, LabelsRepo, type LabelWrite } from '../db/repositories/labels-repo'
 import type { Db } from '../db/open'
 
 export interface DatasetServiceOptions {
@@ -38,11 +39,26 @@ export interface DatasetServiceOptions {
   emit?: (progress: DatasetProgress) => void
 }
 
+/** Where an image's files are: its dataset's folder, the image file relative to it, and its size. */
+export interface ImageFiles {
+  datasetId: number
+  name: string
+  root: string
+  file: string
+  width: number | null
+  height: number | null
+  brokenReason: string | null
+}
+
+/** A label as recorded for an image: which file, from whom. */
+export type LabelRecord = Omit<LabelWrite, 'imageId'>
+
+// Sibling services see datasets through the verbs below, never through the repositories or the cache.
 export class DatasetService {
-  readonly cache: ImageCache
-  readonly datasets: DatasetsRepo
-  readonly images: ImagesRepo
-  readonly labels: LabelsRepo
+  private readonly cache: ImageCache
+  private readonly datasets: DatasetsRepo
+  private readonly images: ImagesRepo
+  private readonly labels: LabelsRepo
   private readonly db: Db
   private readonly demoDir: string
   private readonly emit: (p: DatasetProgress) => void
@@ -67,6 +83,38 @@ export class DatasetService {
 
   current(): DatasetInfo | null {
     return this.datasets.current()
+  }
+
+  dataset(id: number): DatasetInfo | null {
+    return this.datasets.get(id)
+  }
+
+  /** An image's label (its trimap file, its source, who and when), or null when it has none. */
+  label(imageId: number): LabelRow | null {
+    return this.labels.get(imageId)
+  }
+
+  imageFiles(imageId: number): ImageFiles {
+    const row = this.row(imageId)
+    return {
+      datasetId: row.dataset_id, name: row.name, root: this.root(row.dataset_id), file: row.file,
+      width: row.width, height: row.height, brokenReason: row.broken_reason,
+    }
+  }
+
+  /**
+   * Records the trimap now on disk for an image — its label (null: none), the file's signature and its
+   * problem, so re-indexing sees an unchanged file — and forgets resized copies of the version it
+   * replaced. LabelsService, which writes the files, is the only caller besides the indexer.
+   */
+  recordTrimap(imageId: number, label: LabelRecord | null, trimap: { sig: string | null; problem: string | null; replacedSig: string | null }): void {
+    const row = this.row(imageId)
+    this.images.transaction(() => {
+      if (label) this.labels.set({ imageId, ...label })
+      else this.labels.remove(imageId)
+      this.images.setTrimapState(imageId, trimap.sig, trimap.problem)
+    })
+    if (trimap.replacedSig) this.cache.dropResizedTrimaps(row.dataset_id, row.name, trimap.replacedSig)
   }
 
   open(path: string): Promise<IndexSummary> {
@@ -142,7 +190,7 @@ export class DatasetService {
   async getResized(imageId: number, size: number): Promise<Uint8Array> {
     const row = this.row(imageId)
     if (row.broken_reason) throw new AppError('UNSUPPORTED', `${row.file} cannot be decoded: ${row.broken_reason}`)
-    const sig = `${row.bytes}-${Math.round(row.mtime_ms)}`
+    const sig = fileSig({ size: row.bytes, mtimeMs: row.mtime_ms })
     return this.cache.resizedImage(row.dataset_id, row.name, this.sourceFile(row), sig, checkSize(size))
   }
 

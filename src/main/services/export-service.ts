@@ -52,7 +52,7 @@ export class ExportService {
   }
 
   private datasetOf(run: RunDetail): BundleDataset {
-    const d = this.o.datasets.datasets.get(run.config.datasetId)
+    const d = this.o.datasets.dataset(run.config.datasetId)
     return { name: d?.name ?? `dataset #${run.config.datasetId}`, root: d?.root ?? null, isDemo: d?.isDemo ?? false }
   }
 
@@ -60,7 +60,7 @@ export class ExportService {
   private datasetFor(manifest: ManifestFile, datasetId?: number): number {
     const ds = this.o.datasets
     if (datasetId !== undefined) {
-      if (!ds.datasets.get(datasetId)) throw new AppError('NOT_FOUND', `no dataset with id ${datasetId}`)
+      if (!ds.dataset(datasetId)) throw new AppError('NOT_FOUND', `no dataset with id ${datasetId}`)
       return datasetId
     }
     const same = ds.list().find((d) => d.name === manifest.dataset.name)

@@ -9,7 +9,7 @@ import { AppError } from '../../shared/errors'
 import type { Trimap } from '../../shared/trimap'
 import type { ImageDetail } from '../../shared/types/dataset'
 import { checkTrimap } from '../dataset/decode'
-import { trimapCacheSig } from '../dataset/image-cache'
+import { fileSig } from '../dataset/file-sig'
 import {
   describeIoError,
   encodeTrimapPng,
@@ -88,15 +88,11 @@ export class LabelsService {
   private async clearNow(imageId: number): Promise<ImageDetail> {
     const t = this.target(imageId)
     if (!t.label && !existsSync(t.file)) return this.datasets.getImage(imageId)
-    const sig = await this.replaceFile(t, 'clear', async () => {
+    const files = await this.replaceFile(t, 'clear', async () => {
       if (t.label?.source !== 'edited' && t.label?.source !== 'predicted') await keepOriginalOnce(t.file, t.copy)
       rmSync(t.file, { force: true })
     })
-    const { labels, images } = this.datasets
-    images.transaction(() => {
-      labels.remove(imageId)
-      images.setTrimapState(imageId, sig, null)
-    })
+    this.datasets.recordTrimap(imageId, null, { ...files, problem: null })
     return this.changed(imageId)
   }
 
@@ -104,17 +100,14 @@ export class LabelsService {
     const t = this.target(imageId)
     checkFits(t, trimap)
     const png = encodeTrimapPng(trimap)
-    const sig = await this.replaceFile(t, 'save', async () => {
+    const files = await this.replaceFile(t, 'save', async () => {
       mkdirInDataset(dirname(t.file))
       // The first overwrite of the release's file keeps a copy; an edited or predicted file is ours, never "original".
       if (t.label?.source !== 'edited' && t.label?.source !== 'predicted') await keepOriginalOnce(t.file, t.copy)
       writeFileAtomicSync(t.file, png)
     })
-    const { labels, images } = this.datasets
-    images.transaction(() => {
-      labels.set({ imageId, source, file: t.rel, width: trimap.width, height: trimap.height, updatedBy: this.user })
-      images.setTrimapState(imageId, sig, null)
-    })
+    const label = { source, file: t.rel, width: trimap.width, height: trimap.height, updatedBy: this.user }
+    this.datasets.recordTrimap(imageId, label, { ...files, problem: null })
     return this.changed(imageId)
   }
 
@@ -126,47 +119,40 @@ export class LabelsService {
       const why = t.label ? ` (its ${t.label.source} trimap was made without one)` : ''
       throw new AppError('NOT_FOUND', `${t.name} has no original trimap from the release to revert to${why}`)
     }
-    const sig = await this.replaceFile(t, 'revert', async () => writeFileAtomicSync(t.file, await readFile(t.copy)))
+    const files = await this.replaceFile(t, 'revert', async () => writeFileAtomicSync(t.file, await readFile(t.copy)))
     const check = await checkTrimap(t.file, t.width, t.height)
-    const { labels, images } = this.datasets
-    images.transaction(() => {
-      if (check.width === null) labels.remove(imageId)
-      else labels.set({ imageId, source: 'original', file: t.rel, width: check.width, height: check.height, updatedBy: this.user })
-      images.setTrimapState(imageId, sig, check.problem)
-    })
+    const label = check.width === null ? null : { source: 'original' as const, file: t.rel, width: check.width, height: check.height, updatedBy: this.user }
+    this.datasets.recordTrimap(imageId, label, { ...files, problem: check.problem })
     return this.changed(imageId)
   }
 
   private target(imageId: number): Target {
-    const row = this.datasets.images.get(imageId)
-    if (!row) throw new AppError('NOT_FOUND', `No image with id ${imageId}`)
-    const dataset = this.datasets.datasets.get(row.dataset_id)
-    if (!dataset) throw new AppError('NOT_FOUND', `No dataset with id ${row.dataset_id}`)
-    const label = this.datasets.labels.get(imageId)
+    const img = this.datasets.imageFiles(imageId)
+    const label = this.datasets.label(imageId)
     // Keep the release's own file name (a .PNG stays .PNG), so one image never has two trimap files.
     const inDataset = label?.file.startsWith(`${TRIMAPS_DIR}/`) && !isAbsolute(label.file)
-    const rel = inDataset ? label!.file : trimapRel(row.name)
+    const rel = inDataset ? label!.file : trimapRel(img.name)
     return {
       id: imageId,
-      datasetId: row.dataset_id,
-      name: row.name,
+      datasetId: img.datasetId,
+      name: img.name,
       rel,
-      file: join(dataset.root, rel),
-      copy: join(dataset.root, originalRel(row.name)),
-      image: join(dataset.root, row.file),
-      width: row.width,
-      height: row.height,
-      brokenReason: row.broken_reason,
+      file: join(img.root, rel),
+      copy: join(img.root, originalRel(img.name)),
+      image: join(img.root, img.file),
+      width: img.width,
+      height: img.height,
+      brokenReason: img.brokenReason,
       label,
     }
   }
 
   /**
    * Runs `write` (which replaces or removes t.file) with file-system errors turned into IO_ERROR saying
-   * what and where; then drops the training cache of the replaced version. Returns the new file's
-   * signature in the indexer's form (null: no file), so re-indexing sees an unchanged file.
+   * what and where. Returns the new file's signature (null: no file), so re-indexing sees an unchanged
+   * file, and the replaced version's, whose resized copies are then dropped.
    */
-  private async replaceFile(t: Target, verb: 'save' | 'revert' | 'clear', write: () => Promise<void>): Promise<string | null> {
+  private async replaceFile(t: Target, verb: 'save' | 'revert' | 'clear', write: () => Promise<void>): Promise<{ sig: string | null; replacedSig: string | null }> {
     const fail = (why: string, where: string): AppError =>
       new AppError('IO_ERROR', `Could not ${verb} the trimap of ${t.name}: ${why} (${where})`)
     if (!existsSync(t.image)) throw fail('the image file no longer exists', t.image)
@@ -180,10 +166,9 @@ export class LabelsService {
       const where = !path ? t.file : path.endsWith(TEMP_SUFFIX) ? dirname(path) : path
       throw fail(describeIoError(err), where)
     }
-    // Before answering: resized copies are keyed by size and mtime, which two quick saves of one size can share.
-    if (old) this.datasets.cache.dropResizedTrimaps(t.datasetId, t.name, trimapCacheSig(old))
     const now = statOrNull(t.file)
-    return now ? `${now.size}:${now.mtimeMs}` : null
+    // Dropped before answering: resized copies are keyed by size and mtime, which two quick saves of one size can share.
+    return { sig: now ? fileSig(now) : null, replacedSig: old ? fileSig(old) : null }
   }
 
   /** Temp files of a killed process are removed the first time this session writes to their folder. */

@@ -194,7 +194,7 @@ export class PredictionsService {
   private async store({ image, classes, size, confidence }: ImagePrediction, outDir: string, runId: number): Promise<void> {
     const file = join(outDir, `${image.name}.png`)
     const trimap = await savePrediction(file, classes, size, image)
-    const label = this.o.datasets.labels.get(image.id)
+    const label = this.o.datasets.label(image.id)
     const score = label ? await this.measure(trimap, image.id) : null
     this.repo.upsert({ runId, imageId: image.id, file, inputSize: size, confidence, disagreement: score, labelUpdatedAt: label?.updated_at ?? null })
   }
@@ -208,7 +208,7 @@ export class PredictionsService {
 
   /** The stored disagreement, re-measured when the label changed since the prediction was scored. */
   private async currentDisagreement(p: PredictionRow, image: ImageSummary): Promise<number | null> {
-    const label = this.o.datasets.labels.get(image.id)
+    const label = this.o.datasets.label(image.id)
     if (!label) return null
     if (label.updated_at === p.label_updated_at && p.disagreement !== null) return p.disagreement
     const pred = await this.get(p.run_id, p.image_id)

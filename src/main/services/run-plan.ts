@@ -32,7 +32,7 @@ export async function planRun(deps: PlanDeps, input: RunConfig): Promise<Planned
   let manifest: RunManifest = { train: [], eval: [] }
   let labelledPool = 0
   let totalImages = 0
-  if (deps.datasets.datasets.get(config.datasetId)) {
+  if (deps.datasets.dataset(config.datasetId)) {
     const choice = chooseManifest(datasetImages(deps.datasets, config.datasetId), config.kind, config.labels, config.seed, config.split)
     manifest = choice.manifest
     labelledPool = choice.labelledPool
