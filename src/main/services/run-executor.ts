@@ -3,6 +3,7 @@
 // arrive, and throttles progress for the UI.
 import { join } from 'node:path'
 import { type BackendReport, type FromWorker, PAPER_SIMCLR_AUGMENT, type TrainingData, type TrainingJobInput } from '../../shared/training-protocol'
+import { throttle } from '../../shared/throttle'
 import type { RunConfig, RunProgress } from '../../shared/types/runs'
 import type { RunRecord, RunsRepo } from '../db/repositories/runs-repo'
 import { buildTrainingData } from '../training/data/from-dataset'
@@ -129,7 +130,7 @@ export interface Where {
 export function progressForwarder(deps: ExecDeps, rec: RunRecord, where: Where, isDetached: () => boolean): (m: FromWorker) => void {
   const id = rec.summary.id
   const cfg = rec.summary.config
-  let lastEmit = 0
+  const report = throttle(deps.progressIntervalMs)
   let lossSum = 0
   let lossCount = 0
   let eta: number | null = null
@@ -149,9 +150,7 @@ export function progressForwarder(deps: ExecDeps, rec: RunRecord, where: Where, 
         // Images left over the measured rate; an epoch's held-out evaluation is not counted.
         eta = m.imgPerSec > 0 ? (stepsLeft * cfg.batchSize) / m.imgPerSec : eta
         const lastOfEpoch = m.step + 1 === m.stepsPerEpoch
-        const now = performance.now()
-        if (!lastOfEpoch && now - lastEmit < deps.progressIntervalMs) return
-        lastEmit = now
+        if (!report(lastOfEpoch)) return
         const progress: RunProgress = {
           epoch: m.epoch + 1, epochs: cfg.epochs, step: m.step + 1, stepsPerEpoch: m.stepsPerEpoch,
           loss: m.loss, imgPerSec: m.imgPerSec, etaSeconds: eta === null ? null : Math.round(eta),

@@ -3,6 +3,7 @@
 import { AppError } from '../../../shared/errors'
 import type { TrainingData } from '../../../shared/training-protocol'
 import { isHumanLabel, type Split } from '../../../shared/types/dataset'
+import { runPool } from '../../dataset/pool'
 import type { DataSplit, LabelBudget, RunKind, RunManifest } from '../../../shared/types/runs'
 import type { DatasetService } from '../../services/dataset-service'
 import { holdOut, labelledSubset, PAPER_TRAIN_FRACTION, paperSplit, shareOfTotal, type SubsetSpec } from './sampling'
@@ -159,7 +160,7 @@ export async function buildTrainingData(
       trimaps.set(t, k * px)
     }
   }
-  await inParallel(all.length, 4, load)
+  await runPool(all, 4, (_name, k) => load(k), () => undefined)
   const nTrain = manifest.train.length
   return {
     data: { size, count: all.length, images: images.buffer, trimaps: trimaps ? trimaps.buffer : null },
@@ -169,12 +170,3 @@ export async function buildTrainingData(
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, k) => from + k)
-
-/** Runs fn(0…n−1) with at most `limit` in flight; the first failure rejects. */
-async function inParallel(n: number, limit: number, fn: (k: number) => Promise<void>): Promise<void> {
-  let next = 0
-  const lane = async (): Promise<void> => {
-    while (next < n) await fn(next++)
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, n) }, lane))
-}
