@@ -4,12 +4,15 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isWireError } from '../shared/errors'
 import { datasetGroup } from './cli/dataset'
+import { queueGroup } from './cli/queue'
+import { runsGroup } from './cli/runs'
 import { trainingCommands } from './cli/training'
+import { transferCommands } from './cli/transfer'
 import type { CliCommand, CliGroup, CliIo } from './cli/types'
 
-const GROUPS: CliGroup[] = [datasetGroup]
-/** Commands without a group (`cli pretrain …`). */
-const COMMANDS: Record<string, CliCommand> = trainingCommands
+const GROUPS: CliGroup[] = [datasetGroup, runsGroup, queueGroup]
+/** Commands without a group (`cli pretrain …`, `cli export …`). */
+const COMMANDS: Record<string, CliCommand> = { ...trainingCommands, ...transferCommands }
 
 function usage(): string {
   const lines = ['usage: npm run cli -- <group> <command> [options]', '']
@@ -17,7 +20,7 @@ function usage(): string {
     lines.push(`${g.name}: ${g.summary}`)
     for (const c of Object.values(g.commands)) lines.push(`  ${c.usage}`, `      ${c.summary}`)
   }
-  lines.push('training:')
+  lines.push('training, export, import, predict:')
   for (const c of Object.values(COMMANDS)) lines.push(`  ${c.usage}`, `      ${c.summary}`)
   return lines.join('\n') + '\n'
 }

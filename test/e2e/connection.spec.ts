@@ -124,6 +124,7 @@ test('the server goes away mid-training and comes back: banner, no stale ETA, sa
   await expect(banner).toBeHidden({ timeout: 30_000 })
   // A call from the page itself, with the token it was opened with.
   await page.getByTestId(`cancel-${run.id}`).click()
+  await page.getByTestId(`cancel-confirm-${run.id}`).click()
   await expect(page.getByTestId(`stopped-${run.id}`)).toContainText('Cancelled', { timeout: 60_000 })
 })
 

@@ -1,6 +1,6 @@
 // ExportService against a real SQLite file, the demo dataset and a tiny trained run: the exported model
 // loads in a separate Node process that has only @tensorflow/tfjs and predicts what our model predicts;
-// the folder imports back as a run (through RunsService.adopt); corrupt or foreign folders and
+// the folder imports as a run into another app (through RunsService.adopt; the same app refuses it); corrupt or foreign folders and
 // unfinished runs are refused; the runs table formats as CSV and JSON. (Predictions exports:
 // predictions-export.test.ts.)
 import * as tf from '@tensorflow/tfjs'
@@ -28,6 +28,8 @@ let run: RunDetail
 let pretrain: RunDetail
 let exported: string
 let emitted: number[] = []
+/** A second app (its own database and runs folder) on the same dataset: where imports are new runs. */
+let other: { db: Db; datasets: DatasetService; runs: RunsService; exporter: ExportService }
 
 // A consumer with nothing but @tensorflow/tfjs: reads the folder through its own IOHandler, predicts
 // on the raw float32 input file and prints the output. Run from the repo root so the import resolves.
@@ -75,9 +77,19 @@ beforeAll(async () => {
   pretrain = runs.get(pre.id)
   exporter = new ExportService({ runs, datasets, runsDir: join(dir, 'runs'), wasmThreads: 1 })
   exported = join(dir, 'export')
+  const odb = openDatabase(join(dir, 'other/workbench.sqlite'))
+  const ods = new DatasetService({ db: odb, cacheDir: join(dir, 'other/cache'), demoDir: join(dir, 'other/demo') })
+  await ods.open(join(dir, 'pets'))
+  const oruns = new RunsService({
+    db: odb, datasets: ods, runsDir: join(dir, 'other/runs'), wasmThreads: 1,
+    emit: (name, payload) => name === 'runs:changed' && emitted.push((payload as { id: number }).id),
+  })
+  other = { db: odb, datasets: ods, runs: oruns, exporter: new ExportService({ runs: oruns, datasets: ods, runsDir: join(dir, 'other/runs'), wasmThreads: 1 }) }
 }, 60_000)
 
 afterAll(() => {
+  other?.datasets.close()
+  other?.db.close()
   datasets?.close()
   db?.close()
   if (dir) rmSync(dir, { recursive: true, force: true })
@@ -129,21 +141,22 @@ describe('ExportService', () => {
   })
 
   it('imports an exported folder as a new finished run with the same metrics and weights', async () => {
+    // Back into the app it came from, it is the same run: refused, naming it.
+    await expect(exporter.importRun(exported)).rejects.toThrow(`this run is already here as run #${run.id}`)
     emitted = []
-    const imported = await exporter.importRun(exported)
+    const imported = await other.exporter.importRun(exported)
     expect(imported).toMatchObject({ status: 'done', kind: 'finetune', metrics: run.metrics, lastLoss: run.lastLoss, name: `${run.name} (imported)` })
-    expect(imported.id).not.toBe(run.id)
     expect(emitted).toEqual([imported.id])
-    const d = runs.get(imported.id)
+    const d = other.runs.get(imported.id)
     expect(d.epochs).toEqual(run.epochs)
     expect(d.manifest).toEqual(run.manifest)
-    expect(d.config).toEqual({ ...run.config, parentRunId: null })
+    expect(d.config).toEqual({ ...run.config, datasetId: d.config.datasetId, parentRunId: null })
     const [a, b] = [await loadModel(run.checkpointDir!), await loadModel(d.checkpointDir!)]
     expect(b.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(a.getWeights().map((w) => Array.from(w.dataSync())))
     a.dispose()
     b.dispose()
     // The imported run exports again (its checkpoint is a real one).
-    await exporter.exportRun(imported.id, join(dir, 're-export'))
+    await other.exporter.exportRun(imported.id, join(dir, 're-export'))
     expect(readFileSync(join(dir, 're-export/weights.bin'))).toEqual(readFileSync(join(exported, 'weights.bin')))
   }, 20_000)
 
@@ -154,9 +167,9 @@ describe('ExportService', () => {
     const classes = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).modelTopology.config.layers.map((l: { class_name: string }) => l.class_name)
     expect(classes).toEqual(expect.arrayContaining(['Conv2D', 'GlobalAveragePooling2D', 'Dense']))
     expect(classes.filter((c: string) => !STANDARD_LAYERS.includes(c))).toEqual([])
-    const imported = await exporter.importRun(out)
+    const imported = await other.exporter.importRun(out)
     expect(imported).toMatchObject({ status: 'done', kind: 'pretrain', config: { method: 'simclr' } })
-    const [a, b] = [await loadNamedTensors(pretrain.checkpointDir!, 'encoder'), await loadNamedTensors(runs.get(imported.id).checkpointDir!, 'encoder')]
+    const [a, b] = [await loadNamedTensors(pretrain.checkpointDir!, 'encoder'), await loadNamedTensors(other.runs.get(imported.id).checkpointDir!, 'encoder')]
     expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort())
     for (const k of Object.keys(a)) expect(Array.from(b[k]!.dataSync())).toEqual(Array.from(a[k]!.dataSync()))
     tf.dispose([...Object.values(a), ...Object.values(b)])

@@ -221,6 +221,7 @@ describe('RunsService', () => {
     expect(c.retry(pre!.id)).toMatchObject({ status: 'queued', error: null })
     expect(c.get(fine!.id)).toMatchObject({ status: 'queued', error: null, epochs: [] })
     c.cancel(pre!.id)
-    expect(c.get(fine!.id).status).toBe('failed')
+    // Waiting on a cancelled pretraining: cancelled with it, not failed.
+    expect(c.get(fine!.id)).toMatchObject({ status: 'cancelled', error: `its pretraining run #${pre!.id} was cancelled` })
   })
 })

@@ -2,16 +2,18 @@
 // in workers (run-scheduler.ts decides which and how many at once), and keeps everything in SQLite so
 // the queue survives a restart.
 import { renameSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { RunConcurrency } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { BackendReport, EpochMetrics } from '../../shared/training-protocol'
-import type { EpochRecord, RunConfig, RunDetail, RunPlan, RunProgress, RunSummary } from '../../shared/types/runs'
+import type { EpochRecord, RunConfig, RunDeletePlan, RunDetail, RunPlan, RunProgress, RunSummary } from '../../shared/types/runs'
 import type { Db } from '../db/open'
 import { type NewRun, type RunRecord, RunsRepo } from '../db/repositories/runs-repo'
 import type { Emit } from '../events'
 import { checkpointFolders } from '../training/checkpoint-folder'
 import { probeBackend, type WorkerOptions } from '../training/worker-client'
 import type { DatasetService } from './dataset-service'
+import { RunAdmin, type RunUserFields } from './run-admin'
 import { concurrencyLimit, defaultConcurrentMemory, storedMaxConcurrent, storeMaxConcurrent } from './run-concurrency'
 import { checkpointDirOf, type ExecDeps, type ExecStart, type Execution, executeRun } from './run-executor'
 import { channelsOf, planRun, type Planned } from './run-plan'
@@ -37,6 +39,8 @@ export interface RunsServiceOptions {
   concurrentMemoryBytes?: number
   /** Trains a run somewhere else than in a local worker, chosen at each run start (pool-setting.ts's RunTarget). */
   execute?: (deps: ExecDeps, rec: RunRecord, start: ExecStart) => Execution
+  /** Predicted trimaps, removed with their run (default: `predictions` beside runsDir). */
+  predictionsDir?: string
 }
 
 /** A finished run trained elsewhere (an imported bundle), with its checkpoint ready in a folder. */
@@ -49,6 +53,8 @@ export interface AdoptedRun extends NewRun {
   metrics: EpochMetrics | null
   /** A checkpoint folder on the runs folder's file system: moved into place, so gone afterwards. */
   checkpoint: string
+  /** The bundle's content hash: an import of a run already here is refused. */
+  contentHash?: string
 }
 
 type PipelineArgs = { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig }
@@ -61,9 +67,12 @@ export class RunsService {
   private readonly progress = new Map<number, RunProgress>()
   private readonly waiters = new Map<number, ((s: RunSummary) => void)[]>()
   private readonly scheduler: RunScheduler
+  private readonly admin: RunAdmin
 
   constructor(private readonly opts: RunsServiceOptions) {
     this.repo = new RunsRepo(opts.db)
+    const predictionsDir = opts.predictionsDir ?? join(dirname(opts.runsDir), 'predictions')
+    this.admin = new RunAdmin({ repo: this.repo, runsDir: opts.runsDir, predictionsDir })
     const cores = opts.cores ?? concurrencyLimit()
     this.scheduler = new RunScheduler({
       repo: this.repo,
@@ -144,8 +153,29 @@ export class RunsService {
     return (done ?? pending)?.summary.id ?? null
   }
 
-  list(datasetId?: number): RunSummary[] {
-    return this.repo.list(datasetId).map((r) => this.summary(r))
+  /** Newest first; archived runs only with includeArchived. */
+  list(datasetId?: number, opts: { includeArchived?: boolean } = {}): RunSummary[] {
+    return this.admin.visible(this.repo.list(datasetId), opts.includeArchived === true).map((r) => this.summary(r))
+  }
+
+  /** Rename, tag, note, archive or unarchive a run (run-admin.ts). */
+  update(id: number, fields: RunUserFields): RunSummary {
+    this.admin.update(this.record(id), fields)
+    this.changed(id)
+    return this.summaryOf(id)
+  }
+
+  /** What deleting the run would remove, or why it cannot be deleted. */
+  deletePlan(id: number): RunDeletePlan {
+    return this.admin.deletePlan(this.record(id))
+  }
+
+  /** Deletes a run with its files (and its finetunes, with withDependents); returns the ids removed. */
+  delete(id: number, withDependents = false): { deleted: number[] } {
+    const deleted = this.admin.delete(this.record(id), withDependents)
+    for (const d of deleted) this.progress.delete(d)
+    this.opts.emit('runs:deleted', { ids: deleted })
+    return { deleted }
   }
 
   get(id: number): RunDetail {
@@ -183,9 +213,9 @@ export class RunsService {
     for (const d of checkpointFolders(checkpointDirOf(this.opts.runsDir, id))) rmSync(d, { recursive: true, force: true })
     this.repo.requeue(id)
     this.changed(id)
-    // Finetunes that failed only because this run did are queued again behind it.
+    // Finetunes that failed or were cancelled only because this run was are queued again behind it.
     for (const child of this.repo.children(id)) {
-      if (child.summary.status === 'failed' && child.summary.error?.startsWith(`its pretraining run #${id} `)) {
+      if (['failed', 'cancelled'].includes(child.summary.status) && child.summary.error?.startsWith(`its pretraining run #${id} `)) {
         this.repo.requeue(child.summary.id)
         this.changed(child.summary.id)
       }
@@ -208,8 +238,10 @@ export class RunsService {
   /** Adds a finished run trained elsewhere: row, epochs and checkpoint in one transaction, or nothing. */
   adopt(run: AdoptedRun): RunSummary {
     const repo = this.repo
+    if (run.contentHash) this.admin.refuseDuplicate(run.contentHash, run.config, run.manifest)
     const id = this.opts.db.transaction(() => {
       const id = repo.insert({ name: run.name, config: run.config, manifest: run.manifest }, run.createdAt)
+      if (run.contentHash) repo.setContentHash(id, run.contentHash)
       const dir = checkpointDirOf(this.opts.runsDir, id)
       repo.setBackend(id, { name: run.backend, threads: 0, attempts: [] }, dir)
       for (const e of run.epochs) repo.addEpoch(id, e)
@@ -272,12 +304,12 @@ export class RunsService {
     return this.summaryOf(id)
   }
 
-  /** Ends a run that is not done; a finetune waiting on it fails with the reason. */
+  /** Ends a run that is not done; a finetune waiting on it ends too (cancelled with it, else failed), saying why. */
   private end(id: number, status: 'failed' | 'cancelled', error: string | null): void {
     this.repo.setStatus(id, status, { error, finishedAt: new Date().toISOString() })
     this.changed(id)
     for (const child of this.repo.children(id)) {
-      if (child.summary.status === 'queued') this.end(child.summary.id, 'failed', parentFailure(id, this.repo.get(id)))
+      if (child.summary.status === 'queued') this.end(child.summary.id, status, parentFailure(id, this.repo.get(id)))
     }
   }
 

@@ -172,8 +172,18 @@ describe('useRunsStore', () => {
   it('stops listening on request', async () => {
     const store = useRunsStore()
     await store.load(1)
-    expect(api.listenerCount()).toBe(2)
+    expect(api.listenerCount()).toBe(3)
     store.stopListening()
     expect(api.listenerCount()).toBe(0)
+  })
+
+  it('drops deleted runs, and archived ones unless "show archived" is on, which lists them again', async () => {
+    const store = useRunsStore()
+    await store.load(1)
+    api.emit('runs:deleted', { ids: [3] })
+    api.emit('runs:changed', { ...run(2, { status: 'cancelled' }), archived: true })
+    expect(store.runs.map((r) => r.id)).toEqual([1])
+    await store.setShowArchived(true)
+    expect(api.calls.at(-1)).toEqual({ channel: 'runs:list', arg: { datasetId: 1, includeArchived: true } })
   })
 })

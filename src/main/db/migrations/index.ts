@@ -7,5 +7,6 @@ import { settings } from './004-settings'
 import { trimapCheck } from './005-trimap-check'
 import { sslHealth } from './006-ssl-health'
 import { imageReviews } from './007-image-reviews'
+import { runAdmin } from './008-run-admin'
 
-export const MIGRATIONS: readonly Migration[] = [init, runs, predictions, settings, trimapCheck, sslHealth, imageReviews]
+export const MIGRATIONS: readonly Migration[] = [init, runs, predictions, settings, trimapCheck, sslHealth, imageReviews, runAdmin]

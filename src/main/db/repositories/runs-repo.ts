@@ -23,6 +23,10 @@ interface RunRow {
   error: string | null
   metrics: string | null
   last_loss: number | null
+  archived: number
+  tags: string
+  note: string
+  content_hash: string | null
 }
 
 export interface RunRecord {
@@ -40,7 +44,14 @@ export interface NewRun {
 
 const parse = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T))
 
+/** The run manager's fields, only where set, so a plain run reads as it did before them. */
+function userFields(r: RunRow): Pick<RunSummary, 'archived' | 'tags' | 'note'> {
+  const tags = JSON.parse(r.tags) as string[]
+  return { ...(r.archived ? { archived: true } : {}), ...(tags.length ? { tags } : {}), ...(r.note ? { note: r.note } : {}) }
+}
+
 function toRecord(r: RunRow): RunRecord {
+  const report = parse<BackendReport>(r.backend_report)
   return {
     summary: {
       id: r.id,
@@ -57,10 +68,12 @@ function toRecord(r: RunRow): RunRecord {
       metrics: parse<EpochMetrics>(r.metrics),
       lastLoss: r.last_loss,
       error: r.error,
+      ...(report?.worker ? { worker: report.worker } : {}),
+      ...userFields(r),
     },
     manifest: JSON.parse(r.manifest) as RunManifest,
     checkpointDir: r.checkpoint_dir,
-    backendReport: parse<BackendReport>(r.backend_report),
+    backendReport: report,
   }
 }
 
@@ -170,6 +183,33 @@ export class RunsRepo {
       health: string | null
     }[]
     return rows.map((r) => ({ epoch: r.epoch, loss: r.loss, seconds: r.seconds, metrics: parse<EpochMetrics>(r.metrics), health: parse<SslHealth>(r.health) }))
+  }
+
+  /** Sets what the user names and notes about a run (the run manager); fields left out stay. */
+  setUserFields(id: number, f: { name?: string; tags?: string[]; note?: string; archived?: boolean }): void {
+    const sets: string[] = []
+    if (f.name !== undefined) sets.push('name = @name')
+    if (f.tags !== undefined) sets.push('tags = @tags')
+    if (f.note !== undefined) sets.push('note = @note')
+    if (f.archived !== undefined) sets.push('archived = @archived')
+    if (!sets.length) return
+    const row = { id, name: f.name, tags: JSON.stringify(f.tags ?? []), note: f.note, archived: f.archived ? 1 : 0 }
+    this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(row)
+  }
+
+  setContentHash(id: number, hash: string): void {
+    this.db.prepare('UPDATE runs SET content_hash = ? WHERE id = ?').run(hash, id)
+  }
+
+  /** Runs that recorded this content hash (imported from a bundle), oldest first. */
+  withContentHash(hash: string): RunRecord[] {
+    return (this.db.prepare('SELECT * FROM runs WHERE content_hash = ? ORDER BY id').all(hash) as RunRow[]).map(toRecord)
+  }
+
+  /** Removes runs with their epochs and predictions (foreign keys cascade), in one transaction. */
+  delete(ids: number[]): void {
+    const stmt = this.db.prepare('DELETE FROM runs WHERE id = ?')
+    this.db.transaction(() => ids.forEach((id) => stmt.run(id)))()
   }
 
   /** Rewrites the queue order to `ids` (0, 1, 2…). */

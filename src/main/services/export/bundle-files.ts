@@ -27,6 +27,8 @@ export const configFileSchema = z.object({
     createdAt: z.string().max(64),
     startedAt: when,
     finishedAt: when,
+    /** content-hash.ts's hash of the run (absent in bundles from before it). */
+    contentHash: z.string().max(100).optional(),
   }),
   config: runConfigSchema,
 })

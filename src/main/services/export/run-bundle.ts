@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { AppError } from '../../../shared/errors'
 import type { RunDetail } from '../../../shared/types/runs'
 import type { AdoptedRun } from '../runs-service'
+import { contentHash } from './content-hash'
 import {
   type ConfigFile, configFileSchema, checkWeightFiles, EXPORT_FORMAT, EXPORT_VERSION, type ManifestFile,
   manifestFileSchema, type MetricsFile, metricsFileSchema, type ModelFile, modelFileSchema, readJsonFile,
@@ -28,6 +29,8 @@ export interface RunBundle {
   metrics: MetricsFile
   manifest: ManifestFile
   weights: ArrayBuffer
+  /** content-hash.ts's hash of config, manifest and weights, recomputed from the files (a stated one could be edited). */
+  contentHash: string
 }
 
 const json = (v: unknown): string => JSON.stringify(v, null, 2) + '\n'
@@ -49,10 +52,12 @@ export async function writeRunBundle(run: RunDetail, dataset: BundleDataset, des
   refuseNonEmpty(dest)
   const model = await readJsonFile(ckpt, 'model.json', modelFileSchema)
   const weightFiles = checkWeightFiles(ckpt, model)
-  const files = bundleTexts(run, dataset, { ...model, modelTopology: await standardize(model.modelTopology), generatedBy: 'unet-ssl-workbench' })
+  const weights = await Promise.all(weightFiles.map((f) => fs.readFile(join(ckpt, f))))
+  const hash = contentHash(run.config, run.manifest, weights)
+  const files = bundleTexts(run, dataset, { ...model, modelTopology: await standardize(model.modelTopology), generatedBy: 'unet-ssl-workbench' }, hash)
   await writeFolder(dest, async (tmp) => {
     try {
-      for (const f of weightFiles) await fs.copyFile(join(ckpt, f), join(tmp, f))
+      for (const [i, f] of weightFiles.entries()) await fs.writeFile(join(tmp, f), weights[i]!)
       for (const [name, text] of Object.entries(files)) await fs.writeFile(join(tmp, name), text)
     } catch (err) {
       throw new AppError('IO_ERROR', `could not write the export to ${dest}: ${(err as Error).message}`)
@@ -61,21 +66,24 @@ export async function writeRunBundle(run: RunDetail, dataset: BundleDataset, des
 }
 
 /** The bundle's text files, by name. */
-export function bundleTexts(run: RunDetail, dataset: BundleDataset, model: object): Record<string, string> {
+export function bundleTexts(run: RunDetail, dataset: BundleDataset, model: object, hash?: string): Record<string, string> {
   return {
     'model.json': JSON.stringify(model),
-    'config.json': json(configFileOf(run)),
+    'config.json': json(configFileOf(run, hash)),
     'metrics.json': json({ final: run.metrics, lastLoss: run.lastLoss, epochs: run.epochs } satisfies MetricsFile),
     'manifest.json': json({ dataset, ...run.manifest } satisfies ManifestFile),
     'README.md': modelCard(run, dataset.name),
   }
 }
 
-function configFileOf(run: RunDetail): ConfigFile {
+function configFileOf(run: RunDetail, hash?: string): ConfigFile {
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
-    run: { id: run.id, name: run.name, kind: run.kind, backend: run.backend, parentRunId: run.parentRunId, createdAt: run.createdAt, startedAt: run.startedAt, finishedAt: run.finishedAt },
+    run: {
+      id: run.id, name: run.name, kind: run.kind, backend: run.backend, parentRunId: run.parentRunId, createdAt: run.createdAt, startedAt: run.startedAt,
+      finishedAt: run.finishedAt, ...(hash ? { contentHash: hash } : {}),
+    },
     config: run.config,
   }
 }
@@ -91,7 +99,8 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
   const parts = await Promise.all(weightFiles.map((f) => fs.readFile(join(dir, f))))
   const weights = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   parts.reduce((off, p) => (weights.set(p, off), off + p.length), 0)
-  return { model, config, metrics, manifest, weights: weights.buffer }
+  // Hashed now: the weights' buffer is handed to the conversion worker, which detaches it.
+  return { model, config, metrics, manifest, weights: weights.buffer, contentHash: contentHash(config.config, manifest, [weights]) }
 }
 
 /** What RunsService.adopt takes for bundle `b` imported into dataset `datasetId`, its checkpoint in `checkpoint`. */
@@ -108,5 +117,6 @@ export function adoptedRun(b: RunBundle, datasetId: number, checkpoint: string):
     epochs: b.metrics.epochs,
     metrics: b.metrics.final,
     checkpoint,
+    contentHash: b.contentHash,
   }
 }

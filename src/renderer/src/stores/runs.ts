@@ -1,10 +1,11 @@
 // Training runs of the open dataset: the list (kept current by 'runs:changed' events, no polling),
 // live progress and loss points from 'runs:progress', cached details, the queue actions, and the
-// "runs at a time" setting the queue's ETA depends on.
+// "runs at a time" setting the queue's ETA depends on; and the run manager's edits, deletes and the
+// "show archived" switch (archived runs are left out of the list, so of every aggregate, unless shown).
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { ArgOf, Events, RunConcurrency } from '../../../shared/api'
-import type { RunConfig, RunDetail, RunPlan, RunSummary } from '../../../shared/types/runs'
+import type { RunConfig, RunDeletePlan, RunDetail, RunPlan, RunSummary } from '../../../shared/types/runs'
 import { useApi } from '../api'
 import { queueEta, queueOrder } from '../lib/runs/queue-eta'
 import { runTemplate, type TemplateStep } from '../lib/runs/templates'
@@ -38,6 +39,8 @@ export const useRunsStore = defineStore('runs', () => {
   const cancelling = shallowRef(new Set<number>())
   /** The service's "runs at a time" setting; null until read (the ETA then assumes one at a time). */
   const concurrency = ref<RunConcurrency | null>(null)
+  /** List archived runs too (they are left out of the table and its aggregates otherwise). */
+  const showArchived = ref(false)
   let unsubscribe: (() => void)[] = []
 
   const queue = computed(() => queueOrder(runs.value))
@@ -47,6 +50,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   function upsert(run: RunSummary): void {
     if (datasetId.value !== null && run.config.datasetId !== datasetId.value) return
+    if (run.archived && !showArchived.value) return forget([run.id])
     const old = byId.value.get(run.id)
     // Newest first, as 'runs:list' returns them.
     if (!old) runs.value = [...runs.value, run].sort((a, b) => b.id - a.id)
@@ -61,6 +65,14 @@ export const useRunsStore = defineStore('runs', () => {
     }
     // A cached detail is stale once its run changed (new epoch, finished…): refetch if shown.
     if (details.value.has(run.id)) void fetchDetail(run.id, true)
+  }
+
+  /** Drops runs from the list and the caches (deleted, or archived while archived runs are hidden). */
+  function forget(ids: number[]): void {
+    const gone = new Set(ids)
+    if (runs.value.some((r) => gone.has(r.id))) runs.value = runs.value.filter((r) => !gone.has(r.id))
+    for (const id of ids) details.value.delete(id) && triggerRef(details)
+    for (const id of ids) lossPoints.value.delete(id) && triggerRef(lossPoints)
   }
 
   function onProgress(ev: Events['runs:progress']): void {
@@ -83,7 +95,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   function listen(): void {
     if (unsubscribe.length) return
-    unsubscribe = [api.on('runs:changed', upsert), api.on('runs:progress', onProgress)]
+    unsubscribe = [api.on('runs:changed', upsert), api.on('runs:progress', onProgress), api.on('runs:deleted', (e) => forget(e.ids))]
   }
 
   function stopListening(): void {
@@ -96,7 +108,7 @@ export const useRunsStore = defineStore('runs', () => {
     datasetId.value = id
     loading.value = true
     try {
-      runs.value = await api['runs:list'](id === null ? {} : { datasetId: id })
+      runs.value = await api['runs:list']({ ...(id === null ? {} : { datasetId: id }), ...(showArchived.value ? { includeArchived: true } : {}) })
     } catch (err) {
       errors.report('Could not load the runs', err)
     } finally {
@@ -153,6 +165,40 @@ export const useRunsStore = defineStore('runs', () => {
   const queueTemplate = (steps: readonly TemplateStep[]) =>
     act('Could not queue the experiment', () => runTemplate(steps, (args) => api['runs:pipeline'](args)))
 
+  /** Rename, tag, note, archive or unarchive; the answer is merged at once (its event may come later). */
+  async function update(id: number, fields: Omit<ArgOf<'runs:update'>, 'id'>): Promise<RunSummary | null> {
+    const run = await act(`Could not change run #${id}`, () => api['runs:update']({ id, ...fields }))
+    if (run) upsert(run)
+    return run
+  }
+
+  async function deletePlan(id: number): Promise<RunDeletePlan | null> {
+    try {
+      return await api['runs:deletePlan']({ id })
+    } catch (err) {
+      errors.report(`Could not check what deleting run #${id} removes`, err)
+      return null
+    }
+  }
+
+  async function remove(id: number, withDependents: boolean): Promise<boolean> {
+    busy.value = true
+    try {
+      forget((await api['runs:delete']({ id, withDependents })).deleted)
+      return true
+    } catch (err) {
+      errors.report(`Could not delete run #${id}`, err)
+      return false
+    } finally {
+      busy.value = false
+    }
+  }
+
+  async function setShowArchived(on: boolean): Promise<void> {
+    showArchived.value = on
+    await load()
+  }
+
   async function loadConcurrency(): Promise<void> {
     try {
       concurrency.value = await api['runs:concurrency']()
@@ -182,6 +228,6 @@ export const useRunsStore = defineStore('runs', () => {
   return {
     runs, datasetId, loading, busy, form, details, lossPoints, cancelling, concurrency, queue, running, eta, byId,
     load, listen, stopListening, fetchDetail, plan, pipeline, enqueue, cancel, retry, move, queueTemplate,
-    loadConcurrency, setConcurrency,
+    loadConcurrency, setConcurrency, showArchived, update, deletePlan, remove, setShowArchived,
   }
 })
