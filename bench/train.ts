@@ -1,12 +1,13 @@
 // Training-step benchmark: one Dice+Adam step of the paper U-Net (or, with --simclr, one SimCLR step at
 // 64×64 including augmentation); prints one JSON line to compare with ../shared/bench/torch_unet.py.
-// Use: npm run bench:train -- --size 128 --batch 32 --steps 3 [--simclr] [--threads N] [--backend wasm|webgpu] [--profile]
+// Use: npm run bench:train -- --size 128 --batch 32 --steps 3 [--simclr] [--threads N] [--backend wasm|webgpu] [--profile] [--stock-adam]
 import * as tf from '@tensorflow/tfjs'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { adam } from '../src/main/training/adam'
 import { type BackendName, selectBackend } from '../src/main/training/backend'
 import { arraySource, makeBatch } from '../src/main/training/data/source'
 import { stepOnBatch } from '../src/main/training/loop'
@@ -24,6 +25,8 @@ const { values } = parseArgs({
     threads: { type: 'string', default: String(os.cpus().length) },
     backend: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    // tfjs's own Adam instead of the fused webgpu update, to time what the fusion saves.
+    'stock-adam': { type: 'boolean', default: false },
   },
 })
 const simclr = values.simclr ?? false
@@ -52,7 +55,7 @@ const batch = makeBatch(arraySource(size, images, trimaps), images.map((_, i) =>
 const unet = buildUnet({ inputSize: simclr ? 64 : size, channels, skips: true, outChannels: 3, outActivation: 'softmax' })
 const model = simclr ? buildSimclrModel(unet, channels) : unet
 const objective: Objective = simclr ? { kind: 'simclr', viewSize: 64, temperature: 0.2 } : { kind: 'segment' }
-const optimizer = tf.train.adam(1e-3)
+const optimizer = values['stock-adam'] ? tf.train.adam(1e-3) : adam(1e-3)
 const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
 
 const times: number[] = []

@@ -17,6 +17,8 @@ echo "node $("$NODE" --version)"
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 bench() { echo "## train.mjs $*"; "$NODE" train.mjs --backend webgpu "$@"; }
 bench --size 128 --batch 32 --steps "$STEPS"
+# The same with tfjs's Adam (≈ 14 programs per tensor instead of 3): what the fused update saves.
+bench --size 128 --batch 32 --steps "$STEPS" --stock-adam
 bench --size 128 --batch 256 --steps "$STEPS"
 bench --simclr --batch 384 --steps "$STEPS"
 # Per-kernel GPU time (timestamp queries), on stderr.

@@ -3,12 +3,13 @@
 import * as tf from '@tensorflow/tfjs'
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu'
 import { describe, expect, it } from 'vitest'
+import { adam } from '../../../src/main/training/adam'
 import { selectBackend } from '../../../src/main/training/backend'
 import { arraySource } from '../../../src/main/training/data/source'
 import { trainStep } from '../../../src/main/training/loop'
 import { filterGradWebgpu, planSlices } from '../../../src/main/training/kernels/webgpu/filter-grad'
 import { RELU_GRAD } from '../../../src/main/training/kernels/heap-kernels'
-import { FILTER_BIAS_GRAD, TRANSPOSED_FILTER_BIAS_GRAD } from '../../../src/main/training/kernels/webgpu/kernel-names'
+import { ADAM_UPDATE, FILTER_BIAS_GRAD, TRANSPOSED_FILTER_BIAS_GRAD } from '../../../src/main/training/kernels/webgpu/kernel-names'
 import { buildUnet } from '../../../src/main/training/models/unet'
 import { randomArray, relError, useCpu, useWasm } from './helpers'
 
@@ -193,7 +194,8 @@ async function unetSteps(backend: 'wasm' | 'webgpu', steps: number): Promise<{ l
   tf.tidy(() => model.setWeights(model.getWeights().map((w, i) => tf.tensor(randomArray(w.size, 100 + i, -0.4, 0.4), w.shape))))
   const images = [0, 1].map((i) => Uint8Array.from(randomArray(16 * 16 * 3, 10 + i, 0, 255), Math.floor))
   const trimaps = [0, 1].map((i) => Uint8Array.from(randomArray(16 * 16, 20 + i, 1, 3.999), Math.floor))
-  const opt = tf.train.adam(1e-2)
+  // The training's own Adam: fused on webgpu, tfjs's on wasm.
+  const opt = adam(1e-2)
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
   const losses: number[] = []
   const kernels = new Set<string>()
@@ -208,12 +210,13 @@ async function unetSteps(backend: 'wasm' | 'webgpu', steps: number): Promise<{ l
 }
 
 describe.runIf(hasAdapter)('a U-Net on webgpu', () => {
-  it('takes the same three Dice + Adam steps as on wasm, through the fused filter + bias gradient', async () => {
+  it('takes the same three Dice + Adam steps as on wasm, through the fused filter + bias gradient and Adam update', async () => {
     const want = await unetSteps('wasm', 3)
     const got = await unetSteps('webgpu', 3)
     expect(want.losses[2]).not.toBe(want.losses[0])
     expect(relError(got.losses, want.losses)).toBeLessThan(1e-3)
-    for (const k of [FILTER_BIAS_GRAD, TRANSPOSED_FILTER_BIAS_GRAD, RELU_GRAD, 'MaxPoolGrad']) expect(got.kernels).toContain(k)
+    for (const k of [FILTER_BIAS_GRAD, TRANSPOSED_FILTER_BIAS_GRAD, RELU_GRAD, 'MaxPoolGrad', ADAM_UPDATE]) expect(got.kernels).toContain(k)
     expect(got.kernels).not.toContain('Step') // the two-pass ReLU gradient
+    expect(got.kernels).not.toContain('Sqrt') // tfjs's Adam
   })
 })

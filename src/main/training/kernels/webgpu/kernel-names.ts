@@ -9,3 +9,9 @@ export const FILTER_BIAS_GRAD = 'UnetFilterBiasGrad'
  * filter and bias gradients in one pass, x being its output gradient (the windows must tile x).
  */
 export const TRANSPOSED_FILTER_BIAS_GRAD = 'UnetTransposedFilterBiasGrad'
+
+/**
+ * Inputs { weight, m, v, grad }, attrs AdamAttrs (adam-program.ts); outputs [weight, m, v] after one
+ * Adam step, as tfjs's AdamOptimizer computes them. Only the webgpu backend has it (training/adam.ts).
+ */
+export const ADAM_UPDATE = 'UnetAdamUpdate'

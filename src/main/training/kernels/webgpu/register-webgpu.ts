@@ -1,13 +1,15 @@
 // Installs the project's WGSL kernels for the `webgpu` backend: the filter gradient in place of tfjs's
 // (NCHW stays with tfjs's own), the fused filter + bias gradients the U-Net's layers ask for, a one-pass
-// ReLU gradient, and a one-pass max-pool gradient in front of tfjs's for 2×2 windows that tile.
+// ReLU gradient, a one-pass max-pool gradient in front of tfjs's for 2×2 windows that tile, and Adam's
+// update of one tensor in three passes (training/adam.ts asks for it).
 import * as tf from '@tensorflow/tfjs'
 import { backend_util, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs'
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu'
 import { RELU_GRAD } from '../heap-kernels'
+import { type AdamAttrs, adamUpdateWebgpu } from './adam-program'
 import { MaxPoolGrad2x2Program, ReluGradProgram } from './backward-programs'
 import { filterGradWebgpu } from './filter-grad'
-import { FILTER_BIAS_GRAD, TRANSPOSED_FILTER_BIAS_GRAD } from './kernel-names'
+import { ADAM_UPDATE, FILTER_BIAS_GRAD, TRANSPOSED_FILTER_BIAS_GRAD } from './kernel-names'
 
 let registered = false
 
@@ -27,6 +29,7 @@ export function registerWebgpuKernels(): void {
     [FILTER_BIAS_GRAD]: (args) => filterGradWebgpu(args.inputs.x!, args.inputs.dy!, args.attrs as never, gpu(args), { bias: 'dy' }),
     [TRANSPOSED_FILTER_BIAS_GRAD]: (args) => filterGradWebgpu(args.inputs.x!, args.inputs.dy!, args.attrs as never, gpu(args), { bias: 'x' }),
     [RELU_GRAD]: (args) => reluGrad(args.inputs.dy!, args.inputs.y!, gpu(args)),
+    [ADAM_UPDATE]: (args) => adamUpdateWebgpu(args.inputs as never, args.attrs as unknown as AdamAttrs, gpu(args)),
     MaxPoolGrad: (args) => maxPoolGrad2x2(args.inputs.dy!, args.inputs.input!, args.attrs as never, gpu(args)) ?? originalMaxPoolGrad!.kernelFunc(args),
   }
   for (const [kernelName, kernelFunc] of Object.entries(kernels)) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc })
