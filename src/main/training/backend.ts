@@ -3,11 +3,12 @@
 import * as tf from '@tensorflow/tfjs'
 import os from 'node:os'
 import { AppError } from '../../shared/errors'
+import { BACKEND_NAMES, type BackendName } from '../../shared/training-protocol'
 import { initWasm } from './wasm-init'
 import { type AdapterReport, adapterLabel, type DawnModule, initWebgpu, loadDawn } from './webgpu-init'
 
-export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu'
-export const BACKEND_ORDER: readonly BackendName[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu']
+export type { BackendName }
+export const BACKEND_ORDER: readonly BackendName[] = BACKEND_NAMES
 
 export interface BackendAttempt {
   backend: BackendName
