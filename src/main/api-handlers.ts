@@ -51,6 +51,8 @@ export function createHandlers(deps: HandlerDeps): Api {
     'runs:plan': ({ config }) => runs.plan(config),
     'runs:enqueue': ({ config }) => runs.enqueue(config),
     'runs:pipeline': (args) => runs.pipeline(args),
+    'runs:planMany': ({ items }) => runs.planMany(items),
+    'runs:queueMany': ({ items }) => runs.queueMany(items),
     'runs:list': async ({ datasetId, includeArchived }) => runs.list(datasetId, { includeArchived }),
     'runs:update': async ({ id, ...fields }) => runs.update(id, fields),
     'runs:deletePlan': async ({ id }) => runs.deletePlan(id),

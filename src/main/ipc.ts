@@ -2,7 +2,8 @@
 // results travel as { ok, value } | { ok: false, error } because invoke drops error classes.
 // Only type imports from electron: index.ts passes the real ipcMain, tests a fake.
 import type { IpcMainInvokeEvent, WebContents } from 'electron'
-import { CHANNELS, parseArg, type Api, type Channel } from '../shared/api'
+import { CHANNELS, type Api, type Channel } from '../shared/api'
+import { parseArg } from '../shared/api-schemas'
 import { IPC_EVENT_CHANNEL } from '../shared/bridge'
 import { AppError, toWireError } from '../shared/errors'
 import { CallOrder } from './call-order'

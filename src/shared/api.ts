@@ -1,6 +1,7 @@
 // The one contract between the renderer and the main-process services: every call and every event.
-// Preload, the ipcMain binding, the web (HTTP) binding and both renderer clients are typed from it.
-import { z } from 'zod'
+// Preload, the ipcMain binding, the web (HTTP) binding and both renderer clients are typed from it;
+// each call's argument schema is in api-schemas.ts, which only the main process imports.
+import type { z } from 'zod'
 import type {
   DatasetInfo,
   DatasetProgress,
@@ -11,14 +12,13 @@ import type {
   LabelSource,
   ReviewState,
 } from './types/dataset'
-import { MAX_REVIEW_NOTE, REVIEW_STATES } from './types/dataset'
 import type { FolderListing } from './types/browse'
-import { type PoolSetting, type PoolWorkerInfo, redisUrlArg, RUN_ON, type RunOn } from './types/pool'
-import { RUN_TAG_RULES, type RunConfig, type RunDeletePlan, type RunDetail, type RunPlan, type RunProgress, type RunSummary } from './types/runs'
+import type { PoolSetting, PoolWorkerInfo, RunOn } from './types/pool'
+import type { RunConfig, RunDeletePlan, RunDetail, RunPlan, RunProgress, RunSummary } from './types/runs'
 import type { PredictionPhase, PredictionProgress, PredictionScope, QueueItem } from './types/predictions'
-import { BACKEND_NAMES, PRETRAIN_METHODS, simclrAugmentSchema } from './training-protocol'
 import { TRIMAP_BORDER, TRIMAP_PET, type Trimap } from './trimap'
-import { AppError } from './errors'
+import type { BatchPlan, PipelineArgs } from './run-batch'
+import type { imageQuerySchema } from './api-schemas'
 
 export type AppMode = 'electron' | 'web'
 
@@ -62,6 +62,10 @@ export interface Api {
   'runs:enqueue'(args: { config: RunConfig }): Promise<RunSummary>
   /** The one-click action: queue a pretraining run and a finetune on its encoder (or reuse one). */
   'runs:pipeline'(args: { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig }): Promise<RunSummary[]>
+  /** What queueing these pipelines would do (an experiment template): each planned, pretrainings shared or reused, refusals. */
+  'runs:planMany'(args: { items: PipelineArgs[] }): Promise<BatchPlan>
+  /** Queue all of these pipelines, or none: refused (naming each refused item) when any would be. */
+  'runs:queueMany'(args: { items: PipelineArgs[] }): Promise<RunSummary[]>
   /** Newest first; archived runs only with includeArchived. */
   'runs:list'(args: { datasetId?: number; includeArchived?: boolean }): Promise<RunSummary[]>
   /** Rename, tag (a few short words), note, archive or unarchive a run; fields left out stay. */
@@ -143,6 +147,31 @@ export interface RunConcurrency {
 }
 
 export type Channel = keyof Api
+
+/**
+ * Every call's name, in a plain object so the renderer gets the list without the schemas (and zod):
+ * `satisfies` makes a call missing here, or one not in Api, a compile error, as argSchemas
+ * (api-schemas.ts) does for validators and the bindings' `Api` type for handlers.
+ */
+const CHANNEL_NAMES = {
+  'app:info': true, 'app:pick': true, 'datasets:list': true, 'datasets:current': true, 'datasets:open': true,
+  'datasets:import': true, 'datasets:openDemo': true, 'fs:browse': true, 'images:list': true, 'images:facets': true,
+  'images:get': true, 'labels:get': true, 'runs:plan': true, 'runs:enqueue': true, 'runs:pipeline': true,
+  'runs:planMany': true, 'runs:queueMany': true, 'runs:list': true, 'runs:update': true, 'runs:deletePlan': true,
+  'runs:delete': true, 'runs:get': true, 'runs:cancel': true, 'runs:retry': true, 'runs:reorder': true,
+  'runs:concurrency': true, 'runs:setConcurrency': true, 'pool:get': true, 'pool:set': true, 'pool:workers': true,
+  'runs:export': true, 'runs:import': true, 'runs:exportTable': true, 'runs:exportPredictions': true,
+  'labels:save': true, 'labels:revert': true, 'labels:clear': true, 'predictions:start': true,
+  'predictions:cancel': true, 'predictions:get': true, 'predictions:accept': true, 'queues:labelNext': true,
+  'queues:recheck': true, 'reviews:set': true,
+} as const satisfies Record<Channel, true>
+
+export const CHANNELS = Object.keys(CHANNEL_NAMES) as Channel[]
+
+export function isChannel(name: string): name is Channel {
+  return Object.prototype.hasOwnProperty.call(CHANNEL_NAMES, name)
+}
+
 export type ArgOf<K extends Channel> = Parameters<Api[K]>[0]
 export type ResultOf<K extends Channel> = Awaited<ReturnType<Api[K]>>
 
@@ -187,51 +216,8 @@ export type EventName = keyof Events
 export type MediaKind = 'thumb' | 'image'
 export const MEDIA_KINDS: readonly MediaKind[] = ['thumb', 'image']
 
-const species = z.enum(['cat', 'dog'])
-const split = z.enum(['trainval', 'test', 'none'])
-const labelState = z.enum(['labelled', 'unlabelled', 'edited', 'predicted', 'broken'])
-const id = z.number().int().positive()
-
-export const imageQuerySchema = z.strictObject({
-  datasetId: id,
-  species: species.optional(),
-  breed: z.string().min(1).max(100).optional(),
-  split: split.optional(),
-  label: labelState.optional(),
-  search: z.string().max(200).optional(),
-  review: z.enum([...REVIEW_STATES, 'none']).optional(),
-  problems: z.boolean().optional(),
-})
+/** The filters of images:list and images:facets (imageQuerySchema says which values each takes). */
 export type ImageQueryArgs = z.infer<typeof imageQuerySchema>
-
-const none = z.undefined()
-
-export const runConfigSchema = z.strictObject({
-  kind: z.enum(['pretrain', 'finetune']),
-  datasetId: id,
-  method: z.enum([...PRETRAIN_METHODS, 'none']),
-  labels: z
-    .discriminatedUnion('mode', [
-      z.strictObject({ mode: z.literal('count'), count: z.number().int().positive() }),
-      z.strictObject({ mode: z.literal('fraction'), fraction: z.number().gt(0).lte(1) }),
-    ])
-    .optional(),
-  split: z.enum(['official', 'paper']).optional(),
-  frozenEncoder: z.boolean(),
-  skips: z.boolean(),
-  epochs: z.number().int().min(1).max(1000),
-  batchSize: z.number().int().min(1).max(1024),
-  imageSize: z.number().int().min(16).max(512).multipleOf(8),
-  simclrSize: z.number().int().min(16).max(512).multipleOf(8),
-  learningRate: z.number().gt(0).lt(1),
-  seed: z.number().int().min(0),
-  backend: z.enum(BACKEND_NAMES).optional(),
-  paperBatch: z.boolean().optional(),
-  parentRunId: id.nullable().optional(),
-  tag: z.string().max(200).optional(),
-  channels: z.array(z.number().int().min(1).max(1024)).min(1).max(6).optional(),
-  augment: simclrAugmentSchema.optional(),
-})
 
 /** Largest trimap side accepted at a boundary (the release's largest image is far smaller). */
 export const MAX_TRIMAP_SIDE = 16_384
@@ -282,93 +268,4 @@ function firstNonClass(data: Uint8Array, from = 0, to = data.length): number {
     if (v < TRIMAP_PET || v > TRIMAP_BORDER) return i
   }
   return to
-}
-
-const side = z.number().int().min(1).max(MAX_TRIMAP_SIDE)
-export const trimapSchema = z
-  .strictObject({ width: side, height: side, data: z.instanceof(Uint8Array) })
-  .superRefine((t, ctx) => {
-    const problem = trimapDataProblem(t)
-    if (problem) ctx.addIssue({ code: 'custom', path: ['data'], message: problem })
-  })
-
-/** Validators for every call's argument; a call missing here is a compile error. */
-export const argSchemas: { [K in Channel]: z.ZodType<ArgOf<K>> } = {
-  'app:info': none,
-  'app:pick': z.strictObject({ kind: z.enum(['folder', 'archives']) }),
-  'datasets:list': none,
-  'datasets:current': none,
-  'datasets:open': z.strictObject({ path: z.string().min(1).max(4096) }),
-  'datasets:import': z.strictObject({
-    archives: z.array(z.string().min(1).max(4096)).min(1).max(2),
-    dest: z.string().min(1).max(4096).optional(),
-  }),
-  'datasets:openDemo': none,
-  'fs:browse': z.strictObject({ path: z.string().min(1).max(4096).optional() }),
-  'images:list': imageQuerySchema,
-  'images:facets': imageQuerySchema,
-  'images:get': z.strictObject({ id }),
-  'labels:get': z.strictObject({ imageId: id }),
-  'runs:plan': z.strictObject({ config: runConfigSchema }),
-  'runs:enqueue': z.strictObject({ config: runConfigSchema }),
-  'runs:pipeline': z.strictObject({
-    pretrain: runConfigSchema.nullable(),
-    reusePretrainRunId: id.optional(),
-    finetune: runConfigSchema,
-  }),
-  'runs:list': z.strictObject({ datasetId: id.optional(), includeArchived: z.boolean().optional() }),
-  'runs:update': z.strictObject({
-    id,
-    name: z.string().trim().min(1).max(RUN_TAG_RULES.maxName).optional(),
-    tags: z.array(z.string().trim().min(1).max(RUN_TAG_RULES.maxLength).regex(RUN_TAG_RULES.pattern, 'a tag is one short word')).max(RUN_TAG_RULES.maxTags).optional(),
-    note: z.string().max(RUN_TAG_RULES.maxNote).optional(),
-    archived: z.boolean().optional(),
-  }),
-  'runs:deletePlan': z.strictObject({ id }),
-  'runs:delete': z.strictObject({ id, withDependents: z.boolean().optional() }),
-  'runs:get': z.strictObject({ id }),
-  'runs:cancel': z.strictObject({ id }),
-  'runs:retry': z.strictObject({ id }),
-  'runs:reorder': z.strictObject({ id, position: z.number().int().min(0) }),
-  'runs:concurrency': none,
-  'runs:setConcurrency': z.strictObject({ max: z.number().int().min(1).max(1024) }),
-  'pool:get': none,
-  'pool:set': z.strictObject({ mode: z.enum(RUN_ON), redisUrl: redisUrlArg.optional() }),
-  'pool:workers': none,
-  'runs:export': z.strictObject({ id, dest: z.string().min(1).max(4096) }),
-  'runs:import': z.strictObject({ path: z.string().min(1).max(4096), datasetId: id.optional() }),
-  'runs:exportTable': z.strictObject({ ids: z.array(id).max(100_000).optional(), format: z.enum(['csv', 'json']) }),
-  'runs:exportPredictions': z.strictObject({ id, split: z.enum(['test', 'trainval', 'all']), dest: z.string().min(1).max(4096) }),
-  'labels:save': z.strictObject({ imageId: id, trimap: trimapSchema }),
-  'labels:revert': z.strictObject({ imageId: id }),
-  'labels:clear': z.strictObject({ imageId: id }),
-  'predictions:start': z.strictObject({ runId: id, datasetId: id, scope: z.enum(['unlabelled', 'labelled', 'all']) }),
-  'predictions:cancel': z.strictObject({ jobId: id }),
-  'predictions:get': z.strictObject({ runId: id, imageId: id }),
-  'predictions:accept': z.strictObject({ runId: id, imageId: id }),
-  'queues:labelNext': z.strictObject({ datasetId: id, runId: id, limit: z.number().int().min(1).max(100_000).optional() }),
-  'queues:recheck': z.strictObject({ datasetId: id, runId: id, limit: z.number().int().min(1).max(100_000).optional() }),
-  'reviews:set': z.strictObject({
-    imageId: id,
-    state: z.enum(REVIEW_STATES).nullable(),
-    note: z.string().max(MAX_REVIEW_NOTE).optional(),
-  }),
-}
-
-export const CHANNELS = Object.keys(argSchemas) as Channel[]
-
-/** Validate a call's argument at a boundary; throws a BAD_INPUT error naming the field. */
-export function parseArg<K extends Channel>(channel: K, arg: unknown): ArgOf<K> {
-  const schema = argSchemas[channel]
-  const result = schema.safeParse(arg)
-  if (!result.success) {
-    const issue = result.error.issues[0]
-    const where = issue?.path.length ? issue.path.join('.') + ': ' : ''
-    throw new AppError('BAD_INPUT', `${channel}: ${where}${issue?.message ?? 'invalid argument'}`)
-  }
-  return result.data
-}
-
-export function isChannel(name: string): name is Channel {
-  return Object.prototype.hasOwnProperty.call(argSchemas, name)
 }

@@ -14,7 +14,8 @@ import { ORIGINALS_DIR, TEMP_SUFFIX, TRIMAPS_DIR } from '../../src/main/dataset/
 import { openDatabase, type Db } from '../../src/main/db/open'
 import { DatasetService } from '../../src/main/services/dataset-service'
 import { LabelsService } from '../../src/main/services/labels-service'
-import { parseArg, type Events } from '../../src/shared/api'
+import type { Events } from '../../src/shared/api'
+import { parseArg } from '../../src/shared/api-schemas'
 import type { Trimap } from '../../src/shared/trimap'
 import type { ImageSummary } from '../../src/shared/types/dataset'
 

@@ -9,7 +9,8 @@ import { generateDemo } from '../../src/main/dataset/demo/generate'
 import { openDatabase, type Db } from '../../src/main/db/open'
 import { DatasetService } from '../../src/main/services/dataset-service'
 import { ReviewService } from '../../src/main/services/review-service'
-import { parseArg, type Events } from '../../src/shared/api'
+import type { Events } from '../../src/shared/api'
+import { parseArg } from '../../src/shared/api-schemas'
 import type { ReviewState } from '../../src/shared/types/dataset'
 
 let dir: string

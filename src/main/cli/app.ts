@@ -2,7 +2,8 @@
 // RunsService, ExportService and PredictionsService the window uses, on --data-dir, with nothing
 // started (no run trains), and the contract's own schemas for the flags.
 import { join, resolve } from 'node:path'
-import { type ArgOf, type Channel, parseArg } from '../../shared/api'
+import type { ArgOf, Channel } from '../../shared/api'
+import { parseArg } from '../../shared/api-schemas'
 import { AppError } from '../../shared/errors'
 import { appPaths, defaultDataDir } from '../paths'
 import { ExportService } from '../services/export-service'

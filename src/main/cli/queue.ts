@@ -1,13 +1,14 @@
 // `queue template table1|table2|sweep`: the Train tab's experiment templates, built by the same pure
-// builders (renderer/src/lib/runs/templates.ts) from the same form, checked by the contract's schema and
-// queued through RunsService.pipeline; --dry-run prints the plan and queues nothing.
+// builders (shared/run-templates.ts) from the same form, checked by the contract's schema and queued
+// all or nothing through RunsService.queueMany; --dry-run prints the plan and queues nothing.
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { AppError } from '../../shared/errors'
 import { PRETRAIN_METHODS } from '../../shared/training-protocol'
+import type { BatchPlan } from '../../shared/run-batch'
+import { parseCounts, pipelineItems, sweepSteps, table1Steps, table2Steps, type TemplateStep } from '../../shared/run-templates'
+import { CPU_DEFAULTS, type TrainForm, withPaperSettings } from '../../shared/train-form'
 import type { RunConfig } from '../../shared/types/runs'
-import { parseCounts, runTemplate, sweepSteps, table1Steps, table2Steps, type TemplateStep } from '../../renderer/src/lib/runs/templates'
-import { CPU_DEFAULTS, type TrainForm, withPaperSettings } from '../../renderer/src/lib/runs/train-form'
 import { cliArg, numberFlag, openCliApp } from './app'
 import type { CliCommand, CliGroup } from './types'
 
@@ -16,7 +17,7 @@ const OPTIONS = {
   seeds: { type: 'string' }, counts: { type: 'string' }, method: { type: 'string' }, paper: { type: 'boolean' },
   epochs: { type: 'string' }, batch: { type: 'string' }, 'pretrain-batch': { type: 'string' }, size: { type: 'string' },
   'simclr-size': { type: 'string' }, seed: { type: 'string' }, lr: { type: 'string' }, split: { type: 'string' },
-  frozen: { type: 'boolean' }, 'no-skip': { type: 'boolean' },
+  frozen: { type: 'boolean' }, 'no-skip': { type: 'boolean' }, keep: { type: 'string' },
 } as const
 type Values = ReturnType<typeof parse>['values']
 const parse = (argv: string[]) => parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true })
@@ -27,8 +28,10 @@ function formOf(v: Values): TrainForm {
   const num = (s: string | undefined, fallback: number): number => (s === undefined ? fallback : Number(s))
   const split = v.split ?? base.split
   if (split !== 'official' && split !== 'paper') throw new AppError('BAD_INPUT', `--split must be official or paper, got "${split}"`)
+  const keep = v.keep ?? base.keep
+  if (keep !== 'last' && keep !== 'best') throw new AppError('BAD_INPUT', `--keep must be last or best, got "${keep}"`)
   return {
-    ...base, split, epochs: num(v.epochs, base.epochs), batchSize: num(v.batch, base.batchSize), pretrainBatchSize: num(v['pretrain-batch'], base.pretrainBatchSize),
+    ...base, split, keep, epochs: num(v.epochs, base.epochs), batchSize: num(v.batch, base.batchSize), pretrainBatchSize: num(v['pretrain-batch'], base.pretrainBatchSize),
     imageSize: num(v.size, base.imageSize), simclrSize: num(v['simclr-size'], base.simclrSize), seed: num(v.seed, base.seed),
     learningRate: num(v.lr, base.learningRate), frozenEncoder: v.frozen === true, skips: v['no-skip'] !== true,
   }
@@ -61,9 +64,18 @@ function planText(all: TemplateStep[]): string {
   return `${all.length} finetunes and ${pretrainings} pretraining runs:\n${lines.join('\n')}\n`
 }
 
+/** The service's plan of the batch: each finetune, where its encoder comes from, and why any is refused. */
+function batchText(plan: BatchPlan): string {
+  const from = (p: BatchPlan['items'][number]['pretrain']): string =>
+    p === null ? 'from scratch' : p.action === 'new' ? 'after a new pretraining' : p.action === 'shared' ? `after item ${p.item + 1}'s pretraining` : `reusing run #${p.runId} (${p.status})`
+  const lines = plan.items.map((it, i) => `  ${i + 1}. ${it.name} — trains on ${it.finetune.trainCount}, ${from(it.pretrain)}${it.problems.length ? ` — REFUSED: ${it.problems.join('; ')}` : ''}`)
+  const head = plan.ok ? 'Would queue' : 'Would queue nothing (a run is refused):'
+  return `${head} ${plan.items.length} finetunes and ${plan.newPretrains} new pretraining runs (reusing ${plan.reused.length}):\n${lines.join('\n')}\n`
+}
+
 const template: CliCommand = {
-  summary: "queue the paper's Table 1 or Table 2 (K seeds) or a label-budget sweep, as the Train tab does; --dry-run prints the plan",
-  usage: 'queue template table1|table2|sweep --dataset DIR [--seeds K] [--counts 10,50] [--method M] [--paper] [--epochs N] [--batch N] [--size S] [--seed N] [--split official|paper] [--dry-run] [--json] [--data-dir DIR]',
+  summary: "queue the paper's Table 1 or Table 2 (K seeds) or a label-budget sweep, all or nothing, as the Train tab does; --dry-run prints the plan",
+  usage: 'queue template table1|table2|sweep --dataset DIR [--seeds K] [--counts 10,50] [--method M] [--paper] [--epochs N] [--batch N] [--size S] [--seed N] [--split official|paper] [--keep last|best] [--dry-run] [--json] [--data-dir DIR]',
   async run(argv, io) {
     const { values: v, positionals } = parse(argv)
     const form = formOf(v)
@@ -77,13 +89,14 @@ const template: CliCommand = {
     const app = openCliApp(v['data-dir'])
     try {
       const { datasetId } = await app.datasets.open(resolve(v.dataset))
-      const all = checked(steps(positionals[0], form, datasetId, v))
+      const items = pipelineItems(checked(steps(positionals[0], form, datasetId, v)))
       if (v['dry-run']) {
-        io.stdout.write(v.json ? JSON.stringify(all) + '\n' : `Would queue ${planText(all)}`)
-        return 0
+        const plan = await app.runs.planMany(items)
+        io.stdout.write(v.json ? JSON.stringify(plan) + '\n' : batchText(plan))
+        return plan.ok ? 0 : 1
       }
-      const queued = await runTemplate(all, async (args) => app.runs.pipeline(args))
-      const ids = [...new Set(queued.map((r) => r.id))]
+      const queued = await app.runs.queueMany(items)
+      const ids = queued.map((r) => r.id)
       io.stdout.write(v.json ? JSON.stringify(queued) + '\n' : `Queued ${ids.length} runs (#${ids.join(', #')}); the app's queue trains them.\n`)
       return 0
     } finally {

@@ -1,7 +1,8 @@
 // What the app and the pool workers agree on in Redis: the queue, the key names, the job payload, the
 // events a worker appends to its job's stream, and a worker's announcement — each a zod schema.
 import { z } from 'zod'
-import { BACKEND_NAMES, trainingJobSchema } from '../../shared/training-protocol'
+import { BACKEND_NAMES } from '../../shared/training-protocol'
+import { trainingJobSchema } from '../../shared/training-schemas'
 
 /** Every key of the pool starts with this, so one Redis can serve other things too. */
 export const POOL_PREFIX = 'unet-pool'

@@ -85,6 +85,7 @@ export async function prepareJob(deps: ExecDeps, rec: RunRecord, start: ExecStar
     checkpointDir,
     encoderFrom: finetune && parent ? parent.checkpointDir : null,
     resume: start.resume,
+    keep: finetune ? (cfg.keep ?? 'last') : 'last',
     simclr: simclrJobOf(cfg),
   }
   return { job, data: built.data, checkpointDir }

@@ -97,6 +97,7 @@ function normalise(deps: PlanDeps, input: RunConfig, problems: string[]): RunCon
   if (config.kind === 'pretrain') {
     if (config.method === 'none') problems.push('pretraining needs a method: simclr, mae-patch, mae-pixel or mae-none')
     if (config.parentRunId !== null) problems.push('a pretraining run cannot have a parent run')
+    if (config.keep === 'best') problems.push('keeping the best epoch needs held-out foreground IoU, which pretraining has not: keep the last epoch')
     delete config.labels
     return config
   }

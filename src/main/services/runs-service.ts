@@ -1,23 +1,27 @@
-// The runs service behind the contract's runs: calls: plans and queues training runs, has them trained
-// in workers (run-scheduler.ts decides which and how many at once), and keeps everything in SQLite so
-// the queue survives a restart.
-import { renameSync, rmSync } from 'node:fs'
+// The runs service behind the contract's runs: calls, the queue's face: plans and queues training runs,
+// has them trained in workers (run-scheduler.ts decides which and how many at once), and keeps everything
+// in SQLite so the queue survives a restart. The work behind a call lives beside it: run-pipeline.ts,
+// run-batch.ts, run-retry.ts, run-adopt.ts, run-admin.ts, run-backends.ts (probes), run-plan.ts.
 import { dirname, join } from 'node:path'
 import type { RunConcurrency } from '../../shared/api'
+import type { BatchPlan, PipelineArgs } from '../../shared/run-batch'
 import { AppError } from '../../shared/errors'
-import type { BackendReport, EpochMetrics } from '../../shared/training-protocol'
-import type { EpochRecord, RunConfig, RunDeletePlan, RunDetail, RunPlan, RunProgress, RunSummary } from '../../shared/types/runs'
+import type { RunConfig, RunDeletePlan, RunDetail, RunPlan, RunProgress, RunSummary } from '../../shared/types/runs'
 import type { Db } from '../db/open'
-import { type NewRun, type RunRecord, RunsRepo } from '../db/repositories/runs-repo'
+import { type RunRecord, RunsRepo } from '../db/repositories/runs-repo'
 import type { Emit } from '../events'
-import { checkpointFolders } from '../training/checkpoint-folder'
-import { probeBackend, type WorkerOptions } from '../training/worker-client'
+import type { WorkerOptions } from '../training/worker-client'
 import type { DatasetService } from './dataset-service'
+import { type AdoptedRun, adoptRun } from './run-adopt'
 import { RunAdmin, type RunUserFields } from './run-admin'
+import { probedBackend, rememberBackend } from './run-backends'
+import { type BatchDeps, planBatch, queueBatch } from './run-batch'
 import { concurrencyLimit, defaultConcurrentMemory, storedMaxConcurrent, storeMaxConcurrent } from './run-concurrency'
-import { checkpointDirOf, type ExecDeps, type ExecStart, type Execution, executeRun } from './run-executor'
-import { channelsOf, planRun, type Planned } from './run-plan'
-import { runName, samePretrainConfig } from './run-names'
+import { type ExecDeps, type ExecStart, type Execution, executeRun } from './run-executor'
+import { queuePipeline, reusablePretrain } from './run-pipeline'
+import { planRun, type Planned } from './run-plan'
+import { runName } from './run-names'
+import { requeueRun } from './run-retry'
 import { parentFailure, RunScheduler, TERMINAL } from './run-scheduler'
 
 export interface RunsServiceOptions {
@@ -43,24 +47,7 @@ export interface RunsServiceOptions {
   predictionsDir?: string
 }
 
-/** A finished run trained elsewhere (an imported bundle), with its checkpoint ready in a folder. */
-export interface AdoptedRun extends NewRun {
-  createdAt: Date
-  startedAt: string | null
-  finishedAt: Date
-  backend: string
-  epochs: EpochRecord[]
-  metrics: EpochMetrics | null
-  /** A checkpoint folder on the runs folder's file system: moved into place, so gone afterwards. */
-  checkpoint: string
-  /** The bundle's content hash: an import of a run already here is refused. */
-  contentHash?: string
-}
-
-type PipelineArgs = { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig }
-
-// Which backend loads does not change while the process lives: probe once per forced choice.
-const backendCache = new Map<string, Promise<BackendReport>>()
+export type { AdoptedRun }
 
 export class RunsService {
   readonly repo: RunsRepo
@@ -130,27 +117,29 @@ export class RunsService {
   }
 
   /** Pretrain (or reuse a pretraining run), then finetune from its encoder once it is done. */
-  async pipeline(args: PipelineArgs): Promise<RunSummary[]> {
-    let parentId = args.reusePretrainRunId ?? args.finetune.parentRunId ?? null
-    if (args.reusePretrainRunId === undefined && args.pretrain) {
-      const pre = await this.planOrThrow({ ...args.pretrain, kind: 'pretrain', parentRunId: null })
-      // Check the finetune before queueing anything, as if its parent were already done.
-      await this.planOrThrow({ ...args.finetune, kind: 'finetune', method: 'none', parentRunId: null })
-      const [a, b] = [channelsOf(pre.config).join(', '), channelsOf(args.finetune).join(', ')]
-      if (a !== b) throw new AppError('BAD_INPUT', `the pretrained encoder would not fit the finetune: channels [${a}] vs [${b}]`)
-      parentId = this.reusablePretrain(pre.config) ?? this.insert(pre).id
-    }
-    const fine = await this.planOrThrow({ ...args.finetune, kind: 'finetune', parentRunId: parentId })
-    const runs = parentId !== null ? [this.summaryOf(parentId)] : []
-    return [...runs, this.insert(fine)]
+  pipeline(args: PipelineArgs): Promise<RunSummary[]> {
+    return queuePipeline({ repo: this.repo, planOrThrow: (c) => this.planOrThrow(c), insert: (p) => this.insert(p), summary: (id) => this.summaryOf(id) }, args)
   }
 
-  /** An identical pretraining run, finished (preferred) or still to finish, so a sweep pretrains once. */
-  private reusablePretrain(config: RunConfig): number | null {
-    const same = this.repo.list(config.datasetId).filter((r) => r.summary.kind === 'pretrain' && samePretrainConfig(r.summary.config, config))
-    const done = same.find((r) => r.summary.status === 'done')
-    const pending = same.find((r) => ['queued', 'running', 'interrupted'].includes(r.summary.status))
-    return (done ?? pending)?.summary.id ?? null
+  /** What queueing these pipelines would do: pretrainings shared or reused, refusals (run-batch.ts). */
+  planMany(items: PipelineArgs[]): Promise<BatchPlan> {
+    return planBatch(this.batchDeps(), items)
+  }
+
+  /** Queue all these pipelines, or none when any is refused (run-batch.ts). */
+  queueMany(items: PipelineArgs[]): Promise<RunSummary[]> {
+    return queueBatch(this.batchDeps(), items)
+  }
+
+  private batchDeps(): BatchDeps {
+    return {
+      db: this.opts.db, repo: this.repo, plan: (c) => this.planned(c), reusable: (c) => reusablePretrain(this.repo, c),
+      summary: (id) => this.summaryOf(id), closed: () => this.scheduler.closed,
+      inserted: (ids) => {
+        ids.forEach((id) => this.changed(id))
+        this.scheduler.pump()
+      },
+    }
   }
 
   /** Newest first; archived runs only with includeArchived. */
@@ -200,26 +189,7 @@ export class RunsService {
 
   /** Queues a failed, cancelled or interrupted run again, from scratch with the same manifest. */
   retry(id: number): RunSummary {
-    const r = this.record(id)
-    const status = r.summary.status
-    if (status !== 'failed' && status !== 'cancelled' && status !== 'interrupted') {
-      throw new AppError('BAD_INPUT', `run #${id} is ${status}; only failed, cancelled or interrupted runs can be retried`)
-    }
-    const pid = r.summary.parentRunId
-    const parent = pid !== null ? this.repo.get(pid) : null
-    if (parent && (parent.summary.status === 'failed' || parent.summary.status === 'cancelled')) {
-      throw new AppError('BAD_INPUT', `run #${id} finetunes run #${pid}, which ${parent.summary.status === 'failed' ? 'failed' : 'was cancelled'}: retry that one first`)
-    }
-    for (const d of checkpointFolders(checkpointDirOf(this.opts.runsDir, id))) rmSync(d, { recursive: true, force: true })
-    this.repo.requeue(id)
-    this.changed(id)
-    // Finetunes that failed or were cancelled only because this run was are queued again behind it.
-    for (const child of this.repo.children(id)) {
-      if (['failed', 'cancelled'].includes(child.summary.status) && child.summary.error?.startsWith(`its pretraining run #${id} `)) {
-        this.repo.requeue(child.summary.id)
-        this.changed(child.summary.id)
-      }
-    }
+    for (const queued of requeueRun({ repo: this.repo, runsDir: this.opts.runsDir }, this.record(id))) this.changed(queued)
     this.scheduler.pump()
     return this.summaryOf(id)
   }
@@ -237,20 +207,7 @@ export class RunsService {
 
   /** Adds a finished run trained elsewhere: row, epochs and checkpoint in one transaction, or nothing. */
   adopt(run: AdoptedRun): RunSummary {
-    const repo = this.repo
-    if (run.contentHash) this.admin.refuseDuplicate(run.contentHash, run.config, run.manifest)
-    const id = this.opts.db.transaction(() => {
-      const id = repo.insert({ name: run.name, config: run.config, manifest: run.manifest }, run.createdAt)
-      if (run.contentHash) repo.setContentHash(id, run.contentHash)
-      const dir = checkpointDirOf(this.opts.runsDir, id)
-      repo.setBackend(id, { name: run.backend, threads: 0, attempts: [] }, dir)
-      for (const e of run.epochs) repo.addEpoch(id, e)
-      repo.finish(id, { metrics: run.metrics }, run.finishedAt)
-      repo.setStatus(id, 'done', { startedAt: run.startedAt ?? undefined })
-      rmSync(dir, { recursive: true, force: true })
-      renameSync(run.checkpoint, dir)
-      return id
-    })()
+    const id = adoptRun({ db: this.opts.db, repo: this.repo, runsDir: this.opts.runsDir, admin: this.admin }, run)
     this.changed(id)
     return this.summaryOf(id)
   }
@@ -276,23 +233,12 @@ export class RunsService {
   }
 
   private async planned(config: RunConfig): Promise<Planned> {
-    return planRun({ datasets: this.opts.datasets, repo: this.repo, backend: (force) => this.backend(force) }, config)
+    return planRun({ datasets: this.opts.datasets, repo: this.repo, backend: (force) => probedBackend(force, this.opts.wasmThreads, this.opts.worker) }, config)
   }
 
   private async planOrThrow(config: RunConfig): Promise<Planned> {
     const p = await this.planned(config)
     if (!p.plan.ok) throw new AppError('BAD_INPUT', `cannot start this ${config.kind} run: ${p.plan.problems.join('; ')}`)
-    return p
-  }
-
-  private backend(force?: RunConfig['backend']): Promise<BackendReport> {
-    const key = force ?? 'auto'
-    let p = backendCache.get(key)
-    if (!p) {
-      p = probeBackend({ backend: force, wasmThreads: this.opts.wasmThreads }, this.opts.worker)
-      backendCache.set(key, p)
-      p.catch(() => backendCache.delete(key))
-    }
     return p
   }
 
@@ -325,7 +271,7 @@ export class RunsService {
         this.opts.emit('runs:progress', { runId, progress, lossPoint })
       },
       onChanged: (runId) => this.changed(runId),
-      onBackend: (force, report) => backendCache.set(force ?? 'auto', Promise.resolve(report)),
+      onBackend: rememberBackend,
     }
   }
 

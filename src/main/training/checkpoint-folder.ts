@@ -23,8 +23,10 @@ export const prevOf = (dir: string): string => `${dir}.prev`
 /** Where a checkpoint that failed its checks is moved when the previous one replaces it. */
 export const badOf = (dir: string): string => `${dir}.bad`
 const TMP_INFIX = '.tmp-'
-/** The checkpoint folders of a run's dir (current, previous, set aside), for removing them all. */
-export const checkpointFolders = (dir: string): string[] => [dir, prevOf(dir), badOf(dir)]
+/** A run keeping its best epoch holds that epoch's checkpoint here until it ends (checkpoint.ts). */
+export const bestOf = (dir: string): string => `${dir}.best`
+/** The checkpoint folders of a run's dir (current, previous, set aside, best epoch), for removing them all. */
+export const checkpointFolders = (dir: string): string[] => [dir, prevOf(dir), badOf(dir), bestOf(dir), prevOf(bestOf(dir))]
 
 const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex')
 

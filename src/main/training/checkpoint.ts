@@ -5,7 +5,8 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { AppError } from '../../shared/errors'
-import { checkFolder, commitFolder, exists, type FileWriter, MANIFEST, prevOf, restorePrevious } from './checkpoint-folder'
+import type { EpochMetrics } from '../../shared/training-protocol'
+import { bestOf, checkFolder, commitFolder, exists, type FileWriter, MANIFEST, prevOf, restorePrevious } from './checkpoint-folder'
 import { encoderFiles, type Files, loadModel, loadNamedTensors, modelFiles, namedTensorFiles } from './models/weights-io'
 
 export interface Progress {
@@ -26,6 +27,8 @@ export interface SaveOptions {
   /** Also the encoder weights a finetune starts from (a pretraining run's last checkpoint). */
   encoder?: boolean
   write?: FileWriter
+  /** More files to keep with it (the best epoch's record). */
+  extra?: Files
 }
 
 export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, progress: Progress, opts: SaveOptions = {}): Promise<void> {
@@ -38,6 +41,7 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimiz
     ...(await namedTensorFiles('optimizer', named)),
     ...(opts.encoder ? await encoderFiles(model) : {}),
     [PROGRESS]: new TextEncoder().encode(JSON.stringify(progress)),
+    ...opts.extra,
   }
   await commitFolder(dir, files, opts.write)
 }
@@ -133,4 +137,55 @@ async function readProgress(dir: string, fit: ResumeFit): Promise<Progress | str
     return `${PROGRESS} says ${p.steps} steps for ${p.epochsDone} epochs, but this run takes ${fit.stepsPerEpoch} steps an epoch`
   }
   return p
+}
+
+/** The epoch a run keeping its best epoch holds (1-based), with its held-out metrics. */
+export interface BestEpoch {
+  epoch: number
+  metrics: EpochMetrics
+}
+
+const BEST = 'best.json'
+const bestSchema = z.object({
+  epoch: z.number().int().positive(),
+  metrics: z.looseObject({ foregroundIou: z.number() }),
+})
+
+/** Keeps this epoch's checkpoint as the best so far (beside the run's own, which resumes it). */
+export async function saveBestCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, progress: Progress, best: BestEpoch): Promise<void> {
+  const extra = { [BEST]: new TextEncoder().encode(JSON.stringify(best)) }
+  await saveCheckpoint(bestOf(dir), model, optimizer, progress, { extra })
+}
+
+/**
+ * The best epoch kept so far, for a run resuming after `epochsDone` epochs; null when there is none,
+ * or when it is from an epoch the resume trains again (it was kept, then the run stopped before its
+ * own checkpoint was saved).
+ */
+export async function readBestEpoch(dir: string, epochsDone: number): Promise<BestEpoch | null> {
+  for (const candidate of [bestOf(dir), prevOf(bestOf(dir))]) {
+    try {
+      const r = bestSchema.safeParse(JSON.parse(await fs.readFile(path.join(candidate, BEST), 'utf8')))
+      if (r.success && r.data.epoch <= epochsDone) return r.data as BestEpoch
+    } catch {
+      // Missing or unreadable: try the previous best, else train on as if none was kept.
+    }
+  }
+  return null
+}
+
+/**
+ * A finished run that keeps its best epoch: that epoch's checkpoint replaces the last one (so export
+ * and predictions use it), and the best-epoch folders go. Nothing is copied when the last epoch is the best.
+ */
+export async function keepBestCheckpoint(dir: string, best: BestEpoch, lastEpoch: number): Promise<void> {
+  if (best.epoch !== lastEpoch) {
+    const from = bestOf(dir)
+    const problem = await checkFolder(from, PROGRESS)
+    if (problem) throw new AppError('IO_ERROR', `the best epoch's checkpoint ${from} is damaged: ${problem}`)
+    const files: Files = {}
+    for (const name of await fs.readdir(from)) if (name !== MANIFEST) files[name] = new Uint8Array(await fs.readFile(path.join(from, name)))
+    await commitFolder(dir, files)
+  }
+  for (const d of [bestOf(dir), prevOf(bestOf(dir))]) await fs.rm(d, { recursive: true, force: true })
 }

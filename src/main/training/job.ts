@@ -3,13 +3,14 @@
 import * as tf from '@tensorflow/tfjs'
 import os from 'node:os'
 import { AppError } from '../../shared/errors'
-import { type EpochMetrics, type FromWorker, type TrainingData, type TrainingJob, trainingJobSchema } from '../../shared/training-protocol'
+import type { EpochMetrics, FromWorker, TrainingData, TrainingJob } from '../../shared/training-protocol'
+import { trainingJobSchema } from '../../shared/training-schemas'
 import { adam } from './adam'
 import { selectBackend } from './backend'
-import { dropPreviousCheckpoint, type Restored, resumeCheckpoint, saveCheckpoint } from './checkpoint'
+import { type BestEpoch, dropPreviousCheckpoint, keepBestCheckpoint, readBestEpoch, type Restored, resumeCheckpoint, saveBestCheckpoint, saveCheckpoint } from './checkpoint'
 import { probeCheckpointDir } from './checkpoint-folder'
 import type { ImageSource } from './data/source'
-import { stepsPerEpoch, type TrainConfig, train } from './loop'
+import { stepsPerEpoch, type TrainCallbacks, type TrainConfig, train } from './loop'
 import type { SegmentationEval } from './metrics/evaluate'
 import { type HealthInput, healthIndices } from './metrics/ssl-monitor'
 import { buildSimclrModel } from './models/projection-head'
@@ -94,27 +95,56 @@ export async function runJob(input: unknown, data: TrainingData, emit: (m: FromW
     objective, epochs: job.epochs, batchSize: job.batchSize, seed: job.seed,
     trainIndices: job.trainIndices, evalIndices: job.evalIndices, startEpoch, optimizer, health: healthInput(job, data, src),
   }
-  let steps = resume?.progress.steps ?? 0
-  let metrics: EpochMetrics | null = null
+  // Only a finetune has held-out foreground IoU to choose an epoch by (planning refuses it for pretraining).
+  const keepBest = job.phase === 'finetune' && job.keep === 'best'
+  const st: JobState = { steps: resume?.progress.steps ?? 0, metrics: null, keepBest, best: keepBest ? await readBestEpoch(job.checkpointDir, startEpoch) : null }
   const res = await train(model, src, cfg, {
     signal,
     onStep: (e) => {
-      steps += 1
+      st.steps += 1
       emit({ type: 'step', ...e })
     },
-    onEpoch: async (e, opt) => {
-      metrics = toEpochMetrics(e.metrics)
-      emit({ type: 'epoch', epoch: e.epoch, epochs: e.epochs, meanLoss: e.meanLoss, seconds: e.seconds, etaSeconds: e.etaSeconds, metrics, health: e.health ?? null })
-      // A pretraining run's last checkpoint carries the encoder its finetunes start from.
-      const encoder = job.phase === 'pretrain' && e.epoch + 1 === job.epochs
-      await saveCheckpoint(job.checkpointDir, model, opt, { epochsDone: e.epoch + 1, steps, lastLoss: e.meanLoss }, { encoder })
-      emit({ type: 'checkpoint', epoch: e.epoch, dir: job.checkpointDir })
-    },
+    onEpoch: epochSaver(job, model, st, emit),
   })
   // A checkpoint from before encoders were saved with the last epoch, resumed with nothing left to train.
   if (job.phase === 'pretrain' && !res.cancelled && resume && startEpoch >= job.epochs) {
     await saveCheckpoint(job.checkpointDir, model, optimizer, resume.progress, { encoder: true })
   }
+  if (!res.cancelled && st.best) st.metrics = await finishOnBest(job.checkpointDir, st.best, res.epochsDone, emit)
   if (!res.cancelled) await dropPreviousCheckpoint(job.checkpointDir)
-  emit({ type: 'done', cancelled: res.cancelled, epochsDone: res.epochsDone, steps, lastLoss: res.lastLoss, metrics })
+  emit({ type: 'done', cancelled: res.cancelled, epochsDone: res.epochsDone, steps: st.steps, lastLoss: res.lastLoss, metrics: st.metrics })
+}
+
+interface JobState {
+  steps: number
+  /** The last epoch's held-out metrics (the best epoch's once a run keeping it ends). */
+  metrics: EpochMetrics | null
+  keepBest: boolean
+  best: BestEpoch | null
+}
+
+/** After each epoch: report it, keep it as the best so far where asked, and checkpoint it. */
+function epochSaver(job: TrainingJob, model: tf.LayersModel, st: JobState, emit: (m: FromWorker) => void): TrainCallbacks['onEpoch'] {
+  return async (e, opt) => {
+    const metrics = (st.metrics = toEpochMetrics(e.metrics))
+    emit({ type: 'epoch', epoch: e.epoch, epochs: e.epochs, meanLoss: e.meanLoss, seconds: e.seconds, etaSeconds: e.etaSeconds, metrics, health: e.health ?? null })
+    const progress = { epochsDone: e.epoch + 1, steps: st.steps, lastLoss: e.meanLoss }
+    // The best copy is saved before the run's own checkpoint: a stop between the two resumes this
+    // epoch, and readBestEpoch then falls back to the previous best.
+    if (st.keepBest && metrics && (!st.best || metrics.foregroundIou > st.best.metrics.foregroundIou)) {
+      st.best = { epoch: e.epoch + 1, metrics }
+      await saveBestCheckpoint(job.checkpointDir, model, opt, progress, st.best)
+    }
+    // A pretraining run's last checkpoint carries the encoder its finetunes start from.
+    const encoder = job.phase === 'pretrain' && e.epoch + 1 === job.epochs
+    await saveCheckpoint(job.checkpointDir, model, opt, progress, { encoder })
+    emit({ type: 'checkpoint', epoch: e.epoch, dir: job.checkpointDir })
+  }
+}
+
+/** The run ends on its best epoch: that checkpoint in place (announced, so the worker pool fetches it) and its metrics. */
+async function finishOnBest(dir: string, best: BestEpoch, epochsDone: number, emit: (m: FromWorker) => void): Promise<EpochMetrics> {
+  await keepBestCheckpoint(dir, best, epochsDone)
+  if (best.epoch !== epochsDone) emit({ type: 'checkpoint', epoch: best.epoch - 1, dir })
+  return { ...best.metrics, bestEpoch: best.epoch }
 }

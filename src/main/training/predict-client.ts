@@ -1,11 +1,11 @@
 // Main-process side of a prediction session in the training worker: sends batches of resized images,
 // gets class ids and confidences back, and turns a worker crash into a rejected promise. predictImages
 // is the one loop the predictions service and the predictions export share.
-import { AppError, fromWireError } from '../../shared/errors'
-import type { BackendReport, FromWorker, ToWorker } from '../../shared/training-protocol'
+import { fromWireError } from '../../shared/errors'
+import type { BackendReport, ToWorker } from '../../shared/training-protocol'
 import type { ImageSummary } from '../../shared/types/dataset'
 import type { BackendName } from './backend'
-import { spawn, type WorkerOptions } from './worker-client'
+import { listen, spawn, type WorkerOptions } from './worker-client'
 
 export interface PredictedBatch {
   /** count × size² class ids (1/2/3), image after image. */
@@ -41,17 +41,20 @@ export function startPredictWorker(
     for (const p of pending.values()) p.reject(failure)
     pending.clear()
   }
-  worker.on('message', (m: FromWorker) => {
-    if (m.type === 'predictReady') readyFns.resolve({ backend: m.backend, inputSize: m.inputSize })
-    else if (m.type === 'error') fail(fromWireError(m.error))
-    else if (m.type === 'predicted') {
-      pending.get(m.batch)?.resolve({ classes: new Uint8Array(m.classes), confidence: m.confidence })
-      pending.delete(m.batch)
-    }
-  })
-  worker.on('error', (err) => fail(new AppError('INTERNAL', `prediction worker crashed: ${err.message}`)))
   // After 'predictEnd' nothing is pending, so a normal exit rejects nothing.
-  worker.on('exit', (code) => fail(new AppError('INTERNAL', `prediction worker exited with code ${code} before finishing`)))
+  listen(worker, {
+    who: 'prediction worker',
+    before: 'finishing',
+    onMessage: (m) => {
+      if (m.type === 'predictReady') readyFns.resolve({ backend: m.backend, inputSize: m.inputSize })
+      else if (m.type === 'error') fail(fromWireError(m.error))
+      else if (m.type === 'predicted') {
+        pending.get(m.batch)?.resolve({ classes: new Uint8Array(m.classes), confidence: m.confidence })
+        pending.delete(m.batch)
+      }
+    },
+    fail,
+  })
   worker.postMessage({ type: 'predict', checkpointDir, ...opts } satisfies ToWorker)
   return {
     ready,

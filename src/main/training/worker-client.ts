@@ -1,10 +1,12 @@
-// Main-process side of the training worker: starts it, forwards its typed events, cancels it, and turns
-// a crash (exception, out of memory, exit) into a failed run instead of a failed app.
+// Main-process side of the training worker: starts it, validates and forwards its typed events, cancels
+// it, and turns a crash (exception, out of memory, exit) or a malformed message into a failed run
+// instead of a failed app. listen() is the one way the prediction and conversion clients hear theirs.
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { AppError, fromWireError } from '../../shared/errors'
 import type { BackendReport, FromWorker, ToWorker, TrainingData, TrainingJobInput } from '../../shared/training-protocol'
+import { fromWorkerProblem } from '../../shared/training-schemas'
 
 export type DoneMessage = Extract<FromWorker, { type: 'done' }>
 
@@ -33,6 +35,36 @@ export function spawn(opts: WorkerOptions): Worker {
   return new Worker(boot, { ...options, eval: true })
 }
 
+/** How a client hears its worker: the name errors give it, what an early exit cut short, where things go. */
+export interface WorkerListener {
+  /** "training worker", "backend probe"…: errors start with it. */
+  who: string
+  /** What an exit interrupts: "finishing" or "answering". */
+  before: string
+  onMessage(m: FromWorker): void
+  /** A crash, an exit, or a malformed message; may be called more than once (the first counts). */
+  fail(err: AppError): void
+}
+
+/**
+ * Validates each message against fromWorkerSchema before onMessage sees it. A malformed one fails the
+ * job naming the message and field, and ends the worker: nothing it sends after that is trusted. The
+ * message goes on as sent: zod's parsed copy would rebuild every object for nothing.
+ */
+export function listen(worker: Worker, l: WorkerListener): void {
+  let broken = false
+  worker.on('message', (raw: unknown) => {
+    if (broken) return
+    const problem = fromWorkerProblem(raw)
+    if (problem === null) return l.onMessage(raw as FromWorker)
+    broken = true
+    l.fail(new AppError('INTERNAL', `${l.who} sent a malformed ${problem}`))
+    void worker.terminate()
+  })
+  worker.on('error', (err) => l.fail(new AppError('INTERNAL', `${l.who} crashed: ${err.message}`)))
+  worker.on('exit', (code) => l.fail(new AppError('INTERNAL', `${l.who} exited with code ${code} before ${l.before}`)))
+}
+
 export function startTrainingWorker(
   job: TrainingJobInput,
   data: TrainingData,
@@ -48,13 +80,16 @@ export function startTrainingWorker(
         fn()
       }
     }
-    worker.on('message', (m: FromWorker) => {
-      if (m.type === 'done') settle(() => resolve(m))
-      else if (m.type === 'error') settle(() => reject(fromWireError(m.error)))
-      onMessage(m)
+    listen(worker, {
+      who: 'training worker',
+      before: 'finishing',
+      onMessage: (m) => {
+        if (m.type === 'done') settle(() => resolve(m))
+        else if (m.type === 'error') settle(() => reject(fromWireError(m.error)))
+        onMessage(m)
+      },
+      fail: (err) => settle(() => reject(err)),
     })
-    worker.on('error', (err) => settle(() => reject(new AppError('INTERNAL', `training worker crashed: ${err.message}`))))
-    worker.on('exit', (code) => settle(() => reject(new AppError('INTERNAL', `training worker exited with code ${code} before finishing`))))
   })
   const transfer = [data.images, ...(data.trimaps ? [data.trimaps] : [])]
   worker.postMessage({ type: 'start', job, data } satisfies ToWorker, transfer)
@@ -71,12 +106,15 @@ export function probeBackend(
 ): Promise<BackendReport> {
   const worker = spawn(opts)
   return new Promise<BackendReport>((resolve, reject) => {
-    worker.on('message', (m: FromWorker) => {
-      if (m.type === 'backend') resolve(probeReport(m.backend))
-      else if (m.type === 'error') reject(fromWireError(m.error))
+    listen(worker, {
+      who: 'backend probe',
+      before: 'answering',
+      onMessage: (m) => {
+        if (m.type === 'backend') resolve(probeReport(m.backend))
+        else if (m.type === 'error') reject(fromWireError(m.error))
+      },
+      fail: reject,
     })
-    worker.on('error', (err) => reject(new AppError('INTERNAL', `backend probe crashed: ${err.message}`)))
-    worker.on('exit', (code) => reject(new AppError('INTERNAL', `backend probe exited with code ${code} before answering`)))
     worker.postMessage({ type: 'probe', ...probe } satisfies ToWorker)
   })
 }

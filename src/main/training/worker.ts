@@ -3,7 +3,8 @@
 // heap (which never shrinks) back to the system.
 import { parentPort } from 'node:worker_threads'
 import { toWireError } from '../../shared/errors'
-import { type FromWorker, toWorkerSchema } from '../../shared/training-protocol'
+import type { FromWorker } from '../../shared/training-protocol'
+import { toWorkerSchema } from '../../shared/training-schemas'
 import { selectBackend } from './backend'
 import { exportModelJob, importModelJob } from './bundle/convert-job'
 import { runJob } from './job'

@@ -3,7 +3,8 @@
 // inside the built renderer folder.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { isChannel, MEDIA_KINDS, parseArg, type Api, type Channel, type MediaKind } from '../../shared/api'
+import { isChannel, MEDIA_KINDS, type Api, type Channel, type MediaKind } from '../../shared/api'
+import { parseArg } from '../../shared/api-schemas'
 import { AppError } from '../../shared/errors'
 import { API_PREFIX, EVENTS_PATH, MEDIA_PREFIX } from '../../shared/web-protocol'
 import { decodeWire, decodeWireBinary, encodeWire, encodeWireBinary, WIRE_BINARY_TYPE } from '../../shared/wire'

@@ -1,59 +1,29 @@
 // DTOs of training runs: what the runs service stores in SQLite and the training and
 // compare views show. The worker's own messages are in ../training-protocol.ts.
-import type { BackendName, BackendReport, EpochMetrics, PretrainMethod, SimclrAugment, SslHealth } from '../training-protocol'
+import type { z } from 'zod'
+import type { runConfigSchema } from '../api-schemas'
+import type { BackendName, BackendReport, EpochMetrics, SslHealth } from '../training-protocol'
 
 export type { BackendName }
 
-export type RunKind = 'pretrain' | 'finetune'
+/**
+ * A run's settings, as queued and stored with it: the type of runConfigSchema (api-schemas.ts), which
+ * says what each field means and validates it wherever a config arrives (calls, bundles on disk).
+ */
+export type RunConfig = z.infer<typeof runConfigSchema>
+
+export type RunKind = RunConfig['kind']
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'
 
 /** How many labelled images a finetune uses: N images, or a fraction of the labelled trainval pool. */
-export type LabelBudget = { mode: 'count'; count: number } | { mode: 'fraction'; fraction: number }
+export type LabelBudget = NonNullable<RunConfig['labels']>
 
 /**
  * Which images train and which are held out. official: the release's trainval/test split, fractions of
  * the labelled trainval pool. paper (§2.2, §3.2): a seeded 90/10 split of all decodable images,
  * fractions of the whole dataset (1 % ≈ 74 of 7,390).
  */
-export type DataSplit = 'official' | 'paper'
-
-export interface RunConfig {
-  kind: RunKind
-  datasetId: number
-  /** pretrain: the self-supervised objective. finetune: 'none' (from scratch) or its parent's method. */
-  method: PretrainMethod | 'none'
-  /** finetune only. */
-  labels?: LabelBudget
-  /** 'official' when absent (runs from before the choice existed). */
-  split?: DataSplit
-  frozenEncoder: boolean
-  skips: boolean
-  epochs: number
-  batchSize: number
-  /** Input side for finetuning and MAE (paper: 128); SimCLR views use simclrSize (paper: 64). */
-  imageSize: number
-  simclrSize: number
-  learningRate: number
-  seed: number
-  /** Force a backend; otherwise the fastest that loads. */
-  backend?: BackendName
-  /**
-   * batchSize is the paper's: where the backend cannot hold it, planning lowers it to the largest batch
-   * that fits and says so in the plan's notes.
-   */
-  paperBatch?: boolean
-  /** finetune from this pretraining run's encoder. */
-  parentRunId?: number | null
-  /** Free text shown in the runs table (e.g. "Table 2 · frozen · skip · 10%"). */
-  tag?: string
-  /** Channels per encoder level; the paper's [32, 64, 128, 256] when absent (tests use tiny ones). */
-  channels?: number[]
-  /**
-   * SimCLR pretraining: the augmentation applied, the paper's unless set; planning fills it in. A run
-   * without it was trained with the older pipeline (grayscale p=0.2, fixed jitter order, YIQ hue).
-   */
-  augment?: SimclrAugment
-}
+export type DataSplit = NonNullable<RunConfig['split']>
 
 export interface RunProgress {
   epoch: number

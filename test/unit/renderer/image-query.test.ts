@@ -1,7 +1,7 @@
 // Filter controls → the contract's image query.
 import { describe, expect, it } from 'vitest'
 import { buildImageQuery, emptyFilters, hasFilters } from '../../../src/renderer/src/stores/image-query'
-import { imageQuerySchema } from '../../../src/shared/api'
+import { imageQuerySchema } from '../../../src/shared/api-schemas'
 
 describe('buildImageQuery', () => {
   it('leaves out empty controls', () => {

@@ -1,7 +1,8 @@
 // The contract's trimap check ('labels:save'): word-at-a-time over the data, the same rejections and
 // messages as a plain byte loop, whatever the Uint8Array's offset into its buffer.
 import { describe, expect, it } from 'vitest'
-import { argSchemas, trimapDataProblem, trimapSchema } from '../../../src/shared/api'
+import { trimapDataProblem } from '../../../src/shared/api'
+import { argSchemas, trimapSchema } from '../../../src/shared/api-schemas'
 
 /** The obvious reference: the first byte outside 1/2/3, reported with its pixel. */
 function reference(width: number, data: Uint8Array): string | null {

@@ -1,4 +1,5 @@
 // Hand-made runs for the runs UI tests: a summary with sensible defaults and metrics built from F1/Jaccard.
+import type { BatchPlan, PipelineArgs } from '../../../src/shared/run-batch'
 import type { EpochMetrics } from '../../../src/shared/training-protocol'
 import type { RunConfig, RunDetail, RunPlan, RunSummary } from '../../../src/shared/types/runs'
 
@@ -70,4 +71,31 @@ export function plan(over: Partial<RunPlan> = {}): RunPlan {
     },
     ...over,
   }
+}
+
+/**
+ * A fake 'runs:planMany': identical pretrainings shared within the batch (the first queues it), every
+ * finetune fine unless `refuse` says why not.
+ */
+export function batchPlan(items: PipelineArgs[], refuse: (it: PipelineArgs) => string[] = () => []): BatchPlan {
+  const seen: string[] = []
+  const planned = items.map((it) => {
+    const key = JSON.stringify({ ...it.pretrain, tag: undefined })
+    const first = it.pretrain ? seen.indexOf(key) : -1
+    if (it.pretrain && first === -1) seen.push(key)
+    const pretrain = !it.pretrain ? null : first === -1 ? { action: 'new' as const, plan: plan() } : { action: 'shared' as const, item: items.findIndex((o) => JSON.stringify({ ...o.pretrain, tag: undefined }) === key) }
+    const problems = refuse(it)
+    return { name: it.finetune.tag ?? 'finetune', pretrain, finetune: plan({ ok: !problems.length, problems }), problems }
+  })
+  return { ok: planned.every((p) => !p.problems.length), items: planned, newPretrains: seen.length, reused: [] }
+}
+
+/** A fake 'runs:queueMany': each new pretraining once (ids from 100), then the finetunes. */
+export function queuedBatch(items: PipelineArgs[]): RunSummary[] {
+  const p = batchPlan(items)
+  let id = 100
+  return p.items.flatMap((it, i) => [
+    ...(it.pretrain?.action === 'new' ? [run(id++, { kind: 'pretrain', status: 'queued', cfg: items[i]!.pretrain! })] : []),
+    run(id++, { status: 'queued', cfg: items[i]!.finetune }),
+  ])
 }

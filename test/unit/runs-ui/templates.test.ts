@@ -1,10 +1,9 @@
-// Experiment templates: the exact run configs of the paper's tables and a sweep, and the chained
-// queueing that runs each pretraining once and reuses its id for the later finetunes.
+// Experiment templates: the exact run configs of the paper's tables and a sweep, and the items
+// 'runs:queueMany' takes (the service shares each pretraining; test/integration/run-batch.test.ts).
 import { describe, expect, it } from 'vitest'
-import type { RunConfig, RunSummary } from '../../../src/shared/types/runs'
-import { parseCounts, runTemplate, sweepSteps, table1Steps, table2Steps } from '../../../src/renderer/src/lib/runs/templates'
-import { CPU_DEFAULTS, toConfigs, withPaperSettings } from '../../../src/renderer/src/lib/runs/train-form'
-import { run } from './fixtures'
+import type { RunConfig } from '../../../src/shared/types/runs'
+import { describeSteps, parseCounts, pipelineItems, sweepSteps, table1Steps, table2Steps } from '../../../src/shared/run-templates'
+import { CPU_DEFAULTS, toConfigs, withPaperSettings } from '../../../src/shared/train-form'
 
 const form = { ...CPU_DEFAULTS, epochs: 3, batchSize: 8, pretrainBatchSize: 8, imageSize: 32, simclrSize: 32, seed: 7 }
 const shared = { datasetId: 4, epochs: 3, batchSize: 8, imageSize: 32, simclrSize: 32, learningRate: 0.001, seed: 7 }
@@ -96,33 +95,18 @@ describe('label-budget sweep', () => {
   })
 })
 
-describe('runTemplate', () => {
-  it('sends each pretraining once and reuses the returned id for later finetunes', async () => {
-    const calls: unknown[] = []
-    let next = 100
-    const call = async (args: { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig }) => {
-      calls.push(args)
-      const out: RunSummary[] = []
-      if (args.pretrain) out.push(run(next++, { kind: 'pretrain', status: 'queued', cfg: args.pretrain }))
-      out.push(run(next++, { status: 'queued', cfg: args.finetune }))
-      return out
-    }
-    const steps = [...table1Steps(form, 4).slice(0, 2), ...table2Steps(form, 4).slice(0, 2)]
-    const queued = await runTemplate(steps, call)
-    expect(queued).toHaveLength(6) // 2 pretrainings + 4 finetunes
-    const reuse = calls.map((c) => (c as { reusePretrainRunId?: number }).reusePretrainRunId ?? null)
-    const sentPretrain = calls.map((c) => (c as { pretrain: RunConfig | null }).pretrain !== null)
-    // T1 simclr (new 100), T1 mae-patch (new 102), T2 first (key simclr#7: reuse 100), T2 second (reuse 100)
-    expect(sentPretrain).toEqual([true, true, false, false])
-    expect(reuse).toEqual([null, null, 100, 100])
+describe('pipelineItems', () => {
+  it('sends every step with its pretraining config, for the service to share identical ones and reuse finished ones', () => {
+    const steps = table2Steps(form, 4)
+    const items = pipelineItems(steps)
+    expect(items).toHaveLength(12)
+    expect(items.every((it, i) => it.pretrain === steps[i]!.pretrain && it.finetune === steps[i]!.finetune && it.reusePretrainRunId === undefined)).toBe(true)
+    expect(describeSteps(steps)).toBe('1 pretraining + 12 finetunes')
   })
-  it('stops at the first failure and says how far it got', async () => {
-    let n = 0
-    const call = async () => {
-      if (++n === 3) throw new Error('N is above the labelled pool')
-      return [run(n)]
-    }
-    await expect(runTemplate(table2Steps(form, 4), call)).rejects.toThrow('Queued 2 of 12 finetunes, then: N is above the labelled pool')
+  it("carries the form's keep choice to every finetune, never to a pretraining", () => {
+    const steps = sweepSteps({ ...form, keep: 'best' }, 4, { method: 'simclr', counts: [5, 9], seeds: 1 })
+    expect(steps.map((s) => s.finetune.keep)).toEqual(['best', 'best'])
+    expect(steps.every((s) => s.pretrain!.keep === undefined)).toBe(true)
   })
 })
 

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import TrainingView from '../../../src/renderer/src/views/TrainingView.vue'
 import type { RunConfig } from '../../../src/shared/types/runs'
 import { dataset, fakeApi, settle, type FakeApi } from '../renderer/fake-api'
-import { plan, run } from './fixtures'
+import { batchPlan, plan, queuedBatch, run } from './fixtures'
 import { $, mount, setValue } from '../renderer/mount'
 
 let root: HTMLElement
@@ -13,6 +13,8 @@ let api: FakeApi
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 beforeEach(async () => {
+  // The form is kept in localStorage: each test starts from the defaults.
+  localStorage.clear()
   api = fakeApi({
     'runs:list': () => [],
     'runs:plan': ({ config }) =>
@@ -22,6 +24,8 @@ beforeEach(async () => {
           config.kind === 'finetune' && config.method !== 'none' && !config.parentRunId
           ? plan({ ok: false, problems: [`finetuning from a ${config.method} encoder needs its pretraining run`] })
           : plan(),
+    'runs:planMany': ({ items }) => batchPlan(items),
+    'runs:queueMany': ({ items }) => queuedBatch(items),
     'runs:pipeline': ({ pretrain, finetune }) => [
       ...(pretrain ? [run(10, { kind: 'pretrain', status: 'queued', queuePosition: 0, cfg: pretrain })] : []),
       run(11, { status: 'queued', queuePosition: 1, cfg: finetune }),
@@ -126,17 +130,21 @@ describe('TrainingView', () => {
     expect([call.pretrain.batchSize, call.finetune.batchSize]).toEqual([24, 6])
   })
 
-  it('"Paper Table 2" with K = 2 queues a SimCLR pretraining per seed and twelve finetunes on each', async () => {
+  it('"Paper Table 2" with K = 2 previews, then queues a SimCLR pretraining per seed and twelve finetunes on each', async () => {
     setValue('table-seeds', '2')
     await settle()
     $<HTMLButtonElement>('template-table2')!.click()
     await settle()
-    const calls = api.calls.filter((c) => c.channel === 'runs:pipeline').map((c) => c.arg as { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig })
-    expect(calls).toHaveLength(24)
-    expect(calls.map((c, i) => (c.pretrain ? i : -1)).filter((i) => i >= 0)).toEqual([0, 12])
-    expect(calls[12]!.pretrain).toMatchObject({ kind: 'pretrain', method: 'simclr', seed: 2, split: 'paper' })
-    expect(calls.filter((c) => c.pretrain === null).every((c) => c.reusePretrainRunId === 10)).toBe(true)
-    expect(calls.map((c) => c.finetune.seed)).toEqual([...Array(12).fill(1), ...Array(12).fill(2)])
+    // Nothing is queued by the click: the preview lists what would be.
+    expect(api.calls.some((c) => c.channel === 'runs:queueMany' || c.channel === 'runs:pipeline')).toBe(false)
+    expect(root.querySelectorAll('[data-testid^="preview-row-"]')).toHaveLength(24)
+    $<HTMLButtonElement>('preview-queue')!.click()
+    await settle()
+    const items = (api.calls.find((c) => c.channel === 'runs:queueMany')!.arg as { items: { pretrain: RunConfig | null; finetune: RunConfig }[] }).items
+    expect(items).toHaveLength(24)
+    expect(new Set(items.map((c) => c.pretrain!.seed))).toEqual(new Set([1, 2]))
+    expect(items[12]!.pretrain).toMatchObject({ kind: 'pretrain', method: 'simclr', seed: 2, split: 'paper' })
+    expect(items.map((c) => c.finetune.seed)).toEqual([...Array(12).fill(1), ...Array(12).fill(2)])
     expect($('template-status')!.textContent).toBe('Paper Table 2: queued 26 runs.')
   })
 

@@ -1,9 +1,9 @@
 // Main-process side of a run bundle's model conversion: each conversion runs in a fresh training
 // worker (convert-job.ts), so exporting or importing a run starts no tfjs backend in the app process.
 import type { FromWorker, ToWorker } from '../../../shared/training-protocol'
-import { AppError, fromWireError } from '../../../shared/errors'
+import { fromWireError } from '../../../shared/errors'
 import type { BackendName } from '../backend'
-import { spawn, type WorkerOptions } from '../worker-client'
+import { listen, spawn, type WorkerOptions } from '../worker-client'
 
 export interface ConvertOptions {
   backend?: BackendName
@@ -17,12 +17,15 @@ type Answer<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>
 function ask<T extends FromWorker['type']>(msg: ToWorker, answer: T, transfer: ArrayBuffer[], o: ConvertOptions): Promise<Answer<T>> {
   const worker = spawn(o.worker ?? {})
   return new Promise<Answer<T>>((resolve, reject) => {
-    worker.on('message', (m: FromWorker) => {
-      if (m.type === answer) resolve(m as Answer<T>)
-      else if (m.type === 'error') reject(fromWireError(m.error))
+    listen(worker, {
+      who: 'model conversion worker',
+      before: 'answering',
+      onMessage: (m) => {
+        if (m.type === answer) resolve(m as Answer<T>)
+        else if (m.type === 'error') reject(fromWireError(m.error))
+      },
+      fail: reject,
     })
-    worker.on('error', (err) => reject(new AppError('INTERNAL', `model conversion worker crashed: ${err.message}`)))
-    worker.on('exit', (code) => reject(new AppError('INTERNAL', `model conversion worker exited with code ${code} before answering`)))
     worker.postMessage(msg, transfer)
   })
 }

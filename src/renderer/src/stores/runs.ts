@@ -3,13 +3,13 @@
 // "runs at a time" setting the queue's ETA depends on; and the run manager's edits, deletes and the
 // "show archived" switch (archived runs are left out of the list, so of every aggregate, unless shown).
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef, triggerRef } from 'vue'
+import { computed, ref, shallowRef, triggerRef, watch } from 'vue'
 import type { ArgOf, Events, RunConcurrency } from '../../../shared/api'
+import type { BatchPlan, PipelineArgs } from '../../../shared/run-batch'
 import type { RunConfig, RunDeletePlan, RunDetail, RunPlan, RunSummary } from '../../../shared/types/runs'
 import { useApi } from '../api'
+import { browserStorage, loadTraining, saveTraining } from '../lib/runs/form-storage'
 import { queueEta, queueOrder } from '../lib/runs/queue-eta'
-import { runTemplate, type TemplateStep } from '../lib/runs/templates'
-import { CPU_DEFAULTS, type TrainForm } from '../lib/runs/train-form'
 import { useErrorStore } from './errors'
 
 /** One point of a live loss curve: x counts steps from the run's start. */
@@ -28,8 +28,13 @@ export const useRunsStore = defineStore('runs', () => {
   const datasetId = ref<number | null>(null)
   const loading = ref(false)
   const busy = ref(false)
-  /** The training form, kept here so it survives switching views. */
-  const form = ref<TrainForm>({ ...CPU_DEFAULTS })
+  /** The training form and the template fields, kept here and in localStorage so they survive a reload. */
+  const saved = loadTraining(browserStorage())
+  const form = ref(saved.form)
+  const templateChoices = ref(saved.choices)
+  watch([form, templateChoices], () => saveTraining(browserStorage(), { form: form.value, choices: templateChoices.value }), { deep: true })
+  /** The runs the last queueing added, so the queue can bring them into view. */
+  const justQueued = ref<number[]>([])
   const details = shallowRef(new Map<number, RunDetail>())
   const lossPoints = shallowRef(new Map<number, LossPoint[]>())
   /**
@@ -139,7 +144,9 @@ export const useRunsStore = defineStore('runs', () => {
     busy.value = true
     try {
       const result = await call()
-      for (const run of Array.isArray(result) ? result : [result]) if (!byId.value.has(run.id)) upsert(run)
+      const fresh = (Array.isArray(result) ? result : [result]).filter((run) => !byId.value.has(run.id))
+      for (const run of fresh) upsert(run)
+      if (fresh.length) justQueued.value = fresh.map((r) => r.id)
       return result
     } catch (err) {
       errors.report(context, err)
@@ -162,8 +169,17 @@ export const useRunsStore = defineStore('runs', () => {
     return run
   }
   const retry = (id: number) => act(`Could not retry run #${id}`, () => api['runs:retry']({ id }))
-  const queueTemplate = (steps: readonly TemplateStep[]) =>
-    act('Could not queue the experiment', () => runTemplate(steps, (args) => api['runs:pipeline'](args)))
+  /** What an experiment template would queue (nothing is queued); null when the service could not say. */
+  async function planTemplate(items: PipelineArgs[]): Promise<BatchPlan | null> {
+    try {
+      return await api['runs:planMany']({ items })
+    } catch (err) {
+      errors.report('Could not check the experiment', err)
+      return null
+    }
+  }
+  /** All of a template's runs, or none (the service refuses the whole batch when one is refused). */
+  const queueTemplate = (items: PipelineArgs[]) => act('Could not queue the experiment', () => api['runs:queueMany']({ items }))
 
   /** Rename, tag, note, archive or unarchive; the answer is merged at once (its event may come later). */
   async function update(id: number, fields: Omit<ArgOf<'runs:update'>, 'id'>): Promise<RunSummary | null> {
@@ -226,7 +242,7 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   return {
-    runs, datasetId, loading, busy, form, details, lossPoints, cancelling, concurrency, queue, running, eta, byId,
+    runs, datasetId, loading, busy, form, templateChoices, justQueued, planTemplate, details, lossPoints, cancelling, concurrency, queue, running, eta, byId,
     load, listen, stopListening, fetchDetail, plan, pipeline, enqueue, cancel, retry, move, queueTemplate,
     loadConcurrency, setConcurrency, showArchived, update, deletePlan, remove, setShowArchived,
   }

@@ -3,7 +3,7 @@
 import { computed, onScopeDispose, ref, watch, type Ref } from 'vue'
 import type { PlanMemory, RunPlan } from '../../../../shared/types/runs'
 import { useRunsStore } from '../../stores/runs'
-import { formProblems, scratchFinetune, toConfigs, type TrainForm } from '../../lib/runs/train-form'
+import { formProblems, scratchFinetune, toConfigs, type TrainForm } from '../../../../shared/train-form'
 
 export interface PipelinePlan {
   finetune: RunPlan

@@ -1,15 +1,8 @@
 // Short human-readable text for run fields (method, label budget, ETA, metrics), shared by the
 // training and compare views so a run reads the same everywhere.
-import type { PretrainMethod } from '../../../../shared/training-protocol'
-import type { LabelBudget, RunConfig, RunStatus } from '../../../../shared/types/runs'
+import type { RunStatus } from '../../../../shared/types/runs'
 
-export const METHOD_LABELS: Record<PretrainMethod | 'none', string> = {
-  simclr: 'SimCLR',
-  'mae-patch': 'MAE patch',
-  'mae-pixel': 'MAE pixel',
-  'mae-none': 'MAE none',
-  none: 'None (from scratch)',
-}
+export { labelsText, METHOD_LABELS, methodLabel, percent, runDisplayName, runTitle } from '../../../../shared/run-text'
 
 export const STATUS_LABELS: Record<RunStatus, string> = {
   queued: 'Queued',
@@ -18,22 +11,6 @@ export const STATUS_LABELS: Record<RunStatus, string> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
   interrupted: 'Interrupted',
-}
-
-export function methodLabel(method: RunConfig['method']): string {
-  return METHOD_LABELS[method]
-}
-
-/** "90 %" or "25 images"; a pretraining run has no budget. */
-export function labelsText(labels: LabelBudget | undefined): string {
-  if (!labels) return '—'
-  if (labels.mode === 'count') return `${labels.count} image${labels.count === 1 ? '' : 's'}`
-  return `${percent(labels.fraction)} %`
-}
-
-/** A fraction as a percentage without float noise: 0.1 → "10", 0.015 → "1.5". */
-export function percent(fraction: number): string {
-  return String(Math.round(fraction * 1000) / 10)
 }
 
 /** "45 s", "3 min 20 s", "2 h 05 min"; null or negative means not known yet. */

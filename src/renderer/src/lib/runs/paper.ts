@@ -2,24 +2,12 @@
 // so the compare view can show ours beside the paper's numbers.
 import { EVAL_BATCH, type PretrainMethod } from '../../../../shared/training-protocol'
 import type { RunSummary } from '../../../../shared/types/runs'
+import { TABLE1_METHODS, TABLE1_TAG, TABLE2_FRACTIONS, TABLE2_ROWS, TABLE2_TAG } from '../../../../shared/paper-settings'
 import { type MeanStd, metricStats, type TableMetric } from './aggregate'
 import { lookupIn, type Mixed, mixedSettings } from './comparable'
 
-/** Section 2 of the paper. Batch sizes there were 384 (SimCLR) and 256 (finetune). */
-export const PAPER_SETTINGS = {
-  epochs: 20,
-  imageSize: 128,
-  simclrSize: 64,
-  learningRate: 1e-3,
-  temperature: 0.2,
-  batchSize: { simclr: 384, finetune: 256 },
-} as const
+export { PAPER_SETTINGS, SWEEP_TAG, TABLE1_METHODS, TABLE1_TAG, TABLE2_FRACTIONS, TABLE2_ROWS, TABLE2_TAG } from '../../../../shared/paper-settings'
 
-export const TABLE1_TAG = 'Paper Table 1'
-export const TABLE2_TAG = 'Paper Table 2'
-export const SWEEP_TAG = 'Label sweep'
-
-export const TABLE1_METHODS: readonly PretrainMethod[] = ['simclr', 'mae-patch', 'mae-pixel', 'mae-none']
 /** Table 1: frozen encoder, 90 % of the finetuning set. */
 export const PAPER_TABLE1: Record<PretrainMethod, { f1: number; jaccard: number }> = {
   simclr: { f1: 0.775, jaccard: 0.65 },
@@ -28,14 +16,6 @@ export const PAPER_TABLE1: Record<PretrainMethod, { f1: number; jaccard: number 
   'mae-none': { f1: 0.748, jaccard: 0.614 },
 }
 
-export const TABLE2_FRACTIONS = [0.9, 0.1, 0.01] as const
-/** Table 2 rows in the paper's order: encoder weights × skip connections. */
-export const TABLE2_ROWS = [
-  { frozen: false, skips: false, label: 'Unfrozen · no skip' },
-  { frozen: false, skips: true, label: 'Unfrozen · skip' },
-  { frozen: true, skips: false, label: 'Frozen · no skip' },
-  { frozen: true, skips: true, label: 'Frozen · skip' },
-] as const
 /** Table 2 (SimCLR, Jaccard), row by row as TABLE2_ROWS, columns 90 / 10 / 1 %. */
 export const PAPER_TABLE2: readonly (readonly number[])[] = [
   [0.706, 0.575, 0.467],

@@ -1,6 +1,6 @@
 // Filtering and sorting of the compare view's runs table (pure, so the rules are testable).
 import type { RunKind, RunStatus, RunSummary } from '../../../../shared/types/runs'
-import { labelsText, methodLabel } from './format'
+import { labelsText, methodLabel, runDisplayName } from './format'
 import { metricValue, type TableMetric } from './aggregate'
 
 export interface RunFilter {
@@ -54,7 +54,7 @@ function sortValue(r: RunSummary, key: SortKey): number | string | null {
     case 'id':
       return r.id
     case 'name':
-      return (r.config.tag || r.name).toLowerCase()
+      return runDisplayName(r).toLowerCase()
     case 'status':
       return r.status
     case 'method':

@@ -1,9 +1,10 @@
-// The training form's state and how it becomes run configs: a pretraining run (unless the method
-// is "none") and the finetune on its encoder, each at its own batch. Defaults finish on a CPU; the
-// paper's are a preset.
-import type { PretrainMethod } from '../../../../shared/training-protocol'
-import type { BackendName, DataSplit, LabelBudget, RunConfig } from '../../../../shared/types/runs'
-import { PAPER_SETTINGS } from './paper'
+// The Train tab's form (also the CLI's `queue template` flags) and how it becomes run configs: a
+// pretraining run (unless the method is "none") and the finetune on its encoder, each at its own
+// batch. Defaults finish on a CPU; the paper's are a preset. Pure: no Vue, no DOM.
+import { z } from 'zod'
+import { PAPER_SETTINGS } from './paper-settings'
+import { BACKEND_NAMES, PRETRAIN_METHODS, type PretrainMethod } from './training-protocol'
+import type { BackendName, DataSplit, LabelBudget, RunConfig } from './types/runs'
 
 /** The run settings the form edits as they are, plus its own shapes for labels and backend. */
 type SharedSettings = Pick<
@@ -21,6 +22,8 @@ export interface TrainForm extends SharedSettings {
   /** The pretraining run's batch; batchSize is the finetune's (the paper: 384 and 256). */
   pretrainBatchSize: number
   split: DataSplit
+  /** Which epoch a finetune keeps: the last, or the one with the best held-out foreground IoU. */
+  keep: 'last' | 'best'
   /**
    * Set by the paper preset: runs ask for the paper's batches (SimCLR 384, finetune and MAE 256), each
    * lowered by planning to what the backend holds, out loud. Each applies while its field still shows
@@ -46,6 +49,39 @@ export const CPU_DEFAULTS: TrainForm = {
   seed: 1,
   backend: 'auto',
   split: 'official',
+  keep: 'last',
+}
+
+/**
+ * A saved form as it must be to be used again (localStorage is written by older versions and by
+ * hand): fields a newer form added are filled from the defaults before checking, anything else wrong
+ * makes parseTrainForm answer null.
+ */
+const trainFormSchema = z.object({
+  method: z.enum([...PRETRAIN_METHODS, 'none']),
+  labelMode: z.enum(['count', 'fraction']),
+  labelCount: z.number(),
+  labelPercent: z.number(),
+  frozenEncoder: z.boolean(),
+  skips: z.boolean(),
+  epochs: z.number(),
+  batchSize: z.number(),
+  pretrainBatchSize: z.number(),
+  imageSize: z.number(),
+  simclrSize: z.number(),
+  learningRate: z.number(),
+  seed: z.number(),
+  backend: z.enum(['auto', ...BACKEND_NAMES]),
+  split: z.enum(['official', 'paper']),
+  keep: z.enum(['last', 'best']),
+  paperBatches: z.boolean().optional(),
+})
+
+/** A form read back from storage, or null when it is not one (corrupt, or from an incompatible version). */
+export function parseTrainForm(value: unknown): TrainForm | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null
+  const r = trainFormSchema.safeParse({ ...CPU_DEFAULTS, ...value })
+  return r.success ? r.data : null
 }
 
 /** The paper's training settings and batches on top of the form's experiment choices. */
@@ -106,6 +142,11 @@ export function sharedSettings(form: TrainForm, datasetId: number) {
   }
 }
 
+/** A finetune's keep setting; 'last' is the default and left out, so older configs compare equal. */
+export function keepOf(form: Pick<TrainForm, 'keep'>): Pick<RunConfig, 'keep'> {
+  return form.keep === 'best' ? { keep: 'best' } : {}
+}
+
 export interface PipelineConfigs {
   pretrain: RunConfig | null
   finetune: RunConfig
@@ -114,7 +155,7 @@ export interface PipelineConfigs {
 /** The pipeline the headline button queues; method "none" is a finetune from scratch. */
 export function toConfigs(form: TrainForm, datasetId: number): PipelineConfigs {
   const shared = sharedSettings(form, datasetId)
-  const finetune: RunConfig = { kind: 'finetune', method: form.method, labels: labelBudget(form), ...shared, ...finetuneBatch(form) }
+  const finetune: RunConfig = { kind: 'finetune', method: form.method, labels: labelBudget(form), ...shared, ...finetuneBatch(form), ...keepOf(form) }
   if (form.method === 'none') return { pretrain: null, finetune }
   return { pretrain: { kind: 'pretrain', method: form.method, ...shared, ...pretrainBatch(form, form.method) }, finetune }
 }

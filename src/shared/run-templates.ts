@@ -1,11 +1,12 @@
 // Experiment templates: the paper's Table 1 and Table 2 (K seeds, the paper's split) and a label-budget
-// sweep, as lists of pipeline steps; runTemplate queues them so each pretraining runs once and later
-// finetunes reuse it.
-import type { PretrainMethod } from '../../../../shared/training-protocol'
-import type { LabelBudget, RunConfig, RunSummary } from '../../../../shared/types/runs'
-import { labelsText, methodLabel, percent } from './format'
-import { SWEEP_TAG, TABLE1_METHODS, TABLE1_TAG, TABLE2_FRACTIONS, TABLE2_ROWS, TABLE2_TAG } from './paper'
-import { finetuneBatch, pretrainBatch, sharedSettings, type TrainForm } from './train-form'
+// sweep, as lists of pipeline steps. Pure, shared by the Train tab and the CLI's `queue template`;
+// both queue them with 'runs:queueMany', which reuses identical pretrainings and queues all or nothing.
+import type { PipelineArgs } from './run-batch'
+import { SWEEP_TAG, TABLE1_METHODS, TABLE1_TAG, TABLE2_FRACTIONS, TABLE2_ROWS, TABLE2_TAG } from './paper-settings'
+import { labelsText, methodLabel, percent } from './run-text'
+import type { PretrainMethod } from './training-protocol'
+import { finetuneBatch, keepOf, pretrainBatch, sharedSettings, type TrainForm } from './train-form'
+import type { LabelBudget, RunConfig } from './types/runs'
 
 export interface TemplateStep {
   /** Steps with the same key share one pretraining run; null: no pretraining (from scratch). */
@@ -30,7 +31,7 @@ function finetuneConfig(
   datasetId: number,
   over: { method: RunConfig['method']; labels: LabelBudget; frozenEncoder: boolean; skips: boolean; tag: string; seed?: number },
 ): RunConfig {
-  return { kind: 'finetune', ...sharedSettings(form, datasetId), ...finetuneBatch(form), ...over }
+  return { kind: 'finetune', ...sharedSettings(form, datasetId), ...finetuneBatch(form), ...keepOf(form), ...over }
 }
 
 // The paper's tables are run under its protocol (§2.2): the seeded 90/10 split of the whole dataset.
@@ -124,30 +125,13 @@ export function sweepSteps(form: TrainForm, datasetId: number, opts: SweepOption
   )
 }
 
-export type PipelineCall = (args: { pretrain: RunConfig | null; reusePretrainRunId?: number; finetune: RunConfig }) => Promise<RunSummary[]>
+/** The steps as the queueMany call takes them: the service finds which pretrainings are shared or already there. */
+export function pipelineItems(steps: readonly TemplateStep[]): PipelineArgs[] {
+  return steps.map((s) => ({ pretrain: s.pretrain, finetune: s.finetune }))
+}
 
-/**
- * Queue the steps one after another: the first step of a pretraining key sends its pretraining
- * config, later ones reuse the run id that call returned. Stops at the first failure, saying how far it got.
- */
-export async function runTemplate(steps: readonly TemplateStep[], call: PipelineCall): Promise<RunSummary[]> {
-  const pretrainIds = new Map<string, number>()
-  const queued: RunSummary[] = []
-  for (const [i, step] of steps.entries()) {
-    const reuse = step.pretrainKey === null ? undefined : pretrainIds.get(step.pretrainKey)
-    let result: RunSummary[]
-    try {
-      result =
-        reuse !== undefined
-          ? await call({ pretrain: null, reusePretrainRunId: reuse, finetune: step.finetune })
-          : await call({ pretrain: step.pretrain, finetune: step.finetune })
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err)
-      throw new Error(`Queued ${i} of ${steps.length} finetunes, then: ${why}`, { cause: err })
-    }
-    queued.push(...result)
-    const pretrainRun = result.find((r) => r.kind === 'pretrain')
-    if (step.pretrainKey !== null && reuse === undefined && pretrainRun) pretrainIds.set(step.pretrainKey, pretrainRun.id)
-  }
-  return queued
+/** "2 pretrainings + 12 finetunes" */
+export function describeSteps(steps: readonly TemplateStep[]): string {
+  const pretrains = new Set(steps.map((s) => s.pretrainKey).filter((k) => k !== null)).size
+  return `${pretrains} pretraining${pretrains === 1 ? '' : 's'} + ${steps.length} finetune${steps.length === 1 ? '' : 's'}`
 }
