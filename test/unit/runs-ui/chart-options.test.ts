@@ -45,6 +45,13 @@ describe('metric vs labels', () => {
     r.config.labels?.mode === 'count' ? r.config.labels.count : r.id === 3 ? 100 : null
   const curves = labelCurves(runs, 'jaccard', countOf)
 
+  it('draws runs of one method with other settings as their own curve, named by what differs', () => {
+    const more = [...runs, run(6, { metrics: metrics(0.9), cfg: { labels: { mode: 'count', count: 10 }, epochs: 40 } })]
+    const names = labelCurves(more, 'jaccard', countOf).map((c) => c.name)
+    expect(names).toHaveLength(3)
+    expect(names.filter((n) => n.startsWith('SimCLR · '))).toHaveLength(2)
+    expect(names).toContain('None (from scratch)')
+  })
   it('averages seeds at each label count per method, sorted by count', () => {
     expect(curves.map((c) => c.name)).toEqual(['SimCLR', 'None (from scratch)'])
     const simclr = curves[0]!.points
@@ -82,6 +89,14 @@ describe('ablation heatmap', () => {
     expect(frozenSkip10.stats.mean).toBeCloseTo(0.62, 12)
     expect(frozenSkip10.paper).toBe(0.559)
     expect(grid.cells.find((c) => c.row === 0 && c.col === 0)!.paper).toBe(0.706)
+  })
+  it('does not average a cell whose runs differ in more than the seed, and names what differs', () => {
+    const mixed = [...runs, run(5, { metrics: metrics(0.9), cfg: { frozenEncoder: true, skips: true, labels: { mode: 'fraction', fraction: 0.1 }, epochs: 40 } })]
+    const cell = ablationGrid(mixed, 'simclr', 'jaccard').cells.find((c) => c.row === 3 && c.col === 1)!
+    expect(cell.stats.mean).toBeNull()
+    expect(cell.mixed).toEqual(['epochs'])
+    expect(cellLabel(cell)).toContain('mixed settings')
+    expect(grid.cells.find((c) => c.row === 3 && c.col === 1)!.mixed).toBeNull()
   })
   it('leaves budgets given as image counts out of the grid', () => {
     const withCount = [...runs, run(9, { metrics: metrics(0.5), cfg: { labels: { mode: 'count', count: 20 } } })]

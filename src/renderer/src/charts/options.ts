@@ -190,8 +190,11 @@ export function heatmapOption(grid: AblationGrid, metric: MetricKey): ChartOptio
 
 /** Three short lines that fit a cell: "0.612", "±0.010 n=3", "paper 0.650" (or "no runs"). */
 export function cellLabel(c: AblationGrid['cells'][number]): string {
-  const lines =
-    c.stats.mean === null ? ['no runs'] : [c.stats.mean.toFixed(3), c.stats.n > 1 ? `±${c.stats.std!.toFixed(3)} n=${c.stats.n}` : 'n=1']
+  const lines = c.mixed
+    ? ['mixed settings', c.mixed.slice(0, 2).join(', ')]
+    : c.stats.mean === null
+      ? ['no runs']
+      : [c.stats.mean.toFixed(3), c.stats.n > 1 ? `±${c.stats.std!.toFixed(3)} n=${c.stats.n}` : 'n=1']
   if (c.paper !== null) lines.push(`paper ${c.paper.toFixed(3)}`)
   return lines.join('\n')
 }

@@ -2,6 +2,7 @@
 // plain numbers; the chart builders in ../../charts turn them into echarts options.
 import type { RunSummary } from '../../../../shared/types/runs'
 import { meanStd, type MeanStd, type MetricKey } from './aggregate'
+import { lookupIn, mixedSettings, settingsOf } from './comparable'
 import { labelsText, methodLabel } from './format'
 import { PAPER_TABLE2, TABLE2_FRACTIONS, TABLE2_ROWS } from './paper'
 
@@ -11,6 +12,8 @@ export interface GridCell {
   stats: MeanStd
   /** The paper's Table 2 value for this cell, where it has one (SimCLR, Jaccard, 90/10/1 %). */
   paper: number | null
+  /** Settings that differ between the cell's runs (then no mean is shown), or null. */
+  mixed: string[] | null
 }
 
 export interface AblationGrid {
@@ -30,6 +33,7 @@ function budgetOrder(run: RunSummary): number {
  * (budgets given as image counts belong to the metric-vs-labels plot instead).
  */
 export function ablationGrid(runs: readonly RunSummary[], method: RunSummary['config']['method'], metric: MetricKey): AblationGrid {
+  const lookup = lookupIn(runs)
   const mine = runs.filter((r) => r.kind === 'finetune' && r.config.method === method && r.metrics && r.config.labels?.mode === 'fraction')
   const cols = [...new Set([...mine].sort((a, b) => budgetOrder(a) - budgetOrder(b)).map((r) => labelsText(r.config.labels)))]
   const cells: GridCell[] = []
@@ -40,7 +44,10 @@ export function ablationGrid(runs: readonly RunSummary[], method: RunSummary['co
       )
       const paperCol = TABLE2_FRACTIONS.findIndex((f) => labelsText({ mode: 'fraction', fraction: f }) === col)
       const paper = method === 'simclr' && metric === 'jaccard' && paperCol !== -1 ? PAPER_TABLE2[r]![paperCol]! : null
-      cells.push({ row: r, col: c, stats: meanStd(cellRuns.map((run) => run.metrics![metric])), paper })
+      // Runs that differ in more than the seed are not averaged: the cell names what differs instead.
+      const mixed = mixedSettings(cellRuns, lookup)?.differing ?? null
+      const stats = meanStd(mixed ? [] : cellRuns.map((run) => run.metrics![metric]))
+      cells.push({ row: r, col: c, stats, paper, mixed })
     })
   })
   return { rows: TABLE2_ROWS.map((r) => r.label), cols, cells }
@@ -55,21 +62,30 @@ export interface MethodCurve {
 }
 
 /**
- * Metric vs number of labelled training images, one curve per method, mean ± std over the runs at
- * each count. countOf gives a run's image count (its budget, or its manifest for a fraction).
+ * Metric vs number of labelled training images, mean ± std over the runs at each count: one curve per
+ * experiment, i.e. runs identical apart from seed and label budget. A method with several such
+ * experiments gets one curve each, named by the settings that tell them apart.
+ * countOf gives a run's image count (its budget, or its manifest for a fraction).
  */
 export function labelCurves(runs: readonly RunSummary[], metric: MetricKey, countOf: (run: RunSummary) => number | null): MethodCurve[] {
-  const byMethod = new Map<string, Map<number, number[]>>()
+  const lookup = lookupIn(runs)
+  const byKey = new Map<string, { method: string; settings: Map<string, string>; byX: Map<number, number[]> }>()
   for (const run of runs) {
     const x = run.kind === 'finetune' && run.metrics ? countOf(run) : null
     if (x === null || !(x > 0)) continue
-    const name = methodLabel(run.config.method)
-    const byX = byMethod.get(name) ?? new Map<number, number[]>()
-    byX.set(x, [...(byX.get(x) ?? []), run.metrics![metric]])
-    byMethod.set(name, byX)
+    const settings = new Map(settingsOf(run, lookup).filter(([k]) => k !== 'labels' && k !== 'dataset'))
+    const key = [...settings.values()].join(' · ')
+    const curve = byKey.get(key) ?? { method: methodLabel(run.config.method), settings, byX: new Map<number, number[]>() }
+    curve.byX.set(x, [...(curve.byX.get(x) ?? []), run.metrics![metric]])
+    byKey.set(key, curve)
   }
-  return [...byMethod].map(([name, byX]) => ({
-    name,
-    points: [...byX].sort((a, b) => a[0] - b[0]).map(([x, values]) => ({ x, ...meanStd(values) })),
-  }))
+  const curves = [...byKey.values()]
+  return curves.map((c) => {
+    const siblings = curves.filter((o) => o.method === c.method)
+    const differing = [...c.settings.keys()].filter((k) => siblings.some((o) => o.settings.get(k) !== c.settings.get(k)))
+    return {
+      name: [c.method, ...differing.map((k) => c.settings.get(k)!)].join(' · '),
+      points: [...c.byX].sort((a, b) => a[0] - b[0]).map(([x, values]) => ({ x, ...meanStd(values) })),
+    }
+  })
 }
