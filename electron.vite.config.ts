@@ -21,10 +21,10 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // The training worker is its own entry: worker-client.ts starts out/main/worker.js.
+        // The training worker is its own entry: training/host/worker-client.ts starts out/main/worker.js.
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          worker: resolve(__dirname, 'src/main/training/worker.ts'),
+          worker: resolve(__dirname, 'src/main/training/worker/worker.ts'),
         },
       },
     },

@@ -12,7 +12,7 @@ import { ORIGINALS_DIR, TEMP_SUFFIX, TRIMAPS_DIR } from '../../src/main/dataset/
 import { openDatabase, type Db } from '../../src/main/db/open'
 import { DatasetService } from '../../src/main/services/dataset-service'
 import { LabelsService } from '../../src/main/services/labels-service'
-import { chooseManifest, datasetImages } from '../../src/main/training/data/from-dataset'
+import { chooseManifest, datasetImages } from '../../src/main/training/host/data/from-dataset'
 import type { IndexSummary } from '../../src/shared/types/dataset'
 
 const run = promisify(execFile)

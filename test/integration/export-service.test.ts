@@ -15,8 +15,8 @@ import { DatasetService } from '../../src/main/services/dataset-service'
 import { ExportService } from '../../src/main/services/export-service'
 import { runsTable } from '../../src/main/services/export/runs-table'
 import { RunsService } from '../../src/main/services/runs-service'
-import { STANDARD_LAYERS } from '../../src/main/training/bundle/standard-topology'
-import { loadModel, loadNamedTensors } from '../../src/main/training/models/weights-io'
+import { STANDARD_LAYERS } from '../../src/main/training/worker/bundle/standard-topology'
+import { loadModel, loadNamedTensors } from '../../src/main/training/worker/models/weights-io'
 import type { RunConfig, RunDetail } from '../../src/shared/types/runs'
 
 let dir: string

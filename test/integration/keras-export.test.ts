@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { toStandardTopology, type Topology } from '../../src/main/training/bundle/standard-topology'
-import { buildSimclrModel } from '../../src/main/training/models/projection-head'
-import { buildUnet, type UnetConfig } from '../../src/main/training/models/unet'
-import { saveModel } from '../../src/main/training/models/weights-io'
+import { toStandardTopology, type Topology } from '../../src/main/training/worker/bundle/standard-topology'
+import { buildSimclrModel } from '../../src/main/training/worker/models/projection-head'
+import { buildUnet, type UnetConfig } from '../../src/main/training/worker/models/unet'
+import { saveModel } from '../../src/main/training/worker/models/weights-io'
 
 // Constructor arguments that both Keras 2 (tf_keras, which tensorflowjs_converter uses) and Keras 3.15
 // (inspect.signature, see the doc) take, plus the base Layer's name, trainable and dtype.

@@ -1,7 +1,7 @@
 // PredictionsService against a real SQLite file, the demo dataset (some trimaps removed) and a tiny
 // finetune trained in a real worker: predictions for both scopes, the two queues' order, re-measuring
 // after an edit, accepting a prediction as a label, and clear refusals for runs that cannot predict.
-import { datasetImages } from '../../src/main/training/data/from-dataset'
+import { datasetImages } from '../../src/main/training/host/data/from-dataset'
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -10,7 +10,7 @@ import { RunsRepo } from '../../src/main/db/repositories/runs-repo'
 import { threadsPerRun } from '../../src/main/services/run-concurrency'
 import type { ExecStart } from '../../src/main/services/run-executor'
 import { RunScheduler, type SchedulerDeps } from '../../src/main/services/run-scheduler'
-import type { DoneMessage } from '../../src/main/training/worker-client'
+import type { DoneMessage } from '../../src/main/training/host/worker-client'
 import type { RunConfig } from '../../src/shared/types/runs'
 
 let dir: string

@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { AppError } from '../../shared/errors'
 import type { BackendReport, FromWorker } from '../../shared/training-protocol'
-import type { DoneMessage } from '../training/worker-client'
+import type { DoneMessage } from '../training/host/worker-client'
 import { unpackFolder } from './folder-bundle'
 import { keys, type PoolEvent, poolEventSchema } from './protocol'
 

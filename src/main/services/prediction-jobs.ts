@@ -3,9 +3,9 @@
 // destination, progress reported at once on a phase change or the last image, else at most once per interval.
 import type { PredictionPhase } from '../../shared/types/predictions'
 import type { ImageSummary } from '../../shared/types/dataset'
-import type { BackendName } from '../training/backend'
-import { type ImagePrediction, predictImages } from '../training/predict-client'
-import type { WorkerOptions } from '../training/worker-client'
+import { type ImagePrediction, predictImages } from '../training/host/predict-client'
+import type { WorkerOptions } from '../training/host/worker-client'
+import type { BackendName } from '../training/worker/backend'
 import { throttle } from '../../shared/throttle'
 import type { DatasetService } from './dataset-service'
 

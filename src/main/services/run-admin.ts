@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
 import { RUN_TAG_RULES, type RunConfig, type RunDeletePlan, type RunManifest } from '../../shared/types/runs'
 import type { RunRecord, RunsRepo } from '../db/repositories/runs-repo'
-import { checkpointFolders } from '../training/checkpoint-folder'
+import { checkpointFolders } from '../training/worker/checkpoint-folder'
 import { folderContentHash } from './export/content-hash'
 import { checkpointDirOf } from './run-executor'
 

@@ -1,7 +1,7 @@
 // Which backend a run would get, for planning: probed in a throwaway worker once per forced choice,
 // because which backend loads does not change while the process lives. A run's own start refreshes it.
 import type { BackendName, BackendReport } from '../../shared/training-protocol'
-import { probeBackend, type WorkerOptions } from '../training/worker-client'
+import { probeBackend, type WorkerOptions } from '../training/host/worker-client'
 
 const cache = new Map<string, Promise<BackendReport>>()
 

@@ -7,7 +7,8 @@ import { type BatchItemPlan, type BatchPlan, type PipelineArgs, refusalText } fr
 import type { RunConfig, RunSummary } from '../../shared/types/runs'
 import type { Db } from '../db/open'
 import type { RunsRepo } from '../db/repositories/runs-repo'
-import { channelsOf, type Planned } from './run-plan'
+import { channelsOf } from '../training/worker/models/unet'
+import type { Planned } from './run-plan'
 import { runName, samePretrainConfig } from './run-names'
 
 export interface BatchDeps {

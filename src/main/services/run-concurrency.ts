@@ -4,8 +4,8 @@
 import os from 'node:os'
 import type { RunConfig } from '../../shared/types/runs'
 import type { Db } from '../db/open'
-import { stepBytes } from '../training/memory-estimate'
-import { channelsOf } from './run-plan'
+import { stepBytes } from '../training/host/memory-estimate'
+import { channelsOf } from '../training/worker/models/unet'
 
 /** More workers than cores only slow each other down. */
 export function concurrencyLimit(): number {

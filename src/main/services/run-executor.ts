@@ -6,11 +6,11 @@ import { type BackendReport, type FromWorker, PAPER_SIMCLR_AUGMENT, type Trainin
 import { throttle } from '../../shared/throttle'
 import type { RunConfig, RunProgress } from '../../shared/types/runs'
 import type { RunRecord, RunsRepo } from '../db/repositories/runs-repo'
-import { buildTrainingData } from '../training/data/from-dataset'
-import { buildHealthData } from '../training/data/health-batch'
-import { type DoneMessage, startTrainingWorker, type WorkerOptions } from '../training/worker-client'
+import { buildTrainingData } from '../training/host/data/from-dataset'
+import { buildHealthData } from '../training/host/data/health-batch'
+import { type DoneMessage, startTrainingWorker, type WorkerOptions } from '../training/host/worker-client'
+import { channelsOf } from '../training/worker/models/unet'
 import type { DatasetService } from './dataset-service'
-import { channelsOf } from './run-plan'
 
 export const SIMCLR_TEMPERATURE = 0.2
 

@@ -1,6 +1,6 @@
 // Display names of runs and the test for "this pretraining was already done" (pipeline reuse).
 import type { RunConfig } from '../../shared/types/runs'
-import { channelsOf } from './run-plan'
+import { channelsOf } from '../training/worker/models/unet'
 
 /** e.g. "pretrain · simclr · 20 ep" or "finetune · mae-patch · 10% (37) · frozen · no skips". */
 export function runName(c: RunConfig, trainCount: number): string {

@@ -5,8 +5,9 @@ import { AppError } from '../../shared/errors'
 import type { PipelineArgs } from '../../shared/run-batch'
 import type { RunConfig, RunSummary } from '../../shared/types/runs'
 import type { RunsRepo } from '../db/repositories/runs-repo'
+import { channelsOf } from '../training/worker/models/unet'
 import { samePretrainConfig } from './run-names'
-import { channelsOf, type Planned } from './run-plan'
+import type { Planned } from './run-plan'
 
 export interface PipelineDeps {
   repo: RunsRepo

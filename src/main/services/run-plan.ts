@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import { type BackendReport, PAPER_SIMCLR_AUGMENT } from '../../shared/training-protocol'
 import type { PlanMemory, RunConfig, RunManifest, RunPlan } from '../../shared/types/runs'
 import type { RunsRepo } from '../db/repositories/runs-repo'
-import { chooseManifest, datasetImages } from '../training/data/from-dataset'
-import { largestBatch, largestTensorBytes, memoryBudget, memoryProblem, type StepShape, stepBytes } from '../training/memory-estimate'
-import { PAPER_CHANNELS } from '../training/models/unet'
+import { chooseManifest, datasetImages } from '../training/host/data/from-dataset'
+import { largestBatch, largestTensorBytes, memoryBudget, memoryProblem, type StepShape, stepBytes } from '../training/host/memory-estimate'
+import { channelsOf } from '../training/worker/models/unet'
 import type { DatasetService } from './dataset-service'
 
 export interface PlanDeps {
@@ -22,8 +22,6 @@ export interface Planned {
   config: RunConfig
   manifest: RunManifest
 }
-
-export const channelsOf = (c: RunConfig): number[] => c.channels ?? [...PAPER_CHANNELS]
 
 export async function planRun(deps: PlanDeps, input: RunConfig): Promise<Planned> {
   const problems: string[] = []

@@ -3,7 +3,7 @@
 import { rmSync } from 'node:fs'
 import { AppError } from '../../shared/errors'
 import type { RunRecord, RunsRepo } from '../db/repositories/runs-repo'
-import { checkpointFolders } from '../training/checkpoint-folder'
+import { checkpointFolders } from '../training/worker/checkpoint-folder'
 import { checkpointDirOf } from './run-executor'
 
 /** Queues the run again (refused unless failed, cancelled or interrupted); returns the ids queued, it first. */

@@ -10,7 +10,7 @@ import type { RunConfig, RunDeletePlan, RunDetail, RunPlan, RunProgress, RunSumm
 import type { Db } from '../db/open'
 import { type RunRecord, RunsRepo } from '../db/repositories/runs-repo'
 import type { Emit } from '../events'
-import type { WorkerOptions } from '../training/worker-client'
+import type { WorkerOptions } from '../training/host/worker-client'
 import type { DatasetService } from './dataset-service'
 import { type AdoptedRun, adoptRun } from './run-adopt'
 import { RunAdmin, type RunUserFields } from './run-admin'

@@ -1,11 +1,11 @@
-// The one upsampler and writer of predictions (src/main/training/predicted-trimap.ts) on tiny
+// The one upsampler and writer of predictions (src/main/training/host/predicted-trimap.ts) on tiny
 // hand-worked predictions: nearest-neighbour scaling to the image's size, and the PNG it saves.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { encodeTrimapPng } from '../../../src/main/dataset/trimap-file'
-import { savePrediction, upsampleNearest } from '../../../src/main/training/predicted-trimap'
+import { savePrediction, upsampleNearest } from '../../../src/main/training/host/predicted-trimap'
 
 describe('upsampleNearest', () => {
   it('scales a 2×2 prediction to 4×2 keeping class ids', async () => {

@@ -1,9 +1,9 @@
 // SimCLR views and MAE masks: shapes, ranges, the documented geometry, and seeding.
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { applyMask, makeMasks } from '../../../src/main/training/augment/mae-mask'
-import { makeRng } from '../../../src/main/training/augment/random'
-import { cropBox, drawView, SIMCLR_AUGMENT, simclrPair, simclrView } from '../../../src/main/training/augment/simclr'
+import { applyMask, makeMasks } from '../../../src/main/training/worker/augment/mae-mask'
+import { makeRng } from '../../../src/main/training/worker/augment/random'
+import { cropBox, drawView, SIMCLR_AUGMENT, simclrPair, simclrView } from '../../../src/main/training/worker/augment/simclr'
 import { useWasm } from './helpers'
 
 beforeAll(useWasm)

@@ -1,8 +1,8 @@
 // Backend selection: the fallback order and the reason recorded for every backend passed over.
 import * as tf from '@tensorflow/tfjs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { BACKEND_ORDER, type NativeLoaders, selectBackend } from '../../../src/main/training/backend'
-import { type AdapterLike, type DawnModule, describeAdapter } from '../../../src/main/training/webgpu-init'
+import { BACKEND_ORDER, type NativeLoaders, selectBackend } from '../../../src/main/training/worker/backend'
+import { type AdapterLike, type DawnModule, describeAdapter } from '../../../src/main/training/worker/webgpu-init'
 import { useWasm } from './helpers'
 
 const notFound = (pkg: string) => async (): Promise<never> => {

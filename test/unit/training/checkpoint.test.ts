@@ -7,9 +7,9 @@ import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FromWorker, TrainingData, TrainingJobInput } from '../../../src/shared/training-protocol'
-import { resumeCheckpoint, saveCheckpoint } from '../../../src/main/training/checkpoint'
-import { probeCheckpointDir } from '../../../src/main/training/checkpoint-folder'
-import { runJob } from '../../../src/main/training/job'
+import { resumeCheckpoint, saveCheckpoint } from '../../../src/main/training/worker/checkpoint'
+import { probeCheckpointDir } from '../../../src/main/training/worker/checkpoint-folder'
+import { runJob } from '../../../src/main/training/worker/job'
 
 const size = 8
 const count = 6

@@ -3,8 +3,8 @@
 // per-image order), float32, on two 2×3 images that hit every hue sextant, a gray pixel and black/white.
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation } from '../../../src/main/training/augment/colour'
-import { applyJitter, type ImageJitter } from '../../../src/main/training/augment/jitter'
+import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation } from '../../../src/main/training/worker/augment/colour'
+import { applyJitter, type ImageJitter } from '../../../src/main/training/worker/augment/jitter'
 import { relError, useWasm } from './helpers'
 
 beforeAll(useWasm)

@@ -1,7 +1,7 @@
 // Batching, seeded shuffles and the labelled-subset manifest.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { epochOrder, holdOut, labelledSubset, toBatches } from '../../../src/main/training/data/sampling'
-import { arraySource, disposeBatch, makeBatch } from '../../../src/main/training/data/source'
+import { epochOrder, holdOut, labelledSubset, toBatches } from '../../../src/main/training/worker/data/sampling'
+import { arraySource, disposeBatch, makeBatch } from '../../../src/main/training/worker/data/source'
 import { useWasm } from './helpers'
 
 beforeAll(useWasm)

@@ -1,11 +1,11 @@
 // Held-out evaluation runs at a fixed batch (EVAL_BATCH), not the training batch, and says so in the
 // metrics: the paper's F1/Jaccard are batch averages, so the batch is part of what a number means.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { arraySource } from '../../../src/main/training/data/source'
-import { toEpochMetrics } from '../../../src/main/training/job'
-import { train } from '../../../src/main/training/loop'
-import { evaluateSegmentation, type SegmentationEval } from '../../../src/main/training/metrics/evaluate'
-import { buildUnet } from '../../../src/main/training/models/unet'
+import { arraySource } from '../../../src/main/training/worker/data/source'
+import { toEpochMetrics } from '../../../src/main/training/worker/job'
+import { train } from '../../../src/main/training/worker/loop'
+import { evaluateSegmentation, type SegmentationEval } from '../../../src/main/training/worker/metrics/evaluate'
+import { buildUnet } from '../../../src/main/training/worker/models/unet'
 import { EVAL_BATCH } from '../../../src/shared/training-protocol'
 import { useWasm } from './helpers'
 

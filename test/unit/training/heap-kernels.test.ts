@@ -2,7 +2,7 @@
 // the cpu backend, including the cases they hand back to wasm's own kernels.
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, describe, expect, it } from 'vitest'
-import { reluGrad } from '../../../src/main/training/kernels/conv2d-backprop-filter'
+import { reluGrad } from '../../../src/main/training/worker/kernels/conv2d-backprop-filter'
 import { randomArray, relError, useCpu, useWasm } from './helpers'
 
 async function onBoth(run: () => tf.Tensor): Promise<{ got: Float32Array; ref: Float32Array; shapes: [number[], number[]] }> {

@@ -1,7 +1,7 @@
 // Shared helpers of the training unit tests: backends, seeded random arrays, error measures.
 import * as tf from '@tensorflow/tfjs'
-import { initWasm } from '../../../src/main/training/wasm-init'
-import { makeRng } from '../../../src/main/training/augment/random'
+import { initWasm } from '../../../src/main/training/worker/wasm-init'
+import { makeRng } from '../../../src/main/training/worker/augment/random'
 
 /**
  * wasm with the gradient composites, as the training worker uses it: one thread unless a test file

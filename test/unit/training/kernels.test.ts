@@ -1,9 +1,9 @@
 // The wasm conv-gradient composites against the cpu backend's reference kernels, on small tensors.
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { conv2dBackpropFilterComposite, convFilterBiasGrad } from '../../../src/main/training/kernels/conv2d-backprop-filter'
-import { wasmKernelsRegistered } from '../../../src/main/training/kernels/register-wasm'
-import { convRelu, upConvRelu } from '../../../src/main/training/models/conv-relu-layers'
+import { conv2dBackpropFilterComposite, convFilterBiasGrad } from '../../../src/main/training/worker/kernels/conv2d-backprop-filter'
+import { wasmKernelsRegistered } from '../../../src/main/training/worker/kernels/register-wasm'
+import { convRelu, upConvRelu } from '../../../src/main/training/worker/models/conv-relu-layers'
 import { randomArray, relError, useCpu, useWasm } from './helpers'
 
 type Pad = 'same' | 'valid'

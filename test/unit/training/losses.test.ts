@@ -1,9 +1,9 @@
 // Losses on tiny tensors whose values were worked out by hand.
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { diceLoss } from '../../../src/main/training/losses/dice'
-import { maskedMseLoss, mseLoss } from '../../../src/main/training/losses/mse'
-import { ntXentLoss } from '../../../src/main/training/losses/nt-xent'
+import { diceLoss } from '../../../src/main/training/worker/losses/dice'
+import { maskedMseLoss, mseLoss } from '../../../src/main/training/worker/losses/mse'
+import { ntXentLoss } from '../../../src/main/training/worker/losses/nt-xent'
 import { useWasm } from './helpers'
 
 beforeAll(useWasm)

@@ -1,8 +1,8 @@
 // Segmentation metrics on tiny label maps whose scores were worked out by hand.
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { addToConfusion, emptyConfusion, predictedClassIds } from '../../../src/main/training/metrics/confusion'
-import { classScores, PaperMetricAccumulator, pooledMetrics } from '../../../src/main/training/metrics/segmentation'
+import { addToConfusion, emptyConfusion, predictedClassIds } from '../../../src/main/training/worker/metrics/confusion'
+import { classScores, PaperMetricAccumulator, pooledMetrics } from '../../../src/main/training/worker/metrics/segmentation'
 import { useWasm } from './helpers'
 
 beforeAll(useWasm)

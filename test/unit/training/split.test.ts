@@ -1,8 +1,8 @@
 // The run's split on a generated Oxford-sized image list: the paper's seeded 90/10 of every decodable
 // image with fractions of the whole dataset (nested, deterministic by seed), and the official split as before.
 import { describe, expect, it } from 'vitest'
-import { chooseManifest, type DatasetImage } from '../../../src/main/training/data/from-dataset'
-import { paperSplit } from '../../../src/main/training/data/sampling'
+import { chooseManifest, type DatasetImage } from '../../../src/main/training/host/data/from-dataset'
+import { paperSplit } from '../../../src/main/training/worker/data/sampling'
 
 /** 7,390 images like the release: 3,680 trainval and 3,710 test, all labelled unless said otherwise. */
 function oxford(over: (i: number) => Partial<DatasetImage> = () => ({})): DatasetImage[] {

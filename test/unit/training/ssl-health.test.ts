@@ -2,16 +2,16 @@
 // embeddings, dead channels, the nearest-neighbour probe, and the monitor on a tiny SimCLR model.
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { arraySource } from '../../../src/main/training/data/source'
-import { train } from '../../../src/main/training/loop'
-import { ntXentLoss } from '../../../src/main/training/losses/nt-xent'
-import { knnForegroundIou } from '../../../src/main/training/metrics/knn-probe'
+import { arraySource } from '../../../src/main/training/worker/data/source'
+import { train } from '../../../src/main/training/worker/loop'
+import { ntXentLoss } from '../../../src/main/training/worker/losses/nt-xent'
+import { knnForegroundIou } from '../../../src/main/training/worker/metrics/knn-probe'
 import {
   collapseThreshold, deadChannelFraction, embeddingStd, isCollapsed, ntXentAllSame,
-} from '../../../src/main/training/metrics/ssl-health'
-import { healthIndices, makeHealthMonitor } from '../../../src/main/training/metrics/ssl-monitor'
-import { buildSimclrModel } from '../../../src/main/training/models/projection-head'
-import { buildUnet } from '../../../src/main/training/models/unet'
+} from '../../../src/main/training/worker/metrics/ssl-health'
+import { healthIndices, makeHealthMonitor } from '../../../src/main/training/worker/metrics/ssl-monitor'
+import { buildSimclrModel } from '../../../src/main/training/worker/models/projection-head'
+import { buildUnet } from '../../../src/main/training/worker/models/unet'
 import { randomArray, useWasm } from './helpers'
 
 beforeAll(useWasm)

@@ -1,11 +1,11 @@
-// The fused Adam update (training/adam.ts) against tfjs's Adam on cpu: weights and moments over five
+// The fused Adam update (training/worker/adam.ts) against tfjs's Adam on cpu: weights and moments over five
 // steps, optimizer state carried between the two (a resumed checkpoint), and the GPU programs one step runs.
 import * as tf from '@tensorflow/tfjs'
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu'
 import { describe, expect, it } from 'vitest'
-import { adam } from '../../../src/main/training/adam'
-import { selectBackend } from '../../../src/main/training/backend'
-import { ADAM_UPDATE } from '../../../src/main/training/kernels/webgpu/kernel-names'
+import { adam } from '../../../src/main/training/worker/adam'
+import { selectBackend } from '../../../src/main/training/worker/backend'
+import { ADAM_UPDATE } from '../../../src/main/training/worker/kernels/webgpu/kernel-names'
 import { randomArray, relError, useCpu } from './helpers'
 
 const probe = await selectBackend({ force: 'webgpu' }).then(

@@ -1,6 +1,6 @@
 // The batch check for webgpu: every tensor is one storage buffer, which the adapter caps.
 import { describe, expect, it } from 'vitest'
-import { largestTensorBytes, memoryProblem, type StepShape } from '../../../src/main/training/memory-estimate'
+import { largestTensorBytes, memoryProblem, type StepShape } from '../../../src/main/training/host/memory-estimate'
 
 const finetune = (batchSize: number): StepShape => ({ kind: 'finetune', method: 'none', channels: [32, 64, 128, 256], batchSize, imageSize: 128, simclrSize: 64 })
 

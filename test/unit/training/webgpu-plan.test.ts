@@ -2,7 +2,7 @@
 // the memory estimate shown beside it, and the paper's batches lowered (out loud) where they do not fit.
 import { describe, expect, it } from 'vitest'
 import { planMemory } from '../../../src/main/services/run-plan'
-import { probeReport } from '../../../src/main/training/worker-client'
+import { probeReport } from '../../../src/main/training/host/worker-client'
 import type { BackendReport } from '../../../src/shared/training-protocol'
 import type { RunConfig } from '../../../src/shared/types/runs'
 

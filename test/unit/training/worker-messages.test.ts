@@ -7,9 +7,9 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FromWorker, TrainingData, TrainingJobInput } from '../../../src/shared/training-protocol'
-import { exportTopology } from '../../../src/main/training/bundle/convert-client'
-import { startPredictWorker } from '../../../src/main/training/predict-client'
-import { probeBackend, startTrainingWorker } from '../../../src/main/training/worker-client'
+import { exportTopology } from '../../../src/main/training/host/convert-client'
+import { startPredictWorker } from '../../../src/main/training/host/predict-client'
+import { probeBackend, startTrainingWorker } from '../../../src/main/training/host/worker-client'
 
 let dir: string
 let n = 0

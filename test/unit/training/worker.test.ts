@@ -5,8 +5,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FromWorker, TrainingData, TrainingJobInput } from '../../../src/shared/training-protocol'
-import { runJob } from '../../../src/main/training/job'
-import { startTrainingWorker } from '../../../src/main/training/worker-client'
+import { runJob } from '../../../src/main/training/worker/job'
+import { startTrainingWorker } from '../../../src/main/training/host/worker-client'
 
 const size = 8
 const count = 6

@@ -1,7 +1,7 @@
 // The README.md (model card) of an exported run: what the model is, how it was trained, its metrics,
 // and how to load it in TensorFlow.js and convert it to Keras.
 import type { RunDetail } from '../../../shared/types/runs'
-import { channelsOf } from '../run-plan'
+import { channelsOf } from '../../training/worker/models/unet'
 
 const pct = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : `${(v * 100).toFixed(2)} %`)
 

@@ -1,6 +1,6 @@
 // A run as a folder and back (the run bundle): what an exported folder holds and says, and reading such
 // a folder into what RunsService.adopt takes. No services and no tfjs here: the model's own conversion
-// is passed in (it runs in a worker, training/bundle/convert-client.ts).
+// is passed in (it runs in a worker, training/host/convert-client.ts).
 import { existsSync, statSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import { join } from 'node:path'

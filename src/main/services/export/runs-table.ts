@@ -3,7 +3,7 @@
 // the rows come from RunsService.list.
 import { AppError } from '../../../shared/errors'
 import type { RunSummary } from '../../../shared/types/runs'
-import { channelsOf } from '../run-plan'
+import { channelsOf } from '../../training/worker/models/unet'
 
 type Cell = string | number | boolean | null
 

@@ -1,9 +1,9 @@
-// Main-process side of a run bundle's model conversion: each conversion runs in a fresh training
-// worker (convert-job.ts), so exporting or importing a run starts no tfjs backend in the app process.
+// Main-process side of a run bundle's model conversion: each conversion runs in a fresh training worker
+// (worker/bundle/convert-job.ts), so exporting or importing a run starts no tfjs backend in the app.
 import type { FromWorker, ToWorker } from '../../../shared/training-protocol'
 import { fromWireError } from '../../../shared/errors'
-import type { BackendName } from '../backend'
-import { listen, spawn, type WorkerOptions } from '../worker-client'
+import type { BackendName } from '../worker/backend'
+import { listen, spawn, type WorkerOptions } from './worker-client'
 
 export interface ConvertOptions {
   backend?: BackendName

@@ -1,21 +1,21 @@
 // `cli eval`: runs a finetuned checkpoint over a dataset's evaluation images, writes each predicted
 // trimap as an annotations-style PNG (values 1/2/3, the image's own size, <name>.png) and scores it;
-// also the check, from model.json alone, that a checkpoint is a 3-class segmenter.
+// runs in the CLI's own process (it reads images through the dataset service).
 import type * as tf from '@tensorflow/tfjs'
-import { existsSync, readFileSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import { join } from 'node:path'
-import { AppError } from '../../shared/errors'
-import type { BackendReport, EpochMetrics } from '../../shared/training-protocol'
-import { type ImageSummary, isHumanLabel } from '../../shared/types/dataset'
-import type { DatasetService } from '../services/dataset-service'
-import { type BackendName, selectBackend } from './backend'
-import { toBatches } from './data/sampling'
-import { toEpochMetrics } from './job'
-import { addToConfusion, emptyConfusion, mergeConfusion } from './metrics/confusion'
-import { PaperMetricAccumulator, pooledMetrics } from './metrics/segmentation'
-import { loadModel } from './models/weights-io'
-import { predictClasses } from './predict'
+import { AppError } from '../../../shared/errors'
+import type { BackendReport, EpochMetrics } from '../../../shared/training-protocol'
+import { type ImageSummary, isHumanLabel } from '../../../shared/types/dataset'
+import type { DatasetService } from '../../services/dataset-service'
+import { type BackendName, selectBackend } from '../worker/backend'
+import { toBatches } from '../worker/data/sampling'
+import { toEpochMetrics } from '../worker/job'
+import { addToConfusion, emptyConfusion, mergeConfusion } from '../worker/metrics/confusion'
+import { PaperMetricAccumulator, pooledMetrics } from '../worker/metrics/segmentation'
+import { checkSegmentationCheckpoint } from '../worker/models/segmenter-check'
+import { loadModel } from '../worker/models/weights-io'
+import { predictClasses } from '../worker/predict'
 import { savePrediction } from './predicted-trimap'
 
 export interface EvalOptions {
@@ -35,33 +35,6 @@ export interface EvalResult {
   images: number
   inputSize: number
   metrics: EpochMetrics
-}
-
-interface LayerJson {
-  class_name: string
-  config: { name?: string; filters?: number; activation?: string; batch_input_shape?: (number | null)[] }
-}
-
-/** The model's input side, after checking (from model.json alone) that it is a 3-class segmentation U-Net. */
-export function checkSegmentationCheckpoint(dir: string): number {
-  const file = join(dir, 'model.json')
-  if (!existsSync(file)) throw new AppError('NOT_FOUND', `${dir} is not a checkpoint folder: it has no model.json`)
-  let layers: LayerJson[]
-  try {
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { modelTopology?: { config?: { layers?: LayerJson[] } } }
-    layers = json.modelTopology?.config?.layers ?? []
-  } catch (err) {
-    throw new AppError('PARSE_ERROR', `${file} is not valid JSON: ${(err as Error).message}`)
-  }
-  const head = layers.find((l) => l.config.name === 'head')
-  const input = layers.find((l) => l.class_name === 'InputLayer')?.config.batch_input_shape
-  if (!head || !input) throw new AppError('BAD_INPUT', `the model in ${dir} has no segmentation head: it looks like a SimCLR pretraining checkpoint, not a finetuned U-Net`)
-  if (head.config.filters !== 3 || head.config.activation !== 'softmax') {
-    throw new AppError('BAD_INPUT', `the model in ${dir} ends in ${head.config.filters} ${head.config.activation} channels, not a 3-class softmax: it is a masked-autoencoder pretraining checkpoint, finetune it first`)
-  }
-  const size = input[1]
-  if (typeof size !== 'number' || input[2] !== size || input[3] !== 3) throw new AppError('BAD_INPUT', `the model in ${dir} takes [${input.join(', ')}] inputs, not square RGB images`)
-  return size
 }
 
 /** Labelled, decodable test-split images; all labelled ones when the dataset has no labelled test image. */

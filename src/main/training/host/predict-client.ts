@@ -1,10 +1,10 @@
 // Main-process side of a prediction session in the training worker: sends batches of resized images,
 // gets class ids and confidences back, and turns a worker crash into a rejected promise. predictImages
 // is the one loop the predictions service and the predictions export share.
-import { fromWireError } from '../../shared/errors'
-import type { BackendReport, ToWorker } from '../../shared/training-protocol'
-import type { ImageSummary } from '../../shared/types/dataset'
-import type { BackendName } from './backend'
+import { fromWireError } from '../../../shared/errors'
+import type { BackendReport, ToWorker } from '../../../shared/training-protocol'
+import type { ImageSummary } from '../../../shared/types/dataset'
+import type { BackendName } from '../worker/backend'
 import { listen, spawn, type WorkerOptions } from './worker-client'
 
 export interface PredictedBatch {

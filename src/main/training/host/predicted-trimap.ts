@@ -2,9 +2,9 @@
 // as the release's PNG: the one upsampler and writer behind the Review tab's predictions, the
 // predictions export and `cli eval`, so all three write the same bytes for the same prediction.
 import sharp from 'sharp'
-import { AppError } from '../../shared/errors'
-import type { Trimap } from '../../shared/trimap'
-import { encodeTrimapPng, writeFileAtomicSync } from '../dataset/trimap-file'
+import { AppError } from '../../../shared/errors'
+import type { Trimap } from '../../../shared/trimap'
+import { encodeTrimapPng, writeFileAtomicSync } from '../../dataset/trimap-file'
 
 /** A size×size prediction scaled (nearest neighbour) to width×height. */
 export async function upsampleNearest(ids: Uint8Array, size: number, width: number, height: number): Promise<Trimap> {

@@ -4,9 +4,9 @@
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { AppError, fromWireError } from '../../shared/errors'
-import type { BackendReport, FromWorker, ToWorker, TrainingData, TrainingJobInput } from '../../shared/training-protocol'
-import { fromWorkerProblem } from '../../shared/training-schemas'
+import { AppError, fromWireError } from '../../../shared/errors'
+import type { BackendReport, FromWorker, ToWorker, TrainingData, TrainingJobInput } from '../../../shared/training-protocol'
+import { fromWorkerProblem } from '../../../shared/training-schemas'
 
 export type DoneMessage = Extract<FromWorker, { type: 'done' }>
 
@@ -17,20 +17,23 @@ export interface TrainingHandle {
 }
 
 export interface WorkerOptions {
-  /** The worker script; defaults to the sibling worker.js (or worker.ts through tsx in development). */
+  /** The worker script; defaults to the built worker.js beside the app's bundle (or ../worker/worker.ts through tsx in development). */
   workerUrl?: URL
   execArgv?: string[]
   resourceLimits?: { maxOldGenerationSizeMb?: number }
 }
 
-/** The built worker.js next to this file; from sources (tsx, vitest) worker.ts loaded through tsx's API. */
+/**
+ * Built: worker.js beside the bundle this file is compiled into (out/main, electron.vite.config.ts's
+ * "worker" entry). From sources (tsx, vitest): ../worker/worker.ts loaded through tsx's API.
+ */
 export function spawn(opts: WorkerOptions): Worker {
   const options = { execArgv: opts.execArgv, resourceLimits: opts.resourceLimits }
   if (opts.workerUrl) return new Worker(opts.workerUrl, options)
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), options)
   // Workers ignore the parent's loader hooks, so the thread registers tsx before importing worker.ts.
   const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href
-  const entry = new URL('./worker.ts', import.meta.url).href
+  const entry = new URL('../worker/worker.ts', import.meta.url).href
   const boot = `import(${JSON.stringify(tsxApi)}).then((t) => { t.register(); return import(${JSON.stringify(entry)}) })`
   return new Worker(boot, { ...options, eval: true })
 }

@@ -2,8 +2,8 @@
 // records why each faster one was passed over, so the run can show the user what it trained on.
 import * as tf from '@tensorflow/tfjs'
 import os from 'node:os'
-import { AppError } from '../../shared/errors'
-import { BACKEND_NAMES, type BackendName } from '../../shared/training-protocol'
+import { AppError } from '../../../shared/errors'
+import { BACKEND_NAMES, type BackendName } from '../../../shared/training-protocol'
 import { initWasm } from './wasm-init'
 import { type AdapterReport, adapterLabel, type DawnModule, initWebgpu, loadDawn } from './webgpu-init'
 

@@ -2,9 +2,9 @@
 // builds or resumes the model, trains with per-epoch checkpoints, and reports through `emit`.
 import * as tf from '@tensorflow/tfjs'
 import os from 'node:os'
-import { AppError } from '../../shared/errors'
-import type { EpochMetrics, FromWorker, TrainingData, TrainingJob } from '../../shared/training-protocol'
-import { trainingJobSchema } from '../../shared/training-schemas'
+import { AppError } from '../../../shared/errors'
+import type { EpochMetrics, FromWorker, TrainingData, TrainingJob } from '../../../shared/training-protocol'
+import { trainingJobSchema } from '../../../shared/training-schemas'
 import { adam } from './adam'
 import { selectBackend } from './backend'
 import { type BestEpoch, dropPreviousCheckpoint, keepBestCheckpoint, readBestEpoch, type Restored, resumeCheckpoint, saveBestCheckpoint, saveCheckpoint } from './checkpoint'

@@ -1,8 +1,8 @@
 // The training loop shared by pretraining and finetuning: seeded epochs of Adam steps, each step in
 // tf.tidy, progress callbacks, optional held-out evaluation, and cancellation between steps.
 import * as tf from '@tensorflow/tfjs'
-import { AppError } from '../../shared/errors'
-import type { SslHealth } from '../../shared/training-protocol'
+import { AppError } from '../../../shared/errors'
+import type { SslHealth } from '../../../shared/training-protocol'
 import { adam } from './adam'
 import { deriveSeed } from './augment/random'
 import { epochOrder, toBatches } from './data/sampling'

@@ -1,7 +1,7 @@
 // The three training objectives of the paper as loss functions of (model, batch): Dice finetuning,
 // masked-autoencoder reconstruction, and SimCLR's NT-Xent on two augmented views (made by objectiveInput).
 import * as tf from '@tensorflow/tfjs'
-import type { SimclrAugment } from '../../shared/training-protocol'
+import type { SimclrAugment } from '../../../shared/training-protocol'
 import { applyMask, type MaskConfig, type MaskKind, PAPER_MASK } from './augment/mae-mask'
 import { SIMCLR_AUGMENT, simclrPair } from './augment/simclr'
 import type { Batch } from './data/source'

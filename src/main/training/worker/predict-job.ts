@@ -1,10 +1,10 @@
 // Worker side of a prediction session (model in the loop): loads a finetuned checkpoint once, then
 // answers each batch of resized images with class ids and a confidence per image.
 import type * as tf from '@tensorflow/tfjs'
-import { AppError } from '../../shared/errors'
-import type { FromWorker } from '../../shared/training-protocol'
+import { AppError } from '../../../shared/errors'
+import type { FromWorker } from '../../../shared/training-protocol'
 import { selectBackend, type BackendName } from './backend'
-import { checkSegmentationCheckpoint } from './eval-checkpoint'
+import { checkSegmentationCheckpoint } from './models/segmenter-check'
 import { loadModel } from './models/weights-io'
 import { predictClasses } from './predict'
 

@@ -1,7 +1,7 @@
 // The one prediction of a finetuned U-Net: RGB images at the model's input size in, class ids (1/2/3)
 // and a confidence per image out. The worker's prediction sessions and `cli eval` both call it.
 import * as tf from '@tensorflow/tfjs'
-import { AppError } from '../../shared/errors'
+import { AppError } from '../../../shared/errors'
 import { arraySource, disposeBatch, makeBatch } from './data/source'
 
 export interface PredictedClasses {

@@ -39,7 +39,8 @@ export interface WebgpuOptions {
   dawnFlags?: string[]
 }
 
-const require = createRequire(import.meta.url)
+// Not named `require`: the bundled worker gets a top-level `require` of its own from electron-vite.
+const requireHere = createRequire(import.meta.url)
 // Through a variable so bundlers and tsc do not require the optional package.
 const importOptional = (name: string): Promise<unknown> => import(/* @vite-ignore */ name)
 
@@ -49,7 +50,7 @@ const importOptional = (name: string): Promise<unknown> => import(/* @vite-ignor
  */
 export async function loadDawn(): Promise<DawnModule> {
   const file = process.env.DAWN_NODE_PATH
-  if (file) return require(file) as DawnModule
+  if (file) return requireHere(file) as DawnModule
   return (await importOptional('webgpu')) as DawnModule
 }
 

@@ -2,9 +2,9 @@
 // prediction session or a model conversion). The thread exits when the job ends, which hands the wasm
 // heap (which never shrinks) back to the system.
 import { parentPort } from 'node:worker_threads'
-import { toWireError } from '../../shared/errors'
-import type { FromWorker } from '../../shared/training-protocol'
-import { toWorkerSchema } from '../../shared/training-schemas'
+import { toWireError } from '../../../shared/errors'
+import type { FromWorker } from '../../../shared/training-protocol'
+import { toWorkerSchema } from '../../../shared/training-schemas'
 import { selectBackend } from './backend'
 import { exportModelJob, importModelJob } from './bundle/convert-job'
 import { runJob } from './job'

@@ -1,12 +1,12 @@
 // Which images of an indexed dataset a run uses (its manifest of image names) and the transferable
 // pixel buffers for the worker, read from the dataset service's resized cache (no JPEG decoding here).
-import { AppError } from '../../../shared/errors'
-import type { TrainingData } from '../../../shared/training-protocol'
-import { isHumanLabel, type Split } from '../../../shared/types/dataset'
-import { runPool } from '../../dataset/pool'
-import type { DataSplit, LabelBudget, RunKind, RunManifest } from '../../../shared/types/runs'
-import type { DatasetService } from '../../services/dataset-service'
-import { holdOut, labelledSubset, PAPER_TRAIN_FRACTION, paperSplit, shareOfTotal, type SubsetSpec } from './sampling'
+import { AppError } from '../../../../shared/errors'
+import type { TrainingData } from '../../../../shared/training-protocol'
+import { isHumanLabel, type Split } from '../../../../shared/types/dataset'
+import { runPool } from '../../../dataset/pool'
+import type { DataSplit, LabelBudget, RunKind, RunManifest } from '../../../../shared/types/runs'
+import type { DatasetService } from '../../../services/dataset-service'
+import { holdOut, labelledSubset, PAPER_TRAIN_FRACTION, paperSplit, shareOfTotal, type SubsetSpec } from '../../worker/data/sampling'
 
 export interface DatasetImage {
   id: number

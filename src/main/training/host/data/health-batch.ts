@@ -1,9 +1,9 @@
 // The fixed batch a pretraining run's SSL health is measured on: labelled images held out from
 // pretraining (the test split) where there are any, so the label probe has ground truth.
-import { HEALTH_BATCH, type HealthData } from '../../../shared/training-protocol'
-import type { DatasetService } from '../../services/dataset-service'
+import { HEALTH_BATCH, type HealthData } from '../../../../shared/training-protocol'
+import type { DatasetService } from '../../../services/dataset-service'
 import { buildTrainingData, datasetImages } from './from-dataset'
-import { labelledSubset } from './sampling'
+import { labelledSubset } from '../../worker/data/sampling'
 
 // Fixed, so every method and seed of a comparison is measured on the same images.
 const HEALTH_SEED = 0

@@ -1,6 +1,6 @@
 // Seeded randomness for augmentations, masks, shuffles and subsets: the same seed gives the same
 // images, crops and masks on every backend and every run.
-import { mulberry32 } from '../../../shared/prng'
+import { mulberry32 } from '../../../../shared/prng'
 
 /** Floats in [0, 1) from mulberry32; the xor keeps these streams apart from the demo generator's. */
 export function makeRng(seed: number): () => number {

@@ -1,7 +1,7 @@
 // SimCLR views (§2.3, after Chen et al. 2020) as tensor ops on the training backend, in torchvision's
 // terms: RandomResizedCrop, RandomHorizontalFlip, RandomApply(ColorJitter) and RandomGrayscale.
 import * as tf from '@tensorflow/tfjs'
-import { PAPER_SIMCLR_AUGMENT, type SimclrAugment } from '../../../shared/training-protocol'
+import { PAPER_SIMCLR_AUGMENT, type SimclrAugment } from '../../../../shared/training-protocol'
 import { grayscale } from './colour'
 import { applyJitter, type ImageJitter } from './jitter'
 import { makeRng, shuffleInPlace, uniform } from './random'

@@ -2,11 +2,10 @@
 // config, layer by layer, refusing a model.json whose layers or shapes do not fit that U-Net. Runs in
 // the training worker (convert-job.ts), so no tfjs runs in the app process for an import.
 import * as tf from '@tensorflow/tfjs'
-import { AppError } from '../../../shared/errors'
-import type { RunConfig } from '../../../shared/types/runs'
-import { channelsOf } from '../../services/run-plan'
+import { AppError } from '../../../../shared/errors'
+import type { RunConfig } from '../../../../shared/types/runs'
 import { buildSimclrModel } from '../models/projection-head'
-import { buildUnet } from '../models/unet'
+import { buildUnet, channelsOf } from '../models/unet'
 
 /** The model a run of this config trains (as the training job builds it), freshly initialised. */
 export function modelForConfig(cfg: RunConfig): tf.LayersModel {

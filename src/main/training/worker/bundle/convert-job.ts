@@ -2,9 +2,9 @@
 // layers for an export, and an exported model refitted to our U-Net and saved as a checkpoint for an
 // import. The app process reads and checks the bundle's files (services/export/run-bundle.ts).
 import type * as tf from '@tensorflow/tfjs'
-import { runConfigSchema } from '../../../shared/api-schemas'
-import { AppError } from '../../../shared/errors'
-import type { FromWorker, ToWorker } from '../../../shared/training-protocol'
+import { runConfigSchema } from '../../../../shared/api-schemas'
+import { AppError } from '../../../../shared/errors'
+import type { FromWorker, ToWorker } from '../../../../shared/training-protocol'
 import { selectBackend } from '../backend'
 import { saveEncoderWeights, saveModel } from '../models/weights-io'
 import { adoptWeights, loadExportedModel } from './adopt-weights'

@@ -3,7 +3,7 @@
 // activation. Their weights have the same names and layouts, so weights.bin is copied unchanged. Runs in the
 // training worker (convert-job.ts): building the templates needs a tfjs backend.
 import * as tf from '@tensorflow/tfjs'
-import { AppError } from '../../../shared/errors'
+import { AppError } from '../../../../shared/errors'
 
 /** Layer classes plain @tensorflow/tfjs and Keras both know; an export holds nothing else. */
 export const STANDARD_LAYERS: readonly string[] = [

@@ -1,6 +1,6 @@
 // Which images a run sees and in what order: seeded per-epoch shuffles, and the seeded labelled-subset
 // manifest (§2.6) stored with the run so "1 %" is the same images for every method.
-import { AppError } from '../../../shared/errors'
+import { AppError } from '../../../../shared/errors'
 import { deriveSeed, makeRng, shuffleInPlace } from '../augment/random'
 
 export type SubsetSpec = { fraction: number } | { count: number }

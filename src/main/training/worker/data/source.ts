@@ -1,7 +1,7 @@
 // Training data as decoded pixels in memory (the dataset service's image cache provides them), turned
 // into batch tensors. No decoding happens here: the training loop only copies bytes into floats.
 import * as tf from '@tensorflow/tfjs'
-import { AppError } from '../../../shared/errors'
+import { AppError } from '../../../../shared/errors'
 
 export interface ImageSource {
   /** Side of every (square) image in pixels. */

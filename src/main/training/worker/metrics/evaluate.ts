@@ -1,7 +1,7 @@
 // Held-out evaluation of a segmentation model: the paper's batch-averaged F1/Jaccard and the pooled
 // dataset metrics, from one pass over the evaluation images in batches of a fixed size.
 import * as tf from '@tensorflow/tfjs'
-import { EVAL_BATCH } from '../../../shared/training-protocol'
+import { EVAL_BATCH } from '../../../../shared/training-protocol'
 import { type ImageSource, disposeBatch, makeBatch } from '../data/source'
 import { toBatches } from '../data/sampling'
 import { addToConfusion, emptyConfusion, mergeConfusion, predictedClassIds } from './confusion'

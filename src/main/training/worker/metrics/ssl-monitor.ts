@@ -1,7 +1,7 @@
 // Measures a pretraining run's SSL health after each epoch on one fixed batch of images (the same ones
 // every epoch, never augmented or masked): embedding spread, dead bottleneck channels, label probe.
 import * as tf from '@tensorflow/tfjs'
-import { HEALTH_BATCH, type SslHealth } from '../../../shared/training-protocol'
+import { HEALTH_BATCH, type SslHealth } from '../../../../shared/training-protocol'
 import { deriveSeed } from '../augment/random'
 import { disposeBatch, type ImageSource, makeBatch } from '../data/source'
 import { labelledSubset } from '../data/sampling'

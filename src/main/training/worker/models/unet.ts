@@ -1,7 +1,8 @@
 // The paper's U-Net (§2.1) as a tfjs layers model, shared by finetuning, the masked autoencoder and
 // (through its encoder) SimCLR. Encoder layers are named enc_* so they can be frozen and saved alone.
 import * as tf from '@tensorflow/tfjs'
-import { AppError } from '../../../shared/errors'
+import { AppError } from '../../../../shared/errors'
+import type { RunConfig } from '../../../../shared/types/runs'
 import { ConvRelu, UpConvRelu } from './conv-relu-layers'
 
 export type OutActivation = 'softmax' | 'sigmoid' | 'linear'
@@ -20,6 +21,8 @@ export interface UnetConfig {
 }
 
 export const PAPER_CHANNELS: readonly number[] = [32, 64, 128, 256]
+/** A run's encoder channels: its own, else the paper's. */
+export const channelsOf = (c: RunConfig): number[] => c.channels ?? [...PAPER_CHANNELS]
 export const ENCODER_PREFIX = 'enc_'
 /** Name of the encoder's deepest layer: SimCLR's projection head sits on its output. */
 export const bottleneckName = (cfg: Pick<UnetConfig, 'channels'>): string => `enc_conv${cfg.channels.length - 1}`

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { AppError } from '../../../shared/errors'
+import { AppError } from '../../../../shared/errors'
 import { encoderLayers } from './unet'
 
 interface WeightFile {

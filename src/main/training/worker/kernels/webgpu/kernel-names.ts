@@ -12,6 +12,6 @@ export const TRANSPOSED_FILTER_BIAS_GRAD = 'UnetTransposedFilterBiasGrad'
 
 /**
  * Inputs { weight, m, v, grad }, attrs AdamAttrs (adam-program.ts); outputs [weight, m, v] after one
- * Adam step, as tfjs's AdamOptimizer computes them. Only the webgpu backend has it (training/adam.ts).
+ * Adam step, as tfjs's AdamOptimizer computes them. Only the webgpu backend has it (training/worker/adam.ts).
  */
 export const ADAM_UPDATE = 'UnetAdamUpdate'

@@ -1,7 +1,7 @@
 // Installs the project's WGSL kernels for the `webgpu` backend: the filter gradient in place of tfjs's
 // (NCHW stays with tfjs's own), the fused filter + bias gradients the U-Net's layers ask for, a one-pass
 // ReLU gradient, a one-pass max-pool gradient in front of tfjs's for 2×2 windows that tile, and Adam's
-// update of one tensor in three passes (training/adam.ts asks for it).
+// update of one tensor in three passes (training/worker/adam.ts asks for it).
 import * as tf from '@tensorflow/tfjs'
 import { backend_util, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs'
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu'
