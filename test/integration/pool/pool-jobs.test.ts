@@ -38,24 +38,26 @@ describe('pool jobs', () => {
 
   it('cancels a run training on a worker and a run waiting for one', async () => {
     const log: string[] = []
-    let firstEpoch: () => void = () => undefined
-    const training = new Promise<void>((resolve) => (firstEpoch = resolve))
+    let firstEpoch: (id: number) => void = () => undefined
+    const training = new Promise<number>((resolve) => (firstEpoch = resolve))
     const remote = pool.service(log, (name, payload) => {
       const s = payload as { id?: number }
-      if (name === 'runs:changed' && s.id !== undefined && remote.get(s.id).epochs.length > 0) firstEpoch()
+      if (name === 'runs:changed' && s.id !== undefined && remote.get(s.id).epochs.length > 0) firstEpoch(s.id)
     })
     const a = await remote.enqueue(w.tiny({ seed: 11, epochs: 200 }))
-    const b = await remote.enqueue(w.tiny({ seed: 12, epochs: 2 }))
+    const b = await remote.enqueue(w.tiny({ seed: 12, epochs: 200 }))
     remote.start()
-    await training
-    // The only worker trains a; b waits in the queue.
-    expect(remote.get(b.id).epochs).toHaveLength(0)
-    remote.cancel(b.id)
-    remote.cancel(a.id)
-    expect((await remote.waitFor(a.id)).status).toBe('cancelled')
-    expect((await remote.waitFor(b.id)).status).toBe('cancelled')
-    expect(remote.get(a.id).epochs.length).toBeLessThan(200)
-    expect(log.some((l) => l.includes(`run #${b.id} training on worker`))).toBe(false)
+    // Both go to the pool at once; whichever reached the one worker first trains, the other waits.
+    const busy = await training
+    const waiting = busy === a.id ? b.id : a.id
+    expect(remote.get(waiting).epochs).toHaveLength(0)
+    remote.cancel(waiting)
+    remote.cancel(busy)
+    expect((await remote.waitFor(busy)).status).toBe('cancelled')
+    expect((await remote.waitFor(waiting)).status).toBe('cancelled')
+    expect(remote.get(busy).epochs.length).toBeLessThan(200)
+    expect(remote.get(waiting).epochs).toHaveLength(0)
+    expect(log.some((l) => l.includes(`run #${waiting} training on worker`))).toBe(false)
   })
 
   it('trains a pipeline: the pretraining encoder travels to the worker for the frozen finetune', async () => {
