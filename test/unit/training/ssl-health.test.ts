@@ -92,7 +92,7 @@ describe('health monitor', () => {
     const before = tf.memory().numTensors
     const m = makeHealthMonitor(model, objective, { source: arraySource(size, images, trimaps), indices: [0, 1, 2, 3, 4, 5] })
     const h = m.measure(2.4, [4, 2])
-    expect(m.measure(2.4, [4, 2])).toEqual(h)
+    expect(m.measure(2.4, [4, 2])).toEqual({ ...h, collapsed: h.collapsed || isCollapsed({ embeddingStd: h.embeddingStd, dim: 6, meanLoss: 2.4, allSameLoss: h.allSameLoss }) })
     m.dispose()
     expect(tf.memory().numTensors).toBe(before)
     expect(h.allSameLoss).toBeCloseTo((Math.log(7) + Math.log(3)) / 2, 12)
@@ -113,8 +113,24 @@ describe('health monitor', () => {
     const m = makeHealthMonitor(unet, { kind: 'mae', mask: 'patch' }, { source: arraySource(size, images), indices: [0, 1, 2, 3] })
     const h = m.measure(0.05, [4])
     m.dispose()
-    expect(h).toMatchObject({ allSameLoss: null, probe: null, stdThreshold: 0.1 / Math.sqrt(8) })
-    expect(h.collapsed).toBe(h.embeddingStd < 0.1 / Math.sqrt(8))
+    expect(h).toMatchObject({ allSameLoss: null, probe: null, stdThreshold: 0.1 / Math.sqrt(8), collapsed: false })
+  })
+
+  it('says collapsed only after two collapsed-looking epochs in a row, and never for MAE', () => {
+    const size = 8
+    // Identical images: identical features, so every epoch looks collapsed.
+    const same = Array.from({ length: 4 }, () => Uint8Array.from(randomArray(size * size * 3, 7, 0, 255), Math.round))
+    const model = buildSimclrModel(buildUnet({ inputSize: 8, channels: [4, 8], skips: true, outChannels: 3, outActivation: 'softmax' }), [4, 8], { hidden: 8, out: 6 })
+    const m = makeHealthMonitor(model, { kind: 'simclr', viewSize: 8 }, { source: arraySource(size, same), indices: [0, 1, 2, 3] })
+    const first = m.measure(Math.log(7), [4])
+    expect(first.embeddingStd).toBeLessThan(first.stdThreshold)
+    expect(first.collapsed).toBe(false)
+    expect(m.measure(Math.log(7), [4]).collapsed).toBe(true)
+    m.dispose()
+    const unet = buildUnet({ inputSize: size, channels: [4, 8], skips: true, outChannels: 3, outActivation: 'sigmoid' })
+    const mae = makeHealthMonitor(unet, { kind: 'mae', mask: 'patch' }, { source: arraySource(size, same), indices: [0, 1, 2, 3] })
+    expect([mae.measure(0.05, [4]), mae.measure(0.05, [4])].map((h) => h.collapsed)).toEqual([false, false])
+    mae.dispose()
   })
 
   it('is measured after every pretraining epoch of the loop, on the same images, freeing its tensors', async () => {

@@ -39,6 +39,7 @@ export function ntXentAllSame(batchSizes: readonly number[]): number {
 
 export const collapseThreshold = (dim: number): number => COLLAPSE_FRACTION / Math.sqrt(dim)
 
+/** This epoch's numbers look collapsed (the monitor asks for two such epochs in a row before saying so). */
 export function isCollapsed(h: { embeddingStd: number; dim: number; meanLoss?: number; allSameLoss?: number | null }): boolean {
   if (h.embeddingStd < collapseThreshold(h.dim)) return true
   return h.allSameLoss != null && h.meanLoss !== undefined && Math.abs(h.meanLoss - h.allSameLoss) < LOSS_COLLAPSE_TOLERANCE

@@ -45,6 +45,11 @@ export function makeHealthMonitor(model: tf.LayersModel, objective: Objective, i
   const x = simclr ? tf.tidy(() => tf.image.resizeBilinear(batch.x, [objective.viewSize, objective.viewSize])) : batch.x
   const trimaps = input.indices.map((i) => input.source.trimap?.(i) ?? null)
   const labelled = trimaps.every((t) => t !== null && t.some((v) => v > 0)) && trimaps.length >= 2
+  // One low epoch is not collapse: an untrained encoder starts with near-identical projections and a
+  // loss near the all-same value, and recovers within an epoch. Two in a row is what a collapsed run
+  // shows (the demo's stayed at 3.9718). MAE is never judged: its reconstruction loss has no collapsed
+  // solution, and its pooled features start nearly equal for several epochs before they spread.
+  let lowBefore = false
   return {
     measure(meanLoss, batchSizes) {
       const outs = probe.predict(x) as tf.Tensor | tf.Tensor[]
@@ -55,13 +60,16 @@ export function makeHealthMonitor(model: tf.LayersModel, objective: Objective, i
         const dim = emb.shape[1]
         if (!z) emb.dispose()
         const allSameLoss = simclr ? ntXentAllSame(batchSizes) : null
+        const low = simclr && isCollapsed({ embeddingStd: std, dim, meanLoss, allSameLoss })
+        const collapsed = low && lowBefore
+        lowBefore = low
         return {
           embeddingStd: std,
           stdThreshold: collapseThreshold(dim),
           deadChannels: deadChannelFraction(features),
           probe: labelled ? knnForegroundIou(features, trimaps as Uint8Array[], input.source.size) : null,
           allSameLoss,
-          collapsed: isCollapsed({ embeddingStd: std, dim, meanLoss, allSameLoss }),
+          collapsed,
         }
       } finally {
         features.dispose()
