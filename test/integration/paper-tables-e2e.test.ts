@@ -1,6 +1,6 @@
 // The paper's Table 1 and Table 2 templates end to end: queued as the Train tab and `queue template`
-// queue them (runs:queueMany, K = 2 seeds, paper split), trained by a RunsService, then laid out by the
-// compare view's table code — every cell a mean ± std over both seeds, none empty, none mixed.
+// queue them (runs:queueMany, K = 3 seeds as the templates default to, paper split), trained by a RunsService, then laid out by the
+// compare view's table code — every cell a mean ± std over the seeds, none empty, none mixed.
 import { describe, expect, it } from 'vitest'
 import { type MeanStd, type TableMetric } from '../../src/renderer/src/lib/runs/aggregate'
 import { formatMeanStd } from '../../src/renderer/src/lib/runs/format'
@@ -12,16 +12,16 @@ import type { RunSummary } from '../../src/shared/types/runs'
 import { useRunsWorld } from './runs-world'
 
 const w = useRunsWorld('paper-tables-')
-const K = 2
+const K = 3
 const form: TrainForm = { ...CPU_DEFAULTS, epochs: 1, imageSize: 32, simclrSize: 16, batchSize: 4, pretrainBatchSize: 8, seed: 7 }
 
 // The form has no channel widths (the app trains the default U-Net); a test narrows the queued configs
-// so the 40 runs of both tables (Table 2 reuses Table 1's SimCLR pretrainings) train in about a minute,
+// so the 60 runs of both tables (Table 2 reuses Table 1's SimCLR pretrainings) train in about a minute,
 // two at a time on one wasm thread each.
 const tiny = (items: PipelineArgs[]): PipelineArgs[] =>
   items.map((i) => ({ pretrain: i.pretrain && { ...i.pretrain, channels: [4, 8] }, finetune: { ...i.finetune, channels: [4, 8] } }))
 
-// The cell text PaperTables.vue shows, e.g. "0.412 ± 0.031 (n=2)".
+// The cell text PaperTables.vue shows, e.g. "0.412 ± 0.031 (n=3)".
 const shown = (s: MeanStd): string => (s.n ? `${formatMeanStd(s.mean, s.std, s.n)} (n=${s.n})` : '—')
 const FILLED = new RegExp(`^\\d\\.\\d{3} ± \\d\\.\\d{3} \\(n=${K}\\)$`)
 
@@ -32,7 +32,7 @@ function expectFilled(cell: Ours, metrics: readonly TableMetric[], where: string
 }
 
 describe('paper table templates, end to end', () => {
-  it('trains Table 1 and Table 2 at K = 2 seeds and fills every cell of both tables', async () => {
+  it('trains Table 1 and Table 2 at K = 3 seeds and fills every cell of both tables', async () => {
     const runs = w.service({ maxConcurrent: 2 })
     const t1 = await runs.queueMany(tiny(pipelineItems(table1Steps(form, w.datasetId, K))))
     const t2 = await runs.queueMany(tiny(pipelineItems(table2Steps(form, w.datasetId, K))))
@@ -56,8 +56,8 @@ describe('paper table templates, end to end', () => {
     const table2 = table2Cells(all)
     expect(table2).toHaveLength(12)
     for (const cell of table2) expectFilled(cell, ['jaccard', 'foregroundIou'], `Table 2 row ${cell.row} col ${cell.col}`)
-    // Two seeds, two different labelled subsets and initialisations: a std of exactly 0 everywhere would
-    // mean both seeds were one run counted twice.
+    // Different seeds, different labelled subsets and initialisations: a std of exactly 0 everywhere would
+    // mean the seeds were one run counted several times.
     expect(table2.some((c) => (c.stats.jaccard.std ?? 0) > 0)).toBe(true)
   }, 240_000)
 })
