@@ -20,6 +20,16 @@ export interface CliApp extends CliServices {
 }
 
 /** Opens the data folder's database and the run services; close() ends them (call it in a finally). */
+/** Runs `work` on the app's services for one command, and closes them whatever happens. */
+export async function withCliApp<T>(dataDir: string | undefined, threads: number | undefined, work: (app: CliApp) => Promise<T> | T): Promise<T> {
+  const app = openCliApp(dataDir, threads)
+  try {
+    return await work(app)
+  } finally {
+    await app.close()
+  }
+}
+
 export function openCliApp(dataDir: string | undefined, threads?: number): CliApp {
   const paths = appPaths(dataDir ? resolve(dataDir) : defaultDataDir())
   const base = openCliServices({ dataDir: paths.dataDir })

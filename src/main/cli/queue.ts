@@ -9,7 +9,7 @@ import type { BatchPlan } from '../../shared/run-batch'
 import { parseCounts, pipelineItems, sweepSteps, table1Steps, table2Steps, type TemplateStep } from '../../shared/run-templates'
 import { CPU_DEFAULTS, type TrainForm, withPaperSettings } from '../../shared/train-form'
 import type { RunConfig } from '../../shared/types/runs'
-import { cliArg, numberFlag, openCliApp } from './app'
+import { cliArg, numberFlag, withCliApp } from './app'
 import type { CliCommand, CliGroup } from './types'
 
 const OPTIONS = {
@@ -86,9 +86,9 @@ const template: CliCommand = {
       return 0
     }
     if (!v.dataset) throw new AppError('BAD_INPUT', 'queue template needs --dataset DIR (or --dry-run)')
-    const app = openCliApp(v['data-dir'])
-    try {
-      const { datasetId } = await app.datasets.open(resolve(v.dataset))
+    const dataset = resolve(v.dataset)
+    return withCliApp(v['data-dir'], undefined, async (app) => {
+      const { datasetId } = await app.datasets.open(dataset)
       const items = pipelineItems(checked(steps(positionals[0], form, datasetId, v)))
       if (v['dry-run']) {
         const plan = await app.runs.planMany(items)
@@ -99,9 +99,7 @@ const template: CliCommand = {
       const ids = queued.map((r) => r.id)
       io.stdout.write(v.json ? JSON.stringify(queued) + '\n' : `Queued ${ids.length} runs (#${ids.join(', #')}); the app's queue trains them.\n`)
       return 0
-    } finally {
-      await app.close()
-    }
+    })
   },
 }
 

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util'
 import { deletePlanText } from '../../shared/run-delete-text'
 import type { RunSummary } from '../../shared/types/runs'
-import { cliArg, numberFlag, openCliApp, runIdArg } from './app'
+import { type CliApp, cliArg, numberFlag, runIdArg, withCliApp } from './app'
 import type { CliCommand, CliGroup, CliIo } from './types'
 
 const DATA = { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } as const
@@ -27,14 +27,11 @@ const list: CliCommand = {
   async run(argv, io) {
     const { values: v } = parseArgs({ args: argv, strict: true, options: { ...DATA, dataset: { type: 'string' }, archived: { type: 'boolean' } } })
     const arg = cliArg('runs:list', { datasetId: numberFlag(v.dataset), includeArchived: v.archived }, { datasetId: '--dataset' })
-    const app = openCliApp(v['data-dir'])
-    try {
+    return withCliApp(v['data-dir'], undefined, async (app) => {
       const runs = app.runs.list(arg.datasetId, { includeArchived: arg.includeArchived })
       io.stdout.write(v.json ? JSON.stringify(runs) + '\n' : runs.length ? runs.map(line).join('\n') + '\n' : 'No runs.\n')
       return 0
-    } finally {
-      await app.close()
-    }
+    })
   },
 }
 
@@ -44,8 +41,7 @@ const show: CliCommand = {
   async run(argv, io) {
     const { values: v, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: DATA })
     const { id } = cliArg('runs:get', { id: runIdArg(positionals[0], 'runs show') })
-    const app = openCliApp(v['data-dir'])
-    try {
+    return withCliApp(v['data-dir'], undefined, async (app) => {
       const d = app.runs.get(id)
       if (v.json) io.stdout.write(JSON.stringify(d) + '\n')
       else {
@@ -58,9 +54,7 @@ const show: CliCommand = {
         io.stdout.write(lines.join('\n') + '\n')
       }
       return 0
-    } finally {
-      await app.close()
-    }
+    })
   },
 }
 
@@ -75,14 +69,11 @@ const update: CliCommand = {
     const archived = v.archive ? true : v.unarchive ? false : undefined
     const tags = v.tags === undefined ? undefined : v.tags.split(',').map((t) => t.trim()).filter(Boolean)
     const { id, ...fields } = cliArg('runs:update', { id: runIdArg(positionals[0], 'runs update'), name: v.name, tags, note: v.note, archived }, { name: '--name', tags: '--tags', note: '--note' })
-    const app = openCliApp(v['data-dir'])
-    try {
+    return withCliApp(v['data-dir'], undefined, async (app) => {
       const r = app.runs.update(id, fields)
       io.stdout.write(v.json ? JSON.stringify(r) + '\n' : line(r) + '\n')
       return 0
-    } finally {
-      await app.close()
-    }
+    })
   },
 }
 
@@ -94,19 +85,16 @@ const del: CliCommand = {
       args: argv, strict: true, allowPositionals: true, options: { ...DATA, yes: { type: 'boolean' }, 'with-finetunes': { type: 'boolean' } },
     })
     const arg = cliArg('runs:delete', { id: runIdArg(positionals[0], 'runs delete'), withDependents: v['with-finetunes'] })
-    const app = openCliApp(v['data-dir'])
-    try {
+    return withCliApp(v['data-dir'], undefined, async (app) => {
       if (!v.yes) return dryRun(io, app.runs.deletePlan(arg.id), v.json === true)
       const res = app.runs.delete(arg.id, arg.withDependents)
       io.stdout.write(v.json ? JSON.stringify(res) + '\n' : `Deleted ${res.deleted.map((d) => `run #${d}`).join(', ')} with ${res.deleted.length === 1 ? 'its' : 'their'} files.\n`)
       return 0
-    } finally {
-      await app.close()
-    }
+    })
   },
 }
 
-function dryRun(io: CliIo, plan: ReturnType<ReturnType<typeof openCliApp>['runs']['deletePlan']>, json: boolean): number {
+function dryRun(io: CliIo, plan: ReturnType<CliApp['runs']['deletePlan']>, json: boolean): number {
   if (json) io.stdout.write(JSON.stringify(plan) + '\n')
   else {
     const how = plan.dependents.length ? 'run again with --yes --with-finetunes to delete them all' : 'run again with --yes to delete it'

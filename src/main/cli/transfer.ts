@@ -4,7 +4,7 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { AppError } from '../../shared/errors'
-import { cliArg, numberFlag, openCliApp } from './app'
+import { cliArg, numberFlag, withCliApp } from './app'
 import type { CliCommand } from './types'
 
 const DATA = { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } as const
@@ -22,14 +22,11 @@ const exportCommand: CliCommand = {
   async run(argv, io) {
     const { values: v } = parseArgs({ args: argv, strict: true, options: { ...DATA, run: { type: 'string' }, out: { type: 'string' } } })
     const arg = cliArg('runs:export', { id: numberFlag(v.run), dest: v.out && resolve(v.out) }, { id: '--run', dest: '--out' })
-    const app = openCliApp(v['data-dir'], 1)
-    try {
+    return withCliApp(v['data-dir'], 1, async (app) => {
       const res = await app.exporter.exportRun(arg.id, arg.dest)
       io.stdout.write(v.json ? JSON.stringify(res) + '\n' : `Exported run #${arg.id} to ${res.dir}\n`)
       return 0
-    } finally {
-      await app.close()
-    }
+    })
   },
 }
 
@@ -40,14 +37,11 @@ const importCommand: CliCommand = {
     const { values: v, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { ...DATA, dataset: { type: 'string' } } })
     if (positionals.length !== 1) throw new AppError('BAD_INPUT', 'import needs one folder: cli import DIR')
     const arg = cliArg('runs:import', { path: resolve(positionals[0]!), datasetId: numberFlag(v.dataset) }, { datasetId: '--dataset' })
-    const app = openCliApp(v['data-dir'], 1)
-    try {
+    return withCliApp(v['data-dir'], 1, async (app) => {
       const r = await app.exporter.importRun(arg.path, arg.datasetId)
       io.stdout.write(v.json ? JSON.stringify(r) + '\n' : `Imported ${arg.path} as run #${r.id} "${r.name}"\n`)
       return 0
-    } finally {
-      await app.close()
-    }
+    })
   },
 }
 
@@ -60,8 +54,7 @@ const predictCommand: CliCommand = {
       options: { ...DATA, run: { type: 'string' }, out: { type: 'string' }, split: { type: 'string' }, dataset: { type: 'string' }, threads: { type: 'string' } },
     })
     const arg = cliArg('runs:exportPredictions', { id: numberFlag(v.run), split: v.split ?? 'test', dest: v.out && resolve(v.out) }, { id: '--run', split: '--split', dest: '--out' })
-    const app = openCliApp(v['data-dir'], threadsFlag(v.threads))
-    try {
+    return withCliApp(v['data-dir'], threadsFlag(v.threads), async (app) => {
       const run = app.runs.get(arg.id)
       if (v.dataset) {
         // Re-reads the folder (labels edited since), and makes sure it is the run's own dataset.
@@ -71,9 +64,7 @@ const predictCommand: CliCommand = {
       const res = await app.predictions.exportSplit(arg.id, arg.split, arg.dest)
       io.stdout.write(v.json ? JSON.stringify(res) + '\n' : `Wrote ${res.count} predicted trimaps of run #${arg.id} (${arg.split} split) to ${res.dir}\n`)
       return 0
-    } finally {
-      await app.close()
-    }
+    })
   },
 }
 
