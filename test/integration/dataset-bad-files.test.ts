@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { rejects } from './rejects'
 import { generateDemo } from '../../src/main/dataset/demo/generate'
 import { ORIGINALS_DIR, TEMP_SUFFIX, TRIMAPS_DIR } from '../../src/main/dataset/trimap-file'
 import { openDatabase, type Db } from '../../src/main/db/open'
@@ -32,15 +33,6 @@ async function trimapPng(name: string, values: number[]): Promise<Buffer> {
   const data = Buffer.alloc(width! * height!, 2)
   data.set(values)
   return sharp(data, { raw: { width: width!, height: height!, channels: 1 } }).toColourspace('b-w').png().toBuffer()
-}
-
-async function rejects(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p
-  } catch (err) {
-    return err as { code: string; message: string }
-  }
-  throw new Error('expected a rejection')
 }
 
 beforeAll(async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { c as createTar } from 'tar'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { rejects } from './rejects'
 import { generateDemo } from '../../src/main/dataset/demo/generate'
 import { ImageCache } from '../../src/main/dataset/image-cache'
 import { openDatabase, type Db } from '../../src/main/db/open'
@@ -27,15 +28,6 @@ const idOf = (name: string): number => {
   const hit = svc.listImages({ datasetId: summary.datasetId, search: name }).find((i) => i.name === name)
   if (!hit) throw new Error(`no image ${name}`)
   return hit.id
-}
-
-async function rejects(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p
-  } catch (err) {
-    return err as { code: string; message: string }
-  }
-  throw new Error('expected a rejection')
 }
 
 beforeAll(async () => {

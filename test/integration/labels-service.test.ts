@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { rejects } from './rejects'
 import { generateDemo } from '../../src/main/dataset/demo/generate'
 import { fileSig } from '../../src/main/dataset/file-sig'
 import { ImageCache } from '../../src/main/dataset/image-cache'
@@ -79,15 +80,6 @@ async function readPng(file: string): Promise<{ width: number; height: number; d
   const bytes = readFileSync(file)
   const { data } = await sharp(bytes).extractChannel(0).raw().toBuffer({ resolveWithObject: true })
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), depth: bytes[24]!, colourType: bytes[25]!, data }
-}
-
-async function rejects(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p
-  } catch (err) {
-    return err as { code: string; message: string }
-  }
-  throw new Error('expected a rejection')
 }
 
 const editedCount = (): number => svc.facets({ datasetId }).label.edited
