@@ -16,6 +16,8 @@ import { PredictionsService } from './services/predictions-service'
 import { ReviewService } from './services/review-service'
 import { RunsService } from './services/runs-service'
 import { RunTarget } from './services/pool-setting'
+import type { FetchSource } from './pool/fetch-source'
+import type { PoolImages } from './web/pool-data'
 
 export interface AppContextOptions {
   dataDir: string
@@ -30,6 +32,10 @@ export interface AppContext {
   handlers: Api
   events: EventHub
   media(kind: MediaKind, imageId: number): Promise<{ bytes: Buffer; mime: string }>
+  /** Web mode: the resized images pool workers fetch (web/pool-data.ts). */
+  poolImages: PoolImages
+  /** Web mode, once its server listens: pool runs queued from then on have their workers fetch their images there. */
+  servePoolImages(source: FetchSource): void
   close(): void
 }
 
@@ -54,7 +60,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
   const labels = new LabelsService({ datasets, emit: (change) => events.emit('labels:changed', change) })
   // Where each run trains (this machine or the worker pool) is read at its start; the pool's worker count sets the limits.
   const pool = new RunTarget({ db, onLimits: (limits) => runs.setLimits(limits) })
-  const runs = new RunsService({ db, datasets, runsDir: paths.runsDir, emit: events.emit, execute: pool.execute })
+  const runs = new RunsService({ db, datasets, runsDir: paths.runsDir, emit: events.emit, execute: pool.execute, planBackend: pool.planBackend })
   pool.start()
   // Runs a previous session left running resume from their last checkpoint; queued ones start.
   runs.start()
@@ -77,6 +83,8 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     handlers,
     events,
     media: (kind, imageId) => datasets.media(kind, imageId),
+    poolImages: datasets,
+    servePoolImages: (source) => pool.serveImages(source),
     close: () => {
       // Marks a running run interrupted and cancels its worker; the database can close right away.
       void runs.close()

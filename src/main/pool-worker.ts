@@ -7,12 +7,16 @@ import { z } from 'zod'
 import { redisUrlSchema, safeUrl } from './pool/redis'
 import { startPoolWorker } from './pool/worker'
 
-const USAGE = `usage: npm run worker -- --redis redis://[user:password@]HOST:PORT [--data-dir DIR] [--concurrency N] [--threads N] [--lock-seconds S]
+const USAGE = `usage: npm run worker -- --redis redis://[user:password@]HOST:PORT [--data-dir DIR] [--concurrency N] [--threads N] [--lock-seconds S] [--dataset-root DIR]…
   --redis         the pool's Redis (rediss:// for TLS)
-  --data-dir      where jobs training here keep their files (default: ${path.join(os.tmpdir(), 'unet-pool-worker')})
+  --data-dir      where jobs training here keep their files (default: ${path.join(os.tmpdir(), 'unet-pool-worker')}), and in
+                  its cache/ folder the images fetched from an app's web mode, kept for the next run on them
   --concurrency   runs trained at once (default 1)
   --threads       wasm threads per run (default: the cores shared by the runs)
-  --lock-seconds  how soon a run of a worker that died moves to another worker (default 30)`
+  --lock-seconds  how soon a run of a worker that died moves to another worker (default 30)
+  --dataset-root  a copy of a dataset (Oxford-IIIT Pet layout) on this machine; repeat for several. Runs on a
+                  dataset whose fingerprint matches are built from it instead of fetched from Redis, and runs
+                  too large for Redis can train here. Indexed at start (the first time decodes every image)`
 
 const count = z.coerce.number().int().positive()
 const argsSchema = z.object({
@@ -21,13 +25,15 @@ const argsSchema = z.object({
   concurrency: count.default(1),
   threads: count.optional(),
   'lock-seconds': z.coerce.number().positive().default(30),
+  'dataset-root': z.array(z.string().min(1)).default([]),
 })
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       redis: { type: 'string' }, 'data-dir': { type: 'string' }, concurrency: { type: 'string' },
-      threads: { type: 'string' }, 'lock-seconds': { type: 'string' }, help: { type: 'boolean' },
+      threads: { type: 'string' }, 'lock-seconds': { type: 'string' }, 'dataset-root': { type: 'string', multiple: true },
+      help: { type: 'boolean' },
     },
   })
   if (values.help) {
@@ -44,6 +50,7 @@ async function main(): Promise<void> {
   console.log(`pool worker: joining ${safeUrl(o.redis)}`)
   const worker = await startPoolWorker({
     redisUrl: o.redis, dataDir: path.resolve(o['data-dir']), concurrency: o.concurrency, wasmThreads: o.threads, lockMs: o['lock-seconds'] * 1000,
+    datasetRoots: o['dataset-root'],
   })
   let stopping = false
   const stop = (): void => {

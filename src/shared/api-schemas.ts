@@ -59,6 +59,8 @@ export const runConfigSchema = z.strictObject({
   seed: z.number().int().min(0),
   /** Force a backend; otherwise the fastest that loads. */
   backend: z.enum(BACKEND_NAMES).optional(),
+  /** Where it trains: this machine or the worker pool; the app's "Run on" setting when absent. */
+  runOn: z.enum(RUN_ON).optional(),
   /**
    * batchSize is the paper's: where the backend cannot hold it, planning lowers it to the largest batch
    * that fits and says so in the plan's notes.

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { PAPER_SETTINGS } from './paper-settings'
 import { BACKEND_NAMES, PRETRAIN_METHODS, type PretrainMethod } from './training-protocol'
+import { RUN_ON, type RunOn } from './types/pool'
 import type { BackendName, DataSplit, LabelBudget, RunConfig } from './types/runs'
 
 /** The run settings the form edits as they are, plus its own shapes for labels and backend. */
@@ -19,6 +20,8 @@ export interface TrainForm extends SharedSettings {
   /** Percent of the labelled trainval pool, 0 < p ≤ 100. */
   labelPercent: number
   backend: 'auto' | BackendName
+  /** Where the runs train: as the "Run on" setting says when they start, or always here or on the pool. */
+  runOn: 'setting' | RunOn
   /** The pretraining run's batch; batchSize is the finetune's (the paper: 384 and 256). */
   pretrainBatchSize: number
   split: DataSplit
@@ -48,6 +51,7 @@ export const CPU_DEFAULTS: TrainForm = {
   learningRate: PAPER_SETTINGS.learningRate,
   seed: 1,
   backend: 'auto',
+  runOn: 'setting',
   split: 'official',
   keep: 'last',
 }
@@ -72,6 +76,7 @@ const trainFormSchema = z.object({
   learningRate: z.number(),
   seed: z.number(),
   backend: z.enum(['auto', ...BACKEND_NAMES]),
+  runOn: z.enum(['setting', ...RUN_ON]),
   split: z.enum(['official', 'paper']),
   keep: z.enum(['last', 'best']),
   paperBatches: z.boolean().optional(),
@@ -139,6 +144,7 @@ export function sharedSettings(form: TrainForm, datasetId: number) {
     learningRate: form.learningRate,
     seed: form.seed,
     ...(form.backend === 'auto' ? {} : { backend: form.backend }),
+    ...(form.runOn === 'setting' ? {} : { runOn: form.runOn }),
   }
 }
 

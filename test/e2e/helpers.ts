@@ -66,3 +66,15 @@ export async function trainTinyFinetune(request: APIRequestContext, datasetId: n
     .toBe('done')
   return run.id
 }
+
+/** The Train form at tiny settings (seconds on the wasm backend); a seed of its own per test and attempt. */
+export async function fillTinySettings(page: Page, s: { method: string; seed: number; batch: number; labelCount?: number; simclrSize?: number }): Promise<void> {
+  await page.getByTestId('method').selectOption(s.method)
+  await page.getByRole('radio', { name: 'N images' }).check()
+  if (s.labelCount !== undefined) await page.getByTestId('label-count').fill(String(s.labelCount))
+  await page.getByTestId('epochs').fill('2')
+  await page.getByTestId('batch').fill(String(s.batch))
+  await page.getByTestId('image-size').fill('32')
+  if (s.simclrSize !== undefined) await page.getByTestId('simclr-size').fill(String(s.simclrSize))
+  await page.getByTestId('seed').fill(String(s.seed))
+}

@@ -3,19 +3,7 @@
 // finetune's metrics and its lineage in the compare view. Independent of the other spec files' order.
 import { expect, test, type Page } from '@playwright/test'
 import type { RunDetail } from '../../src/shared/types/runs'
-import { callApi, openApp } from './helpers'
-
-/** Tiny settings: a pretraining and a finetune on the demo take seconds on the wasm backend. */
-async function fillTinySettings(page: Page, seed: number): Promise<void> {
-  await page.getByTestId('method').selectOption('simclr')
-  await page.getByRole('radio', { name: 'N images' }).check()
-  await page.getByTestId('epochs').fill('2')
-  await page.getByTestId('batch').fill('16')
-  await page.getByTestId('image-size').fill('32')
-  await page.getByTestId('simclr-size').fill('32')
-  // A seed of its own (per attempt), so the pipeline queues a new pretraining instead of reusing one.
-  await page.getByTestId('seed').fill(String(seed))
-}
+import { callApi, fillTinySettings, openApp } from './helpers'
 
 async function runDetail(page: Page, id: number): Promise<RunDetail> {
   const res = await callApi(page.request, 'runs:get', { id })
@@ -28,7 +16,8 @@ test('pretrain then finetune on N labels from the Train view, watch it, and comp
   await openApp(page)
   await page.getByTestId('tab-train').click()
   await expect(page.getByTestId('train-form')).toBeVisible()
-  await fillTinySettings(page, 4242 + testInfo.retry)
+  // A seed of its own (per attempt), so the pipeline queues a new pretraining instead of reusing one.
+  await fillTinySettings(page, { method: 'simclr', seed: 4242 + testInfo.retry, batch: 16, simclrSize: 32 })
 
   const plan = page.getByTestId('run-plan')
   const start = page.getByTestId('start-pipeline')

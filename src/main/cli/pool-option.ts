@@ -11,7 +11,7 @@ export const POOL_USAGE = '[--pool redis://[:PASSWORD@]HOST:PORT]'
 
 export interface CliPool {
   /** What makes a RunsService train on the pool: its execute, and the pool's limits instead of this machine's. */
-  options: Pick<RunsServiceOptions, 'execute' | 'cores' | 'concurrentMemoryBytes'>
+  options: Pick<RunsServiceOptions, 'execute' | 'planBackend' | 'cores' | 'concurrentMemoryBytes'>
   close(): Promise<void>
 }
 
@@ -27,7 +27,7 @@ export async function openPool(url: string | undefined, log: (line: string) => v
   if (slots === 0) log(`pool: no worker has announced itself on ${safeUrl(url)} yet; the run waits for one (start it with: npm run worker -- --redis ${safeUrl(url)})`)
   else log(`pool: ${workers.length} worker(s) on ${safeUrl(url)}: ${workers.map((w) => `${w.id} (${w.backend})`).join(', ')}`)
   return {
-    options: { execute: coordinator.execute, cores: Math.max(1, slots), concurrentMemoryBytes: Number.MAX_SAFE_INTEGER },
+    options: { execute: coordinator.execute, planBackend: coordinator.planBackend, cores: Math.max(1, slots), concurrentMemoryBytes: Number.MAX_SAFE_INTEGER },
     close: () => coordinator.close(),
   }
 }

@@ -1,13 +1,14 @@
-// Follows one pool job for the coordinator: reads its event stream in order, hands the training
-// messages of the current attempt (epochs with their SSL health) to the run's progress forwarder, copies
-// each checkpoint into the app's runs folder, and ends with the job's outcome ('done', error, or failure).
+// Follows one pool job for the coordinator: reads its event stream in order from its start (so an app
+// that was away replays what happened meanwhile), hands the training messages of the current attempt
+// (epochs with their SSL health) to the run's progress forwarder, copies the latest checkpoint into the
+// app's runs folder, and ends with the job's outcome ('done', error, failure, or no worker can train it).
 import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { AppError } from '../../shared/errors'
 import type { BackendReport, FromWorker } from '../../shared/training-protocol'
 import type { DoneMessage } from '../training/host/worker-client'
 import { unpackFolder } from './folder-bundle'
-import { keys, type PoolEvent, poolEventSchema } from './protocol'
+import { type Announcement, declineSchema, keys, type PoolEvent, poolEventSchema } from './protocol'
 
 export interface Follow {
   redis: Redis
@@ -22,17 +23,26 @@ export interface Follow {
   cancelled(): boolean
   /** Stop following (the app is closing); the outcome is then 'cancelled'. */
   stop(): boolean
+  /** The pool's live workers, to tell when every one of them has given the job back. */
+  workers(): Promise<Announcement[]>
 }
 
 interface State {
   /** The attempt whose events count: a worker that lost the job to another is ignored from then on. */
   token: string | null
   completedSeen: boolean
+  /** A checkpoint event was read whose bundle is not copied yet: one copy per batch of events. */
+  checkpointPending: boolean
+  /** Some worker gave the job back: quiet polls check whether every live worker has. */
+  declined: Set<string>
 }
 
 export async function followJob(f: Follow): Promise<DoneMessage> {
   const conn = f.redis.duplicate()
-  const st: State = { token: null, completedSeen: false }
+  // A duplicate has none of the original's listeners: without one, each failed reconnect while Redis
+  // restarts prints "[ioredis] Unhandled error event" (the XREAD is resent once it is back).
+  conn.on('error', () => undefined)
+  const st: State = { token: null, completedSeen: false, checkpointPending: false, declined: new Set() }
   let last = '0-0'
   try {
     for (;;) {
@@ -42,11 +52,16 @@ export async function followJob(f: Follow): Promise<DoneMessage> {
       for (const [id, fields] of entries) {
         last = id
         const end = await apply(f, st, parseEvent(f, fields))
-        if (end) return end
+        if (end) {
+          await copyCheckpoint(f, st)
+          return end
+        }
       }
+      await copyCheckpoint(f, st)
       if (entries.length === 0) {
         const end = await jobEnd(f, st)
         if (end) return end
+        await nobodyCanTrain(f, st)
       }
     }
   } finally {
@@ -76,6 +91,12 @@ async function apply(f: Follow, st: State, ev: PoolEvent | null): Promise<DoneMe
     f.forward({ type: 'ready', backend: onHost(ev.backend as BackendReport, ev.host, ev.worker), resumedFromEpoch: ev.resumedFromEpoch })
     return null
   }
+  if (ev.type === 'declined') {
+    f.log(`pool: run #${f.runId}: worker ${ev.worker} (${ev.host}) gave it back: ${ev.reason}`)
+    st.declined.add(ev.worker)
+    await nobodyCanTrain(f, st)
+    return null
+  }
   if (st.token !== null && ev.token !== st.token) return null
   switch (ev.type) {
     case 'step':
@@ -85,7 +106,7 @@ async function apply(f: Follow, st: State, ev: PoolEvent | null): Promise<DoneMe
       return null
     }
     case 'checkpoint':
-      await copyCheckpoint(f)
+      st.checkpointPending = true
       return null
     case 'log':
       f.log(`pool: run #${f.runId}: ${ev.line}`)
@@ -98,13 +119,35 @@ async function apply(f: Follow, st: State, ev: PoolEvent | null): Promise<DoneMe
 }
 
 /** The latest checkpoint in Redis into the app's runs folder; one that fails to land is only logged (the next one replaces it). */
-async function copyCheckpoint(f: Follow): Promise<void> {
-  if (f.stop()) return
+async function copyCheckpoint(f: Follow, st: State): Promise<void> {
+  if (!st.checkpointPending || f.stop()) return
+  st.checkpointPending = false
   try {
     const buf = await f.redis.getBuffer(keys.checkpoint(f.jobId))
     if (buf) await unpackFolder(buf, f.checkpointDir)
   } catch (err) {
     f.log(`pool: run #${f.runId}: its checkpoint did not reach ${f.checkpointDir}: ${err instanceof Error ? err.message : String(err)}`)
+  }
+}
+
+/** Fails the run once every live worker has given the job back, with each one's reason. */
+async function nobodyCanTrain(f: Follow, st: State): Promise<void> {
+  if (st.declined.size === 0) return
+  const [live, declined] = await Promise.all([f.workers(), f.redis.hgetall(keys.declined(f.jobId))])
+  // With no worker alive the run waits: one that joins may train it.
+  if (live.length === 0 || live.some((w) => !(w.id in declined))) return
+  const reasons = live.map((w) => {
+    const d = declineSchema.safeParse(safeJson(declined[w.id] ?? ''))
+    return `${w.host} (worker ${w.id}): ${d.success ? d.data.reason : 'no reason given'}`
+  })
+  throw new AppError('UNSUPPORTED', `no worker in the pool can train this run — ${reasons.join('; ')}`)
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s)
+  } catch {
+    return null
   }
 }
 

@@ -1,6 +1,8 @@
-// A run's training pixels in Redis, so a worker needs no copy of the dataset: the app stores the
-// buffers buildTrainingData made (and a pretraining's SSL-health batch) under their sha256 (runs on the
-// same images share them), bounded in size; the worker reads them back and checks the sum first.
+// A run's training pixels as a pool job names them: their sha256 and shape (the same sum whether the
+// pixels travel through Redis or a worker builds them from its own copy of the dataset), and their
+// copy in Redis. The app stores the buffers prepareJob made (and a pretraining's SSL-health batch)
+// under their sha256 (runs on the same images share them) when they fit the cap; the worker reads
+// them back and checks the sum first.
 import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { AppError } from '../../shared/errors'
@@ -10,7 +12,8 @@ import { DATA_TTL_SECONDS, keys, type PoolJob } from './protocol'
 /** Pixels of one run shipped through Redis at most (the pool's Redis holds them while runs wait). */
 export const DEFAULT_MAX_DATA_BYTES = 256 * 1024 * 1024
 
-export type PixelRef = PoolJob['data']
+/** What identifies a run's pixels: the sum and the shape, without where they can be found. */
+export type PixelRef = Pick<PoolJob['data'], 'sha256' | 'size' | 'count' | 'trimaps' | 'health'>
 
 /** The buffers of a run as they sit in its Redis hash, by field name. */
 type Fields = { images: Uint8Array; trimaps: Uint8Array | null; healthImages: Uint8Array | null; healthTrimaps: Uint8Array | null }
@@ -24,26 +27,47 @@ function sumOf(size: number, f: Fields): string {
   return h.digest('hex')
 }
 
-const bytesOf = (f: Fields): number => Object.values(f).reduce((n: number, b: Uint8Array | null) => n + (b?.byteLength ?? 0), 0)
 const view = (b: ArrayBuffer | null | undefined): Uint8Array | null => (b ? new Uint8Array(b) : null)
+const fieldsOf = (data: TrainingData): Fields => ({
+  images: new Uint8Array(data.images), trimaps: view(data.trimaps), healthImages: view(data.health?.images), healthTrimaps: view(data.health?.trimaps),
+})
 
-export async function putPixels(redis: Redis, data: TrainingData, maxBytes = DEFAULT_MAX_DATA_BYTES): Promise<PixelRef> {
-  const f: Fields = { images: new Uint8Array(data.images), trimaps: view(data.trimaps), healthImages: view(data.health?.images), healthTrimaps: view(data.health?.trimaps) }
-  const bytes = bytesOf(f)
-  if (bytes > maxBytes) {
-    const mib = (n: number): string => `${(n / 2 ** 20).toFixed(0)} MiB`
-    throw new AppError('UNSUPPORTED', `the run's ${data.count} images take ${mib(bytes)} at ${data.size} px, more than the pool ships through Redis (${mib(maxBytes)}): train it locally or on fewer or smaller images`)
-  }
-  const sha256 = sumOf(data.size, f)
-  const key = keys.data(sha256)
+/** The sum and shape of a run's pixels, as its job names them. */
+export function pixelRefOf(data: TrainingData): PixelRef {
+  const health = data.health ? { count: data.health.count, trimaps: data.health.trimaps !== null } : null
+  return { sha256: sumOf(data.size, fieldsOf(data)), size: data.size, count: data.count, trimaps: data.trimaps !== null, health }
+}
+
+/** Bytes of the pixels a ref names (images, trimaps and health batch), from its shape alone. */
+export function pixelBytes(ref: PixelRef): number {
+  const px = ref.size * ref.size
+  const h = ref.health
+  return ref.count * px * (ref.trimaps ? 4 : 3) + (h ? h.count * px * (h.trimaps ? 4 : 3) : 0)
+}
+
+/** "3680 images at 128 px (230.0 MiB)", for logs and reasons. */
+export function describePixels(ref: PixelRef): string {
+  const health = ref.health ? ` and ${ref.health.count} health images` : ''
+  const bytes = pixelBytes(ref)
+  const size = bytes < 2 ** 20 ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`
+  return `${ref.count} images${health} at ${ref.size} px (${size})`
+}
+
+/**
+ * The run's pixel ref, the pixels stored in Redis when they fit under maxBytes (`stored`); above it
+ * the job goes out without them and only a worker holding the dataset can train it.
+ */
+export async function putPixels(redis: Redis, data: TrainingData, maxBytes = DEFAULT_MAX_DATA_BYTES): Promise<PixelRef & { stored: boolean }> {
+  const ref = pixelRefOf(data)
+  if (pixelBytes(ref) > maxBytes) return { ...ref, stored: false }
+  const key = keys.data(ref.sha256)
   // Already there from another run: only its lifetime is renewed.
   if ((await redis.expire(key, DATA_TTL_SECONDS)) === 0) {
     const fields: Record<string, Buffer> = {}
-    for (const [name, b] of Object.entries(f)) if (b) fields[name] = Buffer.from(b.buffer, b.byteOffset, b.byteLength)
+    for (const [name, b] of Object.entries(fieldsOf(data))) if (b) fields[name] = Buffer.from(b.buffer, b.byteOffset, b.byteLength)
     await redis.multi().hset(key, fields).expire(key, DATA_TTL_SECONDS).exec()
   }
-  const health = data.health ? { count: data.health.count, trimaps: data.health.trimaps !== null } : null
-  return { sha256, size: data.size, count: data.count, trimaps: f.trimaps !== null, health }
+  return { ...ref, stored: true }
 }
 
 /** The pixels a job names, or a clear reason why the worker cannot train on them. */

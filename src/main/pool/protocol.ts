@@ -19,6 +19,13 @@ export const keys = {
   /** A finetune's pretraining checkpoint (its encoder), as a bundle. */
   parent: (jobId: string): string => `${POOL_PREFIX}:job:${jobId}:parent`,
   cancel: (jobId: string): string => `${POOL_PREFIX}:job:${jobId}:cancel`,
+  /**
+   * The app has the run's outcome: an attempt BullMQ still hands out (a worker lost the job's lock
+   * while finishing it) stops at once and says nothing.
+   */
+  ended: (jobId: string): string => `${POOL_PREFIX}:job:${jobId}:ended`,
+  /** Workers that gave the job back, by id: why each cannot train it. */
+  declined: (jobId: string): string => `${POOL_PREFIX}:job:${jobId}:declined`,
 }
 
 /** Keys of a job left behind by an app that went away expire after this. */
@@ -34,6 +41,19 @@ const num = z.number().nullable().transform((v) => v ?? Number.NaN)
 /** The training job as the app planned it, without the paths, which only the worker knows. */
 export const poolTrainingSchema = trainingJobSchema.omit({ checkpointDir: true, encoderFrom: true, resume: true, wasmThreads: true })
 
+/** Web mode's base URL as workers reach it (serve.ts --pool-url). */
+export const appUrlSchema = z.url({ protocol: /^https?$/ })
+const imageIds = z.array(z.number().int().positive())
+const fetchSchema = z.object({
+  url: appUrlSchema,
+  /** The pool token (pool-data.ts poolTokenOf): reads images there, nothing else. */
+  token: z.string().min(16),
+  /** The app's image ids in pixel order, the same images as dataset.names. */
+  ids: imageIds,
+  /** The SSL-health batch's image ids, as dataset.healthNames. */
+  healthIds: imageIds.nullable(),
+})
+
 export const poolJobSchema = z.object({
   v: z.literal(1),
   runId: z.number().int().positive(),
@@ -45,6 +65,30 @@ export const poolJobSchema = z.object({
     trimaps: z.boolean(),
     /** A pretraining's SSL-health batch, stored beside the pixels (same size); null: none. */
     health: z.object({ count: z.number().int().positive(), trimaps: z.boolean() }).nullable().default(null),
+    /** The pixels wait at keys.data(sha256); false above the app's cap (only a worker holding the dataset trains it) or when `fetch` serves them. */
+    stored: z.boolean().default(true),
+    /** Where the pixels come from, so a worker holding a copy of the dataset builds them itself; null from older apps. */
+    dataset: z.object({
+      /** dataset-fingerprint.ts's sum of the dataset's images and labels. */
+      fingerprint: sha256Hex,
+      /** The images of the pixels in order: the run's training images, then its evaluation images. */
+      names: z.array(z.string().min(1)),
+      /** The SSL-health batch's images, when the job has one. */
+      healthNames: z.array(z.string().min(1)).nullable(),
+    }).nullable().default(null),
+    /** The app's web mode serving the images by id (web/pool-data.ts); null: none (Electron, the CLI, older apps). */
+    fetch: fetchSchema.nullable().default(null),
+  }).superRefine((d, ctx) => {
+    if (!d.dataset) {
+      if (d.fetch) ctx.addIssue({ code: 'custom', path: ['fetch'], message: 'a job fetching its images must name its dataset (their cache is by fingerprint)' })
+      return
+    }
+    const say = (path: string[], n: number, want: number): void => ctx.addIssue({ code: 'custom', path, message: `lists ${n} for ${want} images` })
+    if (d.dataset.names.length !== d.count) say(['dataset', 'names'], d.dataset.names.length, d.count)
+    const health = d.dataset.healthNames?.length ?? 0
+    if (health !== (d.health?.count ?? 0)) say(['dataset', 'healthNames'], health, d.health?.count ?? 0)
+    if (d.fetch && d.fetch.ids.length !== d.count) say(['fetch', 'ids'], d.fetch.ids.length, d.count)
+    if (d.fetch && (d.fetch.healthIds?.length ?? 0) !== health) say(['fetch', 'healthIds'], d.fetch.healthIds?.length ?? 0, health)
   }),
   /** A parent checkpoint waits at keys.parent(jobId). */
   parent: z.boolean(),
@@ -98,8 +142,13 @@ export const poolEventSchema = z.discriminatedUnion('type', [
     lastLoss: num, metrics: metricsSchema,
   }),
   z.object({ type: z.literal('error'), token: z.string(), code: z.string(), message: z.string() }),
+  /** A worker gave the job back to the queue (said once per worker; keys.declined holds every reason). */
+  z.object({ type: z.literal('declined'), token: z.string(), worker: z.string(), host: z.string(), reason: z.string() }),
 ])
 export type PoolEvent = z.infer<typeof poolEventSchema>
+
+/** A value of keys.declined. */
+export const declineSchema = z.object({ host: z.string(), reason: z.string() })
 
 /** What a worker says about itself at keys.worker(id), refreshed by its heartbeat. */
 export const announcementSchema = z.object({
@@ -115,6 +164,8 @@ export const announcementSchema = z.object({
   concurrency: z.number().int().positive(),
   /** Run ids training there now. */
   running: z.array(z.number().int()),
+  /** The datasets it holds a copy of (--dataset-root), by fingerprint; absent: none (or an older worker). */
+  datasets: z.array(z.object({ fingerprint: sha256Hex, images: z.number().int().nonnegative() })).optional(),
   startedAt: z.string(),
   seenAt: z.string(),
 })

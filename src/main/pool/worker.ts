@@ -5,11 +5,12 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import { Worker, type WorkerOptions as BullWorkerOptions } from 'bullmq'
 import type { Redis } from 'ioredis'
-import type { BackendReport } from '../../shared/training-protocol'
+import type { BackendName, BackendReport } from '../../shared/training-protocol'
 import { threadsPerRun } from '../services/run-concurrency'
 import { probeBackend, type WorkerOptions } from '../training/host/worker-client'
 import { ANNOUNCE_TTL_SECONDS, type Announcement, keys, POOL_PREFIX, QUEUE_NAME } from './protocol'
-import { connectRedis } from './redis'
+import { connectRedis, isConnectionError } from './redis'
+import { LocalDatasets } from './local-datasets'
 import { processPoolJob } from './worker-job'
 
 export interface PoolWorkerOptions {
@@ -27,6 +28,10 @@ export interface PoolWorkerOptions {
   lockMs?: number
   /** How often this worker looks for jobs whose worker died (default: lockMs / 2). */
   stalledCheckMs?: number
+  /** How long a job this worker cannot train waits before it is offered again (default 2 s). */
+  giveBackMs?: number
+  /** Dataset folders this machine holds a copy of: a job on one of them is built from it, not fetched from Redis. */
+  datasetRoots?: string[]
   training?: WorkerOptions
   log?: (line: string) => void
 }
@@ -46,15 +51,28 @@ export async function startPoolWorker(opts: PoolWorkerOptions): Promise<PoolWork
   const wasmThreads = opts.wasmThreads ?? threadsPerRun(os.availableParallelism(), concurrency)
   const log = opts.log ?? ((line: string) => console.log(line))
   const id = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`
-  const redis = connectRedis(opts.redisUrl)
+  // An outage is said here, once, and when Redis is back; BullMQ's retries below stay quiet.
+  const redis = connectRedis(opts.redisUrl, (line) => log(`worker ${id}: ${line}`))
   await fs.mkdir(opts.dataDir, { recursive: true })
+  const datasets = await LocalDatasets.open(opts.datasetRoots ?? [], opts.dataDir, (line) => log(`worker ${id}: ${line}`))
   const backend = await probeBackend({ wasmThreads }, opts.training)
   const running = new Set<number>()
-  const announce = announcer(redis, { id, backend, concurrency, running })
+  const announce = announcer(redis, { id, backend, concurrency, running, datasets: datasets.announced() })
   await announce()
   const heartbeat = setInterval(() => void announce(), HEARTBEAT_MS)
+  const probes = new Map<BackendName, Promise<BackendReport>>()
+  const fit = {
+    best: backend,
+    freeBytes: () => os.freemem(),
+    probe: (name: BackendName): Promise<BackendReport> => {
+      const known = probes.get(name) ?? probeBackend({ backend: name, wasmThreads }, opts.training)
+      probes.set(name, known)
+      return known
+    },
+  }
   const ctx = {
-    redis, workerId: id, host: os.hostname(), dataDir: opts.dataDir, wasmThreads, training: opts.training, cancelPollMs: 500,
+    redis, workerId: id, host: os.hostname(), dataDir: opts.dataDir, wasmThreads, training: opts.training, cancelPollMs: 500, datasets,
+    giveBackMs: opts.giveBackMs ?? 2000, fit, log, onLockLost: new Map<string, () => void>(),
     running: (runId: number, on: boolean) => {
       if (on) running.add(runId)
       else running.delete(runId)
@@ -65,8 +83,10 @@ export async function startPoolWorker(opts: PoolWorkerOptions): Promise<PoolWork
   const worker = new Worker(QUEUE_NAME, (job, token) => processPoolJob(ctx, job, token ?? randomUUID()), {
     connection: bullConn, prefix: BULL_PREFIX, concurrency, ...locking(opts.lockMs, opts.stalledCheckMs),
   })
-  worker.on('error', (err) => log(`worker ${id}: ${err.message}`))
-  worker.on('active', (job) => log(`worker ${id}: training run #${String((job.data as { runId?: unknown }).runId)} (job ${job.id})`))
+  worker.on('lockRenewalFailed', (jobIds) => jobIds.forEach((jobId) => ctx.onLockLost.get(jobId)?.()))
+  worker.on('error', (err) => {
+    if (!isConnectionError(err)) log(`worker ${id}: ${err.message}`)
+  })
   worker.on('failed', (job, err) => log(`worker ${id}: job ${job?.id ?? '?'} failed: ${err.message}`))
   await worker.waitUntilReady()
   log(`worker ${id}: ${backend.name} (${backend.threads} threads), ${concurrency} job(s) at once, data in ${opts.dataDir}`)
@@ -76,6 +96,7 @@ export async function startPoolWorker(opts: PoolWorkerOptions): Promise<PoolWork
     close: async (force = false) => {
       clearInterval(heartbeat)
       await worker.close(force)
+      datasets.close()
       await redis.del(keys.worker(id)).catch(() => undefined)
       bullConn.disconnect()
       redis.disconnect()
@@ -94,12 +115,15 @@ function locking(lockMs = 30_000, stalledCheckMs?: number): Pick<BullWorkerOptio
 }
 
 /** Writes the worker's announcement (expiring unless the heartbeat writes it again). */
-function announcer(redis: Redis, w: { id: string; backend: BackendReport; concurrency: number; running: Set<number> }): () => Promise<unknown> {
+function announcer(
+  redis: Redis,
+  w: { id: string; backend: BackendReport; concurrency: number; running: Set<number>; datasets: Announcement['datasets'] },
+): () => Promise<unknown> {
   const startedAt = new Date().toISOString()
   return () => {
     const a: Announcement = {
       id: w.id, host: os.hostname(), pid: process.pid, backend: w.backend.name, backendThreads: w.backend.threads, ...adapterOf(w.backend),
-      freeMemoryBytes: os.freemem(), totalMemoryBytes: os.totalmem(), concurrency: w.concurrency, running: [...w.running],
+      freeMemoryBytes: os.freemem(), totalMemoryBytes: os.totalmem(), concurrency: w.concurrency, running: [...w.running], datasets: w.datasets,
       startedAt, seenAt: new Date().toISOString(),
     }
     return redis.set(keys.worker(w.id), JSON.stringify(a), 'EX', ANNOUNCE_TTL_SECONDS).catch(() => undefined)

@@ -2,12 +2,15 @@
 // SQLite (pool:get/set/workers), and the RunsService `execute` that follows it at each run start.
 import { Redis } from 'ioredis'
 import { AppError } from '../../shared/errors'
+import type { BackendReport } from '../../shared/training-protocol'
 import type { PoolSetting, PoolWorkerInfo, RunOn } from '../../shared/types/pool'
+import type { RunConfig } from '../../shared/types/runs'
 import type { Db } from '../db/open'
 import type { RunRecord } from '../db/repositories/runs-repo'
 import { PoolCoordinator } from '../pool/coordinator'
+import type { FetchSource } from '../pool/fetch-source'
 import type { Announcement } from '../pool/protocol'
-import { redisUrlSchema, safeUrl } from '../pool/redis'
+import { maskPassword, redisUrlSchema, safeUrl } from '../pool/redis'
 import { type ExecDeps, type ExecStart, type Execution, executeRun } from './run-executor'
 
 const SETTING_KEY = 'pool.runOn'
@@ -37,9 +40,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 /** Why the Redis at `url` cannot serve as the pool, in words that name its host and never its password. */
 function unreachable(url: string, err: unknown): AppError {
-  const pw = new URL(url).password
-  let why = err instanceof Error ? err.message : String(err)
-  if (pw) why = why.split(decodeURIComponent(pw)).join('***').split(pw).join('***')
+  const why = maskPassword(url, err instanceof Error ? err.message : String(err))
   return new AppError('BAD_INPUT', `cannot reach the worker pool's Redis at ${safeUrl(url)}: ${why}`)
 }
 
@@ -49,15 +50,20 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
   if (!r.success) throw new AppError('BAD_INPUT', `the worker pool's Redis URL ${r.error.issues[0]?.message ?? 'is invalid'}`)
   // One try, no queueing: the answer is wanted now, not after a reconnect.
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null })
-  redis.on('error', () => undefined)
+  // A refused password or an untrusted certificate arrives only as an 'error' event; connect() and
+  // PING then just say "Connection is closed.".
+  let cause: Error | null = null
+  redis.on('error', (err: Error) => (cause ??= err))
   try {
     await withTimeout(redis.connect().then(() => redis.ping()), timeoutMs, 'connect and PING')
   } catch (err) {
-    throw unreachable(url, err)
+    throw unreachable(url, cause ?? err)
   } finally {
     redis.disconnect()
   }
 }
+
+const noPool = (): AppError => new AppError('BAD_INPUT', 'this run trains on the worker pool, but no pool is set: connect Run on → worker pool to its Redis first')
 
 export interface PoolLimits {
   cores: number
@@ -89,9 +95,15 @@ export class RunTarget {
   private timer: NodeJS.Timeout | null = null
   private slots = -1
   private closed = false
+  private fetchSource: FetchSource | null = null
 
   constructor(private readonly opts: RunTargetOptions) {
     this.setting = storedPoolSetting(opts.db)
+  }
+
+  /** Web mode, once its server listens: pool runs queued from now on have their workers fetch their images there, not from Redis. */
+  serveImages(source: FetchSource | null): void {
+    this.fetchSource = source
   }
 
   /** Applies the stored setting (call once RunsService exists: it may be told the pool's limits). */
@@ -119,12 +131,26 @@ export class RunTarget {
 
   /** Trains the run where the setting says now; fits RunsService's `execute` option. */
   readonly execute = (deps: ExecDeps, rec: RunRecord, start: ExecStart): Execution => {
-    const a = this.attached
+    let a: Attached | null
+    try {
+      a = this.poolFor(rec)
+    } catch (err) {
+      // The setting changed after the run was queued: it fails with the reason, the queue goes on.
+      const done = Promise.reject(err as Error)
+      return { cancel: () => undefined, detach: () => undefined, done }
+    }
     if (!a) return executeRun(deps, rec, start)
     a.users += 1
     const exec = a.coordinator.execute(deps, rec, start)
     exec.done.catch(() => undefined).finally(() => this.release(a))
     return exec
+  }
+
+  /** The backend a plan shows: the pool's for a run going there, else null (this machine's). */
+  readonly planBackend = (config: RunConfig): BackendReport | null => {
+    if (config.runOn === 'pool' && !this.setting.redisUrl) throw noPool()
+    const url = this.poolUrlOf(config)
+    return url ? PoolCoordinator.planBackend(url, config.backend) : null
   }
 
   /** The pool's live workers; [] while runs train on this machine. */
@@ -154,12 +180,32 @@ export class RunTarget {
     if (a) await a.coordinator.close()
   }
 
+  /** The pool a run trains on (its own choice, else the setting), or null for this machine. */
+  private poolUrlOf(config: RunConfig): string | null {
+    const where = config.runOn ?? this.setting.mode
+    return where === 'pool' ? this.setting.redisUrl : null
+  }
+
+  /**
+   * The coordinator a run trains through, or null to train here. A run whose pool job outlived the app
+   * finishes on the pool whatever the setting says now (training it here too would train it twice);
+   * a run that chose the pool while the setting says this machine gets a coordinator of its own.
+   */
+  private poolFor(rec: RunRecord): Attached | null {
+    const cfg = rec.summary.config
+    const url = rec.poolJob ? this.setting.redisUrl : this.poolUrlOf(cfg)
+    if (cfg.runOn === 'pool' && !url) throw noPool()
+    if (!url || this.closed) return null
+    if (this.attached?.url === url) return this.attached
+    return { url, coordinator: new PoolCoordinator({ redisUrl: url, log: this.opts.log, fetch: () => this.fetchSource }), users: 0, retired: true }
+  }
+
   private apply(): void {
     if (this.closed) return
     const url = this.setting.mode === 'pool' ? this.setting.redisUrl : null
     if (this.attached && this.attached.url !== url) this.retire(this.attached)
     if (url && !this.attached) {
-      this.attached = { url, coordinator: new PoolCoordinator({ redisUrl: url, log: this.opts.log }), users: 0, retired: false }
+      this.attached = { url, coordinator: new PoolCoordinator({ redisUrl: url, log: this.opts.log, fetch: () => this.fetchSource }), users: 0, retired: false }
       this.slots = -1
       // Until the first count answers, one run at a time goes to the pool.
       this.opts.onLimits({ cores: 1, memoryBytes: Number.MAX_SAFE_INTEGER })

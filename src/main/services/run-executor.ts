@@ -6,8 +6,8 @@ import { type BackendReport, type FromWorker, PAPER_SIMCLR_AUGMENT, type Trainin
 import { throttle } from '../../shared/throttle'
 import type { RunConfig, RunProgress } from '../../shared/types/runs'
 import type { RunRecord, RunsRepo } from '../db/repositories/runs-repo'
-import { buildTrainingData } from '../training/host/data/from-dataset'
-import { buildHealthData } from '../training/host/data/health-batch'
+import { type PixelNames, pixelNamesOf, trainingDataByName } from '../training/host/data/by-name'
+import { pixelOrder } from '../training/host/data/from-dataset'
 import { type DoneMessage, startTrainingWorker, type WorkerOptions } from '../training/host/worker-client'
 import { channelsOf } from '../training/worker/models/unet'
 import type { DatasetService } from './dataset-service'
@@ -54,6 +54,8 @@ export interface ExecStart {
 export interface PreparedJob {
   job: TrainingJobInput
   data: TrainingData
+  /** The images of `data` by name, in order (a pool worker holding the dataset builds the same pixels from them). */
+  names: PixelNames
   checkpointDir: string
 }
 
@@ -64,9 +66,9 @@ export interface PreparedJob {
 export async function prepareJob(deps: ExecDeps, rec: RunRecord, start: ExecStart): Promise<PreparedJob> {
   const cfg = rec.summary.config
   const finetune = cfg.kind === 'finetune'
-  const built = await buildTrainingData(deps.datasets, cfg.datasetId, rec.manifest, cfg.imageSize, finetune)
-  // A pretraining measures its SSL health on held-out labelled images each epoch.
-  if (!finetune) built.data.health = await buildHealthData(deps.datasets, cfg.datasetId, cfg.imageSize)
+  const names = pixelNamesOf(deps.datasets, cfg.datasetId, rec.manifest, cfg.kind)
+  const data = await trainingDataByName(deps.datasets, cfg.datasetId, names, cfg.imageSize, finetune)
+  const order = pixelOrder(rec.manifest)
   const parent = cfg.parentRunId ? deps.repo.get(cfg.parentRunId) : null
   const checkpointDir = checkpointDirOf(deps.runsDir, rec.summary.id)
   const job: TrainingJobInput = {
@@ -78,8 +80,8 @@ export async function prepareJob(deps: ExecDeps, rec: RunRecord, start: ExecStar
     batchSize: cfg.batchSize,
     learningRate: cfg.learningRate,
     seed: cfg.seed,
-    trainIndices: built.trainIndices,
-    evalIndices: built.evalIndices,
+    trainIndices: order.trainIndices,
+    evalIndices: order.evalIndices,
     backend: cfg.backend,
     wasmThreads: start.wasmThreads,
     checkpointDir,
@@ -88,7 +90,7 @@ export async function prepareJob(deps: ExecDeps, rec: RunRecord, start: ExecStar
     keep: finetune ? (cfg.keep ?? 'last') : 'last',
     simclr: simclrJobOf(cfg),
   }
-  return { job, data: built.data, checkpointDir }
+  return { job, data, names, checkpointDir }
 }
 
 export function executeRun(deps: ExecDeps, rec: RunRecord, start: ExecStart): Execution {

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import type { RunConcurrency } from '../../shared/api'
 import type { BatchPlan, PipelineArgs } from '../../shared/run-batch'
 import { AppError } from '../../shared/errors'
+import type { BackendReport } from '../../shared/training-protocol'
 import type { RunConfig, RunDeletePlan, RunDetail, RunPlan, RunProgress, RunSummary } from '../../shared/types/runs'
 import type { Db } from '../db/open'
 import { type RunRecord, RunsRepo } from '../db/repositories/runs-repo'
@@ -43,6 +44,11 @@ export interface RunsServiceOptions {
   concurrentMemoryBytes?: number
   /** Trains a run somewhere else than in a local worker, chosen at each run start (pool-setting.ts's RunTarget). */
   execute?: (deps: ExecDeps, rec: RunRecord, start: ExecStart) => Execution
+  /**
+   * The backend a plan shows when runs train somewhere else (the pool: each worker checks its own);
+   * null: this machine's, probed here.
+   */
+  planBackend?: (config: RunConfig) => BackendReport | null
   /** Predicted trimaps, removed with their run (default: `predictions` beside runsDir). */
   predictionsDir?: string
 }
@@ -233,7 +239,9 @@ export class RunsService {
   }
 
   private async planned(config: RunConfig): Promise<Planned> {
-    return planRun({ datasets: this.opts.datasets, repo: this.repo, backend: (force) => probedBackend(force, this.opts.wasmThreads, this.opts.worker) }, config)
+    const backend = async (force: RunConfig['backend']): Promise<BackendReport> =>
+      this.opts.planBackend?.(config) ?? probedBackend(force, this.opts.wasmThreads, this.opts.worker)
+    return planRun({ datasets: this.opts.datasets, repo: this.repo, backend }, config)
   }
 
   private async planOrThrow(config: RunConfig): Promise<Planned> {

@@ -8,7 +8,8 @@ export function newToken(): string {
   return randomBytes(24).toString('base64url')
 }
 
-function sameToken(expected: string, given: string | undefined | null): boolean {
+/** Constant-time comparison of a token given with a request (absent: never the same). */
+export function sameToken(expected: string, given: string | undefined | null): boolean {
   if (!given) return false
   const a = Buffer.from(expected)
   const b = Buffer.from(given)

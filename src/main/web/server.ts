@@ -11,6 +11,7 @@ import { decodeWire, decodeWireBinary, encodeWire, encodeWireBinary, WIRE_BINARY
 import { CallOrder } from '../call-order'
 import type { EventHub } from '../events'
 import { checkToken, hostAllowed, tokenCookie } from './auth'
+import { isPoolDataRequest, type PoolImages, servePoolData } from './pool-data'
 import { HttpError, methodNotAllowed, sendError, withContext } from './replies'
 import { readStatic } from './static-files'
 
@@ -20,6 +21,8 @@ export interface WebServerOptions {
   media(kind: MediaKind, imageId: number): Promise<{ bytes: Buffer; mime: string }>
   staticDir: string
   token: string
+  /** What pool workers fetch at /pool/… with the pool token (pool-data.ts); absent: that route answers 404. */
+  poolImages?: PoolImages
   port?: number
   host?: string
 }
@@ -149,6 +152,8 @@ function requestUrl(req: IncomingMessage, port: number): URL {
 async function route(req: IncomingMessage, res: ServerResponse, opts: WebServerOptions, port: number, order: CallOrder) {
   res.setHeader('x-content-type-options', 'nosniff')
   res.setHeader('referrer-policy', 'no-referrer')
+  // Workers on other machines, pool token only: pool-data.ts says why no Host check applies there.
+  if (isPoolDataRequest(req)) return servePoolData(req, res, opts.token, opts.poolImages)
   if (!hostAllowed(req, port)) {
     throw new AppError('UNAUTHORIZED', `Host ${JSON.stringify(req.headers.host ?? '')} is not allowed: use 127.0.0.1:${port}`)
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../../../src/main/cli'
-import { RunTarget } from '../../../src/main/services/pool-setting'
+import { RunTarget, storePoolSetting } from '../../../src/main/services/pool-setting'
 import type { RunsService } from '../../../src/main/services/runs-service'
 import { parseArg } from '../../../src/shared/api-schemas'
 import { useRunsWorld } from '../runs-world'
@@ -78,6 +78,39 @@ describe('the Run on setting', () => {
       await runs.close()
       await target.close()
     }
+  })
+})
+
+describe('a run’s own choice of where', () => {
+  it('trains a run that chose the pool there and one that chose this machine here, whatever the setting', async () => {
+    storePoolSetting(w.db, { mode: 'local', redisUrl: null })
+    const fresh = new RunTarget({ db: w.db, onLimits: () => undefined })
+    // Before any pool was set, a run asking for one is refused with what to do.
+    const none = await w.service({ execute: fresh.execute, planBackend: fresh.planBackend }).plan(w.tiny({ runOn: 'pool' }))
+    await fresh.close()
+
+    let runs: RunsService | null = null
+    const target = new RunTarget({ db: w.db, onLimits: (l) => runs?.setLimits(l), log: () => undefined })
+    runs = w.service({ execute: target.execute, planBackend: target.planBackend, cores: 2 })
+    target.start()
+    runs.start()
+    try {
+      await target.set({ mode: 'pool', redisUrl: pool.redis.url })
+      const here = await runs.enqueue(w.tiny({ seed: 41, runOn: 'local' }))
+      await target.set({ mode: 'local' })
+      const there = await runs.enqueue(w.tiny({ seed: 42, runOn: 'pool' }))
+      expect((await runs.plan(w.tiny({ runOn: 'pool' }))).backend.attempts[0]?.reason).toContain(`trains on a worker of the pool at ${pool.redis.url}`)
+      await runs.whenIdle()
+      expect(runs.get(here.id).status, runs.get(here.id).error ?? '').toBe('done')
+      expect(runs.get(here.id).worker).toBeUndefined()
+      expect(runs.get(there.id).status, runs.get(there.id).error ?? '').toBe('done')
+      expect(pool.workers.map((x) => x.id)).toContain(runs.get(there.id).worker)
+    } finally {
+      await runs.close()
+      await target.close()
+    }
+    if (none.ok) throw new Error('a run asking for the pool was planned with no pool set')
+    expect(none.problems.join('; ')).toContain('no pool is set: connect Run on → worker pool to its Redis first')
   })
 })
 

@@ -31,7 +31,7 @@ export function usePool(w: RunsWorld, workerCount: number): PoolWorld {
     },
     service(log: string[], emit: (name: string, payload: unknown) => void = () => undefined): RunsService {
       const c = p.coordinator(log)
-      return w.service({ execute: c.execute, maxConcurrent: 2, cores: 2, concurrentMemoryBytes: Number.MAX_SAFE_INTEGER, emit })
+      return w.service({ execute: c.execute, planBackend: c.planBackend, maxConcurrent: 2, cores: 2, concurrentMemoryBytes: Number.MAX_SAFE_INTEGER, emit })
     },
   } as unknown as PoolWorld
 

@@ -8,5 +8,6 @@ import { trimapCheck } from './005-trimap-check'
 import { sslHealth } from './006-ssl-health'
 import { imageReviews } from './007-image-reviews'
 import { runAdmin } from './008-run-admin'
+import { poolJob } from './009-pool-job'
 
-export const MIGRATIONS: readonly Migration[] = [init, runs, predictions, settings, trimapCheck, sslHealth, imageReviews, runAdmin]
+export const MIGRATIONS: readonly Migration[] = [init, runs, predictions, settings, trimapCheck, sslHealth, imageReviews, runAdmin, poolJob]

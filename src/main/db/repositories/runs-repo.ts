@@ -27,6 +27,7 @@ interface RunRow {
   tags: string
   note: string
   content_hash: string | null
+  pool_job: string | null
 }
 
 export interface RunRecord {
@@ -34,6 +35,8 @@ export interface RunRecord {
   manifest: RunManifest
   checkpointDir: string | null
   backendReport: BackendReport | null
+  /** The worker pool's job training the run, while one does (the app follows it again after a restart). */
+  poolJob: string | null
 }
 
 export interface NewRun {
@@ -74,6 +77,7 @@ function toRecord(r: RunRow): RunRecord {
     manifest: JSON.parse(r.manifest) as RunManifest,
     checkpointDir: r.checkpoint_dir,
     backendReport: report,
+    poolJob: r.pool_job ?? null,
   }
 }
 
@@ -140,7 +144,7 @@ export class RunsRepo {
       this.db
         .prepare(
           `UPDATE runs SET status = 'queued', error = NULL, started_at = NULL, finished_at = NULL, metrics = NULL,
-             last_loss = NULL, backend = NULL, backend_report = NULL,
+             last_loss = NULL, backend = NULL, backend_report = NULL, pool_job = NULL,
              queue_position = (SELECT COALESCE(MAX(queue_position) + 1, 0) FROM runs WHERE status = 'queued')
            WHERE id = ?`,
         )
@@ -150,6 +154,10 @@ export class RunsRepo {
 
   setBackend(id: number, report: BackendReport, checkpointDir: string): void {
     this.db.prepare('UPDATE runs SET backend = ?, backend_report = ?, checkpoint_dir = ? WHERE id = ?').run(report.name, JSON.stringify(report), checkpointDir, id)
+  }
+
+  setPoolJob(id: number, jobId: string | null): void {
+    this.db.prepare('UPDATE runs SET pool_job = ? WHERE id = ?').run(jobId, id)
   }
 
   /** Records a finished epoch (1-based); a resumed run rewrites an epoch it had not checkpointed. */

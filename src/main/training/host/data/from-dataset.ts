@@ -1,7 +1,6 @@
 // Which images of an indexed dataset a run uses (its manifest of image names) and the transferable
 // pixel buffers for the worker, read from the dataset service's resized cache (no JPEG decoding here).
 import { AppError } from '../../../../shared/errors'
-import type { TrainingData } from '../../../../shared/training-protocol'
 import { isHumanLabel, type Split } from '../../../../shared/types/dataset'
 import { runPool } from '../../../dataset/pool'
 import type { DataSplit, LabelBudget, RunKind, RunManifest } from '../../../../shared/types/runs'
@@ -129,28 +128,27 @@ function subsetSpec(labels: LabelBudget, split: DataSplit, total: number, trainS
   return null
 }
 
-export interface BuiltData {
-  data: TrainingData
-  trainIndices: number[]
-  evalIndices: number[]
+/** A run's images in pixel order — its training images, then its evaluation images — and where each side sits. */
+export function pixelOrder(manifest: RunManifest): { names: string[]; trainIndices: number[]; evalIndices: number[] } {
+  const names = [...manifest.train, ...manifest.eval]
+  const nTrain = manifest.train.length
+  return { names, trainIndices: range(0, nTrain), evalIndices: range(nTrain, names.length) }
 }
 
-/** Pixels of the manifest's images (train first, then eval) at size×size, from the resized cache. */
-export async function buildTrainingData(
+/** RGB pixels (and trimaps) of the named images, in that order, at size×size, from the resized cache. */
+export async function buildPixels(
   datasets: DatasetService,
   datasetId: number,
-  manifest: RunManifest,
+  names: string[],
   size: number,
   withTrimaps: boolean,
-): Promise<BuiltData> {
+): Promise<{ images: ArrayBuffer; trimaps: ArrayBuffer | null }> {
   const ids = new Map(datasetImages(datasets, datasetId).map((i) => [i.name, i.id]))
-  const all = [...manifest.train, ...manifest.eval]
-  if (all.length === 0) throw new AppError('BAD_INPUT', 'the run has no images')
+  if (names.length === 0) throw new AppError('BAD_INPUT', 'the run has no images')
   const px = size * size
-  const images = new Uint8Array(all.length * px * 3)
-  const trimaps = withTrimaps ? new Uint8Array(all.length * px) : null
-  const load = async (k: number): Promise<void> => {
-    const name = all[k]!
+  const images = new Uint8Array(names.length * px * 3)
+  const trimaps = withTrimaps ? new Uint8Array(names.length * px) : null
+  const load = async (name: string, k: number): Promise<void> => {
     const id = ids.get(name)
     if (id === undefined) throw new AppError('NOT_FOUND', `image ${name} of the run's manifest is no longer in the dataset`)
     images.set(await datasets.getResized(id, size), k * px * 3)
@@ -160,13 +158,8 @@ export async function buildTrainingData(
       trimaps.set(t, k * px)
     }
   }
-  await runPool(all, 4, (_name, k) => load(k), () => undefined)
-  const nTrain = manifest.train.length
-  return {
-    data: { size, count: all.length, images: images.buffer, trimaps: trimaps ? trimaps.buffer : null },
-    trainIndices: range(0, nTrain),
-    evalIndices: range(nTrain, all.length),
-  }
+  await runPool(names, 4, load, () => undefined)
+  return { images: images.buffer, trimaps: trimaps ? trimaps.buffer : null }
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, k) => from + k)

@@ -1,8 +1,8 @@
 // The fixed batch a pretraining run's SSL health is measured on: labelled images held out from
 // pretraining (the test split) where there are any, so the label probe has ground truth.
-import { HEALTH_BATCH, type HealthData } from '../../../../shared/training-protocol'
+import { HEALTH_BATCH } from '../../../../shared/training-protocol'
 import type { DatasetService } from '../../../services/dataset-service'
-import { buildTrainingData, datasetImages } from './from-dataset'
+import { datasetImages } from './from-dataset'
 import { labelledSubset } from '../../worker/data/sampling'
 
 // Fixed, so every method and seed of a comparison is measured on the same images.
@@ -19,12 +19,4 @@ export function healthImageNames(datasets: DatasetService, datasetId: number): s
   if (pool.length < 2) return null
   const k = Math.min(HEALTH_BATCH, pool.length)
   return labelledSubset(pool.map((_, j) => j), { count: k }, HEALTH_SEED).indices.map((j) => pool[j]!)
-}
-
-/** Pixels and trimaps of the health images at the run's image size, or null (the worker then uses training images). */
-export async function buildHealthData(datasets: DatasetService, datasetId: number, size: number): Promise<HealthData | null> {
-  const names = healthImageNames(datasets, datasetId)
-  if (!names) return null
-  const built = await buildTrainingData(datasets, datasetId, { train: names, eval: [] }, size, true)
-  return { count: built.data.count, images: built.data.images, trimaps: built.data.trimaps }
 }

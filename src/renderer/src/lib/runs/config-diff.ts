@@ -32,6 +32,7 @@ const FIELDS: { field: keyof RunConfig; label: string; show: (c: RunConfig) => s
   { field: 'learningRate', label: 'Learning rate', show: (c) => String(c.learningRate) },
   { field: 'seed', label: 'Seed', show: (c) => String(c.seed) },
   { field: 'backend', label: 'Backend', show: (c) => c.backend ?? 'auto' },
+  { field: 'runOn', label: 'Trained on', show: (c) => (c.runOn === 'pool' ? 'worker pool' : c.runOn === 'local' ? 'this machine' : 'as set') },
   { field: 'parentRunId', label: 'Pretraining run', show: (c) => (c.parentRunId ? `#${c.parentRunId}` : '—') },
   { field: 'tag', label: 'Tag', show: (c) => c.tag ?? '—' },
 ]
