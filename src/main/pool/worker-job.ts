@@ -12,6 +12,7 @@ import { type DoneMessage, startTrainingWorker, type WorkerOptions } from '../tr
 import { type FitCheck, whyCannotTrain } from './fit-check'
 import { packFolder, unpackFolder } from './folder-bundle'
 import { GiveBack } from './give-back'
+import { jobsDirOf } from './job-folders'
 import { jobPixels } from './job-pixels'
 import type { LocalDatasets } from './local-datasets'
 import { PixelCache } from './pixel-cache'
@@ -107,7 +108,7 @@ export async function processPoolJob(ctx: JobContext, job: Job, token: string): 
     return cancelled
   }
   // Per attempt: a worker that lost this job may still be using its own folder on the same disk.
-  const dir = path.join(ctx.dataDir, 'jobs', `${jobId}.${randomUUID().slice(0, 8)}`)
+  const dir = path.join(jobsDirOf(ctx.dataDir, ctx.workerId), `${jobId}.${randomUUID().slice(0, 8)}`)
   try {
     const why = await whyCannotTrain(ctx.fit, p.job)
     if (why) throw new GiveBack(why)

@@ -10,6 +10,7 @@ import { threadsPerRun } from '../services/run-concurrency'
 import { probeBackend, type WorkerOptions } from '../training/host/worker-client'
 import { ANNOUNCE_TTL_SECONDS, type Announcement, keys, POOL_PREFIX, QUEUE_NAME } from './protocol'
 import { connectRedis, isConnectionError } from './redis'
+import { jobsDirOf, sweepDeadWorkers } from './job-folders'
 import { LocalDatasets } from './local-datasets'
 import { processPoolJob } from './worker-job'
 
@@ -60,6 +61,10 @@ export async function startPoolWorker(opts: PoolWorkerOptions): Promise<PoolWork
   const announce = announcer(redis, { id, backend, concurrency, running, datasets: datasets.announced() })
   await announce()
   const heartbeat = setInterval(() => void announce(), HEARTBEAT_MS)
+  void sweepDeadWorkers(redis, opts.dataDir, id).then(
+    (dead) => dead.length > 0 && log(`worker ${id}: removed the job folders of ${dead.length} worker(s) that died here: ${dead.join(', ')}`),
+    () => undefined,
+  )
   const probes = new Map<BackendName, Promise<BackendReport>>()
   const fit = {
     best: backend,
@@ -97,6 +102,8 @@ export async function startPoolWorker(opts: PoolWorkerOptions): Promise<PoolWork
       clearInterval(heartbeat)
       await worker.close(force)
       datasets.close()
+      // A forced close leaves its runs to other workers; their files here are of no use to anyone.
+      await fs.rm(jobsDirOf(opts.dataDir, id), { recursive: true, force: true }).catch(() => undefined)
       await redis.del(keys.worker(id)).catch(() => undefined)
       bullConn.disconnect()
       redis.disconnect()

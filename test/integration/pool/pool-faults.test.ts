@@ -1,12 +1,16 @@
 // Faults of the pool with the real things (a redis-server, a worker process): an app closed while a
 // worker trains its run follows the same job again when it comes back, replaying every epoch once and
-// training nothing twice; a run no worker can train is given back by each and failed with their reasons.
-import { existsSync, readdirSync } from 'node:fs'
+// training nothing twice; a worker starting on a data folder removes what dead workers left there; a run
+// no worker can train is given back by each and failed with their reasons.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { RunsRepo } from '../../../src/main/db/repositories/runs-repo'
 import { keys } from '../../../src/main/pool/protocol'
 import { connectRedis } from '../../../src/main/pool/redis'
 import { useRunsWorld } from '../runs-world'
+import { startWorker } from './harness'
 import { until } from './pool-checks'
 import { usePool } from './pool-world'
 
@@ -57,6 +61,24 @@ describe('pool faults', () => {
       expect(repo.get(run.id)!.poolJob).toBeNull()
     } finally {
       redis.disconnect()
+    }
+  })
+
+  it('removes the job folders a dead worker left in a data folder, and only those', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wb-pool-sweep-'))
+    const ghost = join(dataDir, 'jobs', 'vm-1-dead00', 'job.1234abcd', 'run')
+    const alive = join(dataDir, 'jobs', pool.workers[0]!.id, 'job.5678abcd')
+    mkdirSync(ghost, { recursive: true })
+    mkdirSync(alive, { recursive: true })
+    writeFileSync(join(ghost, 'weights.bin'), 'x')
+    const worker = await startWorker(pool.redis.url, dataDir)
+    try {
+      await until('the dead worker\'s folder to go', async () => !existsSync(join(dataDir, 'jobs', 'vm-1-dead00')))
+      expect(existsSync(alive)).toBe(true)
+      expect(worker.output()).toContain('removed the job folders of 1 worker(s) that died here: vm-1-dead00')
+    } finally {
+      await worker.stop()
+      rmSync(dataDir, { recursive: true, force: true })
     }
   })
 
