@@ -104,6 +104,10 @@ describe('runs commands', () => {
     expect([bad.code, bad.stderr]).toEqual([2, 'error: queue template needs table1, table2 or sweep, got "table3"\n'])
     const badEpochs = await here('queue', 'template', 'sweep', '--counts', '4', '--epochs', '0', '--dry-run')
     expect(badEpochs.stderr).toMatch(/^error: pretrain\.epochs: Too small/)
+    // A template can go to the worker pool as a whole, whatever the app's Run on setting says then.
+    const onPool = json<{ pretrain: { runOn?: string }; finetune: { runOn?: string } }[]>(await here('queue', 'template', 'sweep', '--counts', '4', '--train-on', 'pool', '--dry-run', '--json'))
+    expect(onPool.map((s) => [s.pretrain.runOn, s.finetune.runOn])).toEqual([['pool', 'pool']])
+    expect((await here('queue', 'template', 'sweep', '--counts', '4', '--train-on', 'moon', '--dry-run')).stderr).toBe('error: --train-on must be local or pool, got "moon"\n')
 
     const q = await here('queue', 'template', 'sweep', '--dataset', pets, '--counts', '4', '--method', 'none', '--size', '32', '--json')
     expect(q.code).toBe(0)

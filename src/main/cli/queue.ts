@@ -17,7 +17,7 @@ const OPTIONS = {
   seeds: { type: 'string' }, counts: { type: 'string' }, method: { type: 'string' }, paper: { type: 'boolean' },
   epochs: { type: 'string' }, batch: { type: 'string' }, 'pretrain-batch': { type: 'string' }, size: { type: 'string' },
   'simclr-size': { type: 'string' }, seed: { type: 'string' }, lr: { type: 'string' }, split: { type: 'string' },
-  frozen: { type: 'boolean' }, 'no-skip': { type: 'boolean' }, keep: { type: 'string' },
+  frozen: { type: 'boolean' }, 'no-skip': { type: 'boolean' }, keep: { type: 'string' }, 'train-on': { type: 'string' },
 } as const
 type Values = ReturnType<typeof parse>['values']
 const parse = (argv: string[]) => parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true })
@@ -30,8 +30,10 @@ function formOf(v: Values): TrainForm {
   if (split !== 'official' && split !== 'paper') throw new AppError('BAD_INPUT', `--split must be official or paper, got "${split}"`)
   const keep = v.keep ?? base.keep
   if (keep !== 'last' && keep !== 'best') throw new AppError('BAD_INPUT', `--keep must be last or best, got "${keep}"`)
+  const runOn = v['train-on'] ?? base.runOn
+  if (runOn !== 'setting' && runOn !== 'local' && runOn !== 'pool') throw new AppError('BAD_INPUT', `--train-on must be local or pool, got "${runOn}"`)
   return {
-    ...base, split, keep, epochs: num(v.epochs, base.epochs), batchSize: num(v.batch, base.batchSize), pretrainBatchSize: num(v['pretrain-batch'], base.pretrainBatchSize),
+    ...base, split, keep, runOn, epochs: num(v.epochs, base.epochs), batchSize: num(v.batch, base.batchSize), pretrainBatchSize: num(v['pretrain-batch'], base.pretrainBatchSize),
     imageSize: num(v.size, base.imageSize), simclrSize: num(v['simclr-size'], base.simclrSize), seed: num(v.seed, base.seed),
     learningRate: num(v.lr, base.learningRate), frozenEncoder: v.frozen === true, skips: v['no-skip'] !== true,
   }
@@ -75,7 +77,7 @@ function batchText(plan: BatchPlan): string {
 
 const template: CliCommand = {
   summary: "queue the paper's Table 1 or Table 2 (K seeds) or a label-budget sweep, all or nothing, as the Train tab does; --dry-run prints the plan",
-  usage: 'queue template table1|table2|sweep --dataset DIR [--seeds K] [--counts 10,50] [--method M] [--paper] [--epochs N] [--batch N] [--size S] [--seed N] [--split official|paper] [--keep last|best] [--dry-run] [--json] [--data-dir DIR]',
+  usage: 'queue template table1|table2|sweep --dataset DIR [--seeds K] [--counts 10,50] [--method M] [--paper] [--epochs N] [--batch N] [--size S] [--seed N] [--split official|paper] [--keep last|best] [--train-on local|pool] [--dry-run] [--json] [--data-dir DIR]',
   async run(argv, io) {
     const { values: v, positionals } = parse(argv)
     const form = formOf(v)
