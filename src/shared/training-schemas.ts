@@ -140,6 +140,8 @@ export const epochMetricsSchema = z.object({
   meanIou: anyNumber,
   foregroundIou: anyNumber,
   pixelAccuracy: anyNumber,
+  /** Labelled pixels the pooled IoUs and accuracy were counted over; absent on older runs. */
+  pixels: z.number().optional(),
   /** Images per evaluation batch F1/Jaccard were averaged over (fixed, see metrics/evaluate.ts); absent on older runs, which used their training batch. */
   evalBatch: z.number().optional(),
   /** A run that keeps its best epoch: which epoch (1-based) these final metrics and its checkpoint are from. */
@@ -168,10 +170,11 @@ export const sslHealthSchema = z.object({
 
 const wireError = z.custom<WireError>(isWireError, { error: 'expected { code, message } strings' })
 
-export const fromWorkerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), backend: backendReportSchema, resumedFromEpoch: count }),
-  z.object({ type: z.literal('step'), epoch: count, step: count, stepsPerEpoch: positiveInt, loss: anyNumber, imgPerSec: anyNumber }),
-  z.object({
+/** A training's progress as a worker reports it (the pool's workers send the same messages through Redis). */
+export const trainingProgressSchemas = {
+  ready: z.object({ type: z.literal('ready'), backend: backendReportSchema, resumedFromEpoch: count }),
+  step: z.object({ type: z.literal('step'), epoch: count, step: count, stepsPerEpoch: positiveInt, loss: anyNumber, imgPerSec: anyNumber }),
+  epoch: z.object({
     type: z.literal('epoch'),
     epoch: count,
     epochs: positiveInt,
@@ -182,8 +185,15 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
     /** Pretraining only; null (or absent, from a worker that does not measure it) for finetuning. */
     health: sslHealthSchema.nullable().optional(),
   }),
+  done: z.object({ type: z.literal('done'), cancelled: z.boolean(), epochsDone: count, steps: count, lastLoss: anyNumber, metrics: epochMetricsSchema.nullable() }),
+}
+
+export const fromWorkerSchema = z.discriminatedUnion('type', [
+  trainingProgressSchemas.ready,
+  trainingProgressSchemas.step,
+  trainingProgressSchemas.epoch,
   z.object({ type: z.literal('checkpoint'), epoch: count, dir: z.string() }),
-  z.object({ type: z.literal('done'), cancelled: z.boolean(), epochsDone: count, steps: count, lastLoss: anyNumber, metrics: epochMetricsSchema.nullable() }),
+  trainingProgressSchemas.done,
   z.object({ type: z.literal('error'), error: wireError }),
   z.object({ type: z.literal('backend'), backend: backendReportSchema }),
   z.object({ type: z.literal('predictReady'), backend: backendReportSchema, inputSize: positiveInt }),

@@ -8,7 +8,7 @@ import { AppError } from '../../shared/errors'
 import type { BackendReport, FromWorker } from '../../shared/training-protocol'
 import type { DoneMessage } from '../training/host/worker-client'
 import { unpackFolder } from './folder-bundle'
-import { type Announcement, declineSchema, keys, type PoolEvent, poolEventSchema } from './protocol'
+import { type Announcement, decodeEvent, declineSchema, keys, type PoolEvent, poolEventSchema } from './protocol'
 
 export interface Follow {
   redis: Redis
@@ -73,7 +73,7 @@ function parseEvent(f: Follow, fields: string[]): PoolEvent | null {
   const i = fields.indexOf('e')
   let raw: unknown = null
   try {
-    raw = i >= 0 ? JSON.parse(fields[i + 1] ?? '') : null
+    raw = i >= 0 ? decodeEvent(fields[i + 1] ?? '') : null
   } catch {
     raw = null
   }
@@ -88,7 +88,7 @@ async function apply(f: Follow, st: State, ev: PoolEvent | null): Promise<DoneMe
     st.token = ev.token
     const from = ev.resumedFromEpoch > 0 ? `, resuming after epoch ${ev.resumedFromEpoch}` : ''
     f.log(`pool: run #${f.runId} training on worker ${ev.worker} (${ev.host}, ${ev.backend.name})${from}`)
-    f.forward({ type: 'ready', backend: onHost(ev.backend as BackendReport, ev.host, ev.worker), resumedFromEpoch: ev.resumedFromEpoch })
+    f.forward({ type: 'ready', backend: onHost(ev.backend, ev.host, ev.worker), resumedFromEpoch: ev.resumedFromEpoch })
     return null
   }
   if (ev.type === 'declined') {
@@ -102,7 +102,7 @@ async function apply(f: Follow, st: State, ev: PoolEvent | null): Promise<DoneMe
     case 'step':
     case 'epoch': {
       const { token: _, ...m } = ev
-      f.forward(m as FromWorker)
+      f.forward(m)
       return null
     }
     case 'checkpoint':

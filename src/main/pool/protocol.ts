@@ -2,7 +2,7 @@
 // events a worker appends to its job's stream, and a worker's announcement — each a zod schema.
 import { z } from 'zod'
 import { BACKEND_NAMES } from '../../shared/training-protocol'
-import { trainingJobSchema } from '../../shared/training-schemas'
+import { trainingJobSchema, trainingProgressSchemas } from '../../shared/training-schemas'
 
 /** Every key of the pool starts with this, so one Redis can serve other things too. */
 export const POOL_PREFIX = 'unet-pool'
@@ -35,8 +35,6 @@ export const DATA_TTL_SECONDS = 24 * 3600
 export const ANNOUNCE_TTL_SECONDS = 15
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/)
-// JSON writes NaN (a diverged loss) as null; it comes back as NaN.
-const num = z.number().nullable().transform((v) => v ?? Number.NaN)
 
 /** The training job as the app planned it, without the paths, which only the worker knows. */
 export const poolTrainingSchema = trainingJobSchema.omit({ checkpointDir: true, encoderFrom: true, resume: true, wasmThreads: true })
@@ -96,54 +94,21 @@ export const poolJobSchema = z.object({
 export type PoolJob = z.infer<typeof poolJobSchema>
 export type PoolJobInput = z.input<typeof poolJobSchema>
 
-// Loose: fields a newer app adds to the metrics travel through unchanged.
-const metricsSchema = z
-  .looseObject({
-    f1: num,
-    jaccard: num,
-    iou: z.array(z.number().nullable()),
-    meanIou: num,
-    foregroundIou: num,
-    pixelAccuracy: num,
-  })
-  .nullable()
-
-const reportSchema = z.object({
-  name: z.string(),
-  threads: z.number(),
-  attempts: z.array(z.object({ backend: z.string(), ok: z.boolean(), reason: z.string() })),
-  adapter: z.looseObject({ description: z.string() }).optional(),
-})
-
-/** An epoch's SSL health (training-protocol's SslHealth), checked like the rest of the event. */
-const healthSchema = z.object({
-  embeddingStd: num,
-  stdThreshold: num,
-  deadChannels: num,
-  probe: z.number().nullable(),
-  allSameLoss: z.number().nullable(),
-  collapsed: z.boolean(),
-})
-
 /** One entry of a job's event stream; `token` tells one worker's attempt at the job from another's. */
+const token = { token: z.string() }
+const progress = trainingProgressSchemas
+
 export const poolEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), token: z.string(), worker: z.string(), host: z.string(), backend: reportSchema, resumedFromEpoch: z.number().int().nonnegative() }),
-  z.object({ type: z.literal('step'), token: z.string(), epoch: z.number(), step: z.number(), stepsPerEpoch: z.number(), loss: num, imgPerSec: z.number() }),
-  // Loose: what a newer training job adds to an epoch reaches the app unchanged.
-  z.looseObject({
-    type: z.literal('epoch'), token: z.string(), epoch: z.number(), epochs: z.number(), meanLoss: num,
-    seconds: z.number(), etaSeconds: z.number(), metrics: metricsSchema, health: healthSchema.nullable().optional(),
-  }),
+  progress.ready.extend({ ...token, worker: z.string(), host: z.string() }),
+  progress.step.extend(token),
+  progress.epoch.extend(token),
   /** The folder at keys.checkpoint now holds the checkpoint after this epoch (0-based). */
-  z.object({ type: z.literal('checkpoint'), token: z.string(), epoch: z.number().int() }),
-  z.object({ type: z.literal('log'), token: z.string(), line: z.string() }),
-  z.object({
-    type: z.literal('done'), token: z.string(), cancelled: z.boolean(), epochsDone: z.number().int(), steps: z.number().int(),
-    lastLoss: num, metrics: metricsSchema,
-  }),
-  z.object({ type: z.literal('error'), token: z.string(), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal('checkpoint'), ...token, epoch: z.number().int() }),
+  z.object({ type: z.literal('log'), ...token, line: z.string() }),
+  progress.done.extend(token),
+  z.object({ type: z.literal('error'), ...token, code: z.string(), message: z.string() }),
   /** A worker gave the job back to the queue (said once per worker; keys.declined holds every reason). */
-  z.object({ type: z.literal('declined'), token: z.string(), worker: z.string(), host: z.string(), reason: z.string() }),
+  z.object({ type: z.literal('declined'), ...token, worker: z.string(), host: z.string(), reason: z.string() }),
 ])
 export type PoolEvent = z.infer<typeof poolEventSchema>
 
@@ -172,3 +137,18 @@ export const announcementSchema = z.object({
 export type Announcement = z.infer<typeof announcementSchema>
 
 export const backendNameSchema = z.enum(BACKEND_NAMES)
+
+/**
+ * An event as it sits in the stream. JSON has no NaN or ±Infinity (a diverged loss, a metric of an
+ * empty class); they travel as {"$num": "NaN"} and come back as numbers.
+ */
+export function encodeEvent(e: object): string {
+  return JSON.stringify(e, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $num: String(v) } : v))
+}
+
+export function decodeEvent(text: string): unknown {
+  return JSON.parse(text, (_k, v: unknown) => {
+    const n = (v as { $num?: unknown } | null)?.$num
+    return typeof n === 'string' && Object.keys(v as object).length === 1 && ['NaN', 'Infinity', '-Infinity'].includes(n) ? Number(n) : v
+  })
+}

@@ -16,7 +16,7 @@ import { jobsDirOf } from './job-folders'
 import { jobPixels } from './job-pixels'
 import type { LocalDatasets } from './local-datasets'
 import { PixelCache } from './pixel-cache'
-import { JOB_TTL_SECONDS, keys, type PoolEvent, type PoolJob, poolJobSchema } from './protocol'
+import { encodeEvent, JOB_TTL_SECONDS, keys, type PoolEvent, type PoolJob, poolJobSchema } from './protocol'
 
 export interface JobContext {
   redis: Redis
@@ -63,7 +63,7 @@ class EventSink {
   send(e: Outgoing): void {
     this.then(async () => {
       const key = keys.events(this.jobId)
-      await this.redis.multi().xadd(key, '*', 'e', JSON.stringify({ ...e, token: this.token })).expire(key, JOB_TTL_SECONDS).exec()
+      await this.redis.multi().xadd(key, '*', 'e', encodeEvent({ ...e, token: this.token })).expire(key, JOB_TTL_SECONDS).exec()
     })
   }
 
