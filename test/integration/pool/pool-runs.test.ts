@@ -1,11 +1,15 @@
 // The worker pool with the real things: a redis-server, two worker processes, the runs service queueing
-// on them through PoolCoordinator. Runs trained there fill the same rows as local runs, and a worker
-// killed with SIGKILL mid-run hands the run to the other, which resumes it with every epoch recorded once.
+// on them through PoolCoordinator. Runs trained there (the paper's Table 1 template among them) fill the
+// same rows as local runs, and a worker killed with SIGKILL mid-run hands the run to the other, which resumes it with every epoch recorded once.
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EpochMetrics } from '../../../src/shared/training-protocol'
 import type { RunConfig, RunDetail } from '../../../src/shared/types/runs'
+import { table1Rows } from '../../../src/renderer/src/lib/runs/paper'
+import type { RunsService } from '../../../src/main/services/runs-service'
+import { pipelineItems, table1Steps } from '../../../src/shared/run-templates'
+import { CPU_DEFAULTS, type TrainForm } from '../../../src/shared/train-form'
 import { useRunsWorld } from '../runs-world'
 import { usePool } from './pool-world'
 
@@ -61,6 +65,33 @@ describe('runs on the worker pool', () => {
     const on = log.filter((l) => l.includes('training on worker')).map((l) => /worker (\S+)/.exec(l)![1])
     expect(new Set(on).size).toBe(2)
   })
+
+  it("trains the paper's Table 1 template across both workers into the same rows as a local one, every cell filled", async () => {
+    // Tiny settings; the form has no channel widths, so the queued configs are narrowed as the paper-tables test does.
+    const form: TrainForm = { ...CPU_DEFAULTS, epochs: 1, imageSize: 32, simclrSize: 16, batchSize: 4, pretrainBatchSize: 8 }
+    const queue = async (runs: RunsService, seed: number): Promise<RunDetail[]> => {
+      const items = pipelineItems(table1Steps({ ...form, seed }, w.datasetId, 1))
+      const narrow = items.map((i) => ({ pretrain: i.pretrain && { ...i.pretrain, channels: [4, 8] }, finetune: { ...i.finetune, channels: [4, 8] } }))
+      const queued = await runs.queueMany(narrow)
+      runs.start()
+      await runs.whenIdle()
+      return queued.map((r) => runs.get(r.id))
+    }
+    // Another seed for the pool's batch: the same one would reuse the local pretrainings.
+    const local = await queue(w.service({ maxConcurrent: 2 }), 71)
+    const remote = await queue(pool.service([]), 72)
+    expect(remote).toHaveLength(8)
+    for (const [k, run] of remote.entries()) {
+      const twin = local[k]!
+      expect([run.kind, run.config.method, run.status, run.error]).toEqual([twin.kind, twin.config.method, 'done', null])
+      expect(shape(run)).toEqual(shape(twin))
+      expect(run.epochs[0]?.health?.probe ?? null).toEqual(run.kind === 'pretrain' ? expect.any(Number) : null)
+    }
+    expect(new Set(remote.map((r) => r.worker)).size).toBe(2)
+    const rows = table1Rows(remote)
+    expect(rows.map((r) => r.method)).toEqual(['simclr', 'mae-patch', 'mae-pixel', 'mae-none'])
+    for (const row of rows) expect([row.runs, row.mixed, row.stats.foregroundIou.n, row.stats.f1.n]).toEqual([1, null, 1, 1])
+  }, 120_000)
 
   it('resumes a run whose worker is killed mid-run on the other worker, every epoch recorded once', async () => {
     const log: string[] = []
