@@ -51,6 +51,9 @@ async function timeRuns(over: Partial<RunsServiceOptions>): Promise<Timing> {
 const round = (v: number): number => Math.round(v * 100) / 100
 
 const local = await timeRuns({ maxConcurrent: 1 })
+// Two runs at a time here: what this machine's cores give two runs without the pool, the fair
+// reference for two workers on the same machine.
+const local2 = await timeRuns({ maxConcurrent: 2, cores: 2 })
 const redis = await startRedis()
 const workers: WorkerProcess[] = []
 const pool: Record<string, Timing> = {}
@@ -69,4 +72,5 @@ try {
   rmSync(dir, { recursive: true, force: true })
 }
 const overhead = round(pool.workers1!.secondsPerRun - local.secondsPerRun)
-console.log(JSON.stringify({ bench: 'pool', runs, epochs, imageSize: 32, channels: [4, 8], local, pool, overheadSecondsPerRun: overhead }))
+const overhead2 = round(pool.workers2!.secondsPerRun - local2.secondsPerRun)
+console.log(JSON.stringify({ bench: 'pool', runs, epochs, imageSize: 32, channels: [4, 8], local, local2, pool, overheadSecondsPerRun: overhead, overheadSecondsPerRun2: overhead2 }))

@@ -7,6 +7,7 @@ import path from 'node:path'
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { toWireError } from '../../shared/errors'
+import { throttle } from '../../shared/throttle'
 import type { FromWorker, TrainingJobInput } from '../../shared/training-protocol'
 import { type DoneMessage, startTrainingWorker, type WorkerOptions } from '../training/host/worker-client'
 import { type FitCheck, whyCannotTrain } from './fit-check'
@@ -149,6 +150,29 @@ async function giveBack(ctx: JobContext, job: Job, token: string, runId: number,
   throw new DelayedError()
 }
 
+/** Steps reach the app's progress bar and live curve, which the app throttles anyway (4 a second). */
+const STEP_EVENT_MS = 250
+
+/**
+ * The steps worth a stream entry: at most one per STEP_EVENT_MS and each epoch's last, carrying the
+ * mean loss of the steps since the previous one. Short steps would otherwise cost more in Redis
+ * writes and in the app's parsing than in training.
+ */
+export function stepSampler(now?: () => number): (m: Extract<FromWorker, { type: 'step' }>) => Extract<FromWorker, { type: 'step' }> | null {
+  const due = throttle(STEP_EVENT_MS, now)
+  let sum = 0
+  let n = 0
+  return (m) => {
+    sum += m.loss
+    n += 1
+    if (!due(m.step + 1 === m.stepsPerEpoch)) return null
+    const out = { ...m, loss: sum / n }
+    sum = 0
+    n = 0
+    return out
+  }
+}
+
 /** Thrown when the job's lock lapsed (Redis away longer than the lock): the stalled check hands it on. */
 class LockLost extends Error {}
 
@@ -174,9 +198,13 @@ async function train(ctx: JobContext, p: PoolJob, jobId: string, dir: string, ev
   const input: TrainingJobInput = {
     ...p.job, checkpointDir: runDir, encoderFrom: p.parent ? parentDir : null, resume: checkpoint !== null, wasmThreads: ctx.wasmThreads,
   }
+  const steps = stepSampler()
   const onMessage = (m: FromWorker): void => {
     if (m.type === 'ready') events.send({ ...m, worker: ctx.workerId, host: ctx.host })
-    else if (m.type === 'step' || m.type === 'epoch') events.send(m)
+    else if (m.type === 'step') {
+      const sampled = steps(m)
+      if (sampled) events.send(sampled)
+    } else if (m.type === 'epoch') events.send(m)
     else if (m.type === 'checkpoint') events.checkpoint(runDir, m.epoch)
   }
   const handle = startTrainingWorker(input, data, onMessage, ctx.training)
