@@ -82,7 +82,7 @@ describe('pool faults', () => {
     }
   })
 
-  it('fails a run no worker can train with each worker’s reason, and takes its job off the queue', async () => {
+  it('fails a run no worker can train (its backend, its memory) with each worker’s reason, and takes its job off the queue', async () => {
     const log: string[] = []
     const app = pool.service(log)
     // No worker here loads tfjs-node-gpu (libtensorflow is not installed on this machine).
@@ -98,6 +98,12 @@ describe('pool faults', () => {
     expect(worker.output()).toContain(`gave run #${run.id} back`)
     expect(trainedCount(run.id)).toBe(0)
     expect(log.some((l) => l.includes(`run #${run.id} training on worker`))).toBe(false)
+    // And a run whose step does not fit the worker's memory: given back with the numbers, then failed.
+    const big = await app.enqueue(w.tiny({ seed: 33, imageSize: 256, batchSize: 1024 }))
+    const bigEnd = await app.waitFor(big.id)
+    expect(bigEnd.status).toBe('failed')
+    expect(bigEnd.error).toMatch(new RegExp(`no worker in the pool can train this run — .*\\(worker ${worker.id}\\): batch 1024 needs about [\\d.]+ GiB per training step but the wasm backend has about 3\\.6 GiB`))
+    expect(trainedCount(big.id)).toBe(0)
     // Not left to circle between the queue and the workers: nothing waits, nothing is delayed.
     const redis = connectRedis(pool.redis.url)
     try {
