@@ -1,22 +1,16 @@
 // Web mode against requests a browser would not send: mangled cookies, oversized or amplifying
 // bodies, wrong methods; and errors from the disk answered with a status that says so.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAppContext, type AppContext } from '../../src/main/app-context'
-import { generateDemoDataset } from '../../src/main/dataset/demo/generate'
-import { startWebServer, type RunningServer } from '../../src/main/web/server'
+import { describe, expect, it } from 'vitest'
 import { encodeWire, WIRE_BINARY_TYPE } from '../../src/shared/wire'
+import { useWebApp } from './web-app'
 
 const token = 'test-token-hardening-1234'
 const auth = { 'x-workbench-token': token }
-let dir: string
-let ctx: AppContext
-let web: RunningServer
-
-const at = (path: string): string => `http://127.0.0.1:${web.port}${path}`
+const app = useWebApp({ prefix: 'wb-web-hard-', token, seed: 5 })
+const at = app.at
 
 async function call(channel: string, arg: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(at(`/api/${channel}`), { method: 'POST', headers: auth, body: encodeWire(arg) })
@@ -26,7 +20,7 @@ async function call(channel: string, arg: unknown): Promise<{ status: number; bo
 /** Streams a chunked body (no declared length) of `chunks` MiB and resolves with the answer. */
 function postChunked(path: string, chunks: number): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ port: web.port, host: '127.0.0.1', path, method: 'POST', headers: auth }, (res) => {
+    const req = request({ port: app.web.port, host: '127.0.0.1', path, method: 'POST', headers: auth }, (res) => {
       let text = ''
       res.on('data', (c: Buffer) => (text += c.toString()))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
@@ -44,22 +38,6 @@ function postChunked(path: string, chunks: number): Promise<{ status: number; te
     pump()
   })
 }
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'wb-web-hard-'))
-  const staticDir = join(dir, 'static')
-  mkdirSync(staticDir)
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>workbench</title>')
-  await generateDemoDataset({ out: join(dir, 'pets'), perBreed: 1, seed: 5 })
-  ctx = createAppContext({ dataDir: join(dir, 'data'), mode: 'web' })
-  web = await startWebServer({ handlers: ctx.handlers, events: ctx.events, media: ctx.media, staticDir, token })
-})
-
-afterAll(async () => {
-  await web.close()
-  ctx.close()
-  rmSync(dir, { recursive: true, force: true })
-})
 
 describe('web mode hardening', () => {
   it('ignores a malformed token cookie: a valid ?token= still gets in, and alone it is a 401', async () => {
@@ -119,11 +97,11 @@ describe('web mode hardening', () => {
   })
 
   it('answers a trimap file that cannot be read as IO_ERROR with 409, naming the file, not 500', async () => {
-    expect((await call('datasets:open', { path: join(dir, 'pets') })).status).toBe(200)
+    expect((await call('datasets:open', { path: join(app.dir, 'pets') })).status).toBe(200)
     const datasetId = (await call('datasets:current', undefined)).body['id']
     const images = (await call('images:list', { datasetId, breed: 'Bengal' })).body as unknown as { id: number; name: string; label: string | null }[]
     const labelled = images.find((i) => i.label !== null)!
-    writeFileSync(join(dir, 'pets/annotations/trimaps', `${labelled.name}.png`), 'not a png any more')
+    writeFileSync(join(app.dir, 'pets/annotations/trimaps', `${labelled.name}.png`), 'not a png any more')
     const res = await call('labels:get', { imageId: labelled.id })
     expect(res.status).toBe(409)
     expect(res.body['error']).toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining(`${labelled.name}.png`) })

@@ -1,22 +1,16 @@
 // Web mode over real HTTP: token on every request, contract calls validated, images only by id.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAppContext, type AppContext } from '../../src/main/app-context'
-import { startWebServer, type RunningServer } from '../../src/main/web/server'
+import { describe, expect, it } from 'vitest'
 import { decodeWire, decodeWireBinary, encodeWire, encodeWireBinary, WIRE_BINARY_TYPE } from '../../src/shared/wire'
 import type { IndexSummary } from '../../src/shared/types/dataset'
 import { generateDemoDataset } from '../../src/main/dataset/demo/generate'
+import { useWebApp } from './web-app'
 
 const token = 'test-token-1234567890'
-let dir: string
-let ctx: AppContext
-let web: RunningServer
-let staticDir: string
+const app = useWebApp({ prefix: 'wb-web-', token, seed: 3 })
 
 async function call(channel: string, arg?: unknown, headers: Record<string, string> = { 'x-workbench-token': token }) {
-  const res = await fetch(`http://127.0.0.1:${web.port}/api/${channel}`, {
+  const res = await fetch(`http://127.0.0.1:${app.web.port}/api/${channel}`, {
     method: 'POST',
     headers,
     body: arg === undefined ? '' : encodeWire(arg),
@@ -24,38 +18,21 @@ async function call(channel: string, arg?: unknown, headers: Record<string, stri
   return { status: res.status, body: decodeWire<Record<string, unknown>>(await res.text()) }
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'wb-web-'))
-  staticDir = join(dir, 'static')
-  const { mkdirSync, writeFileSync } = await import('node:fs')
-  mkdirSync(staticDir)
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>workbench</title>')
-  await generateDemoDataset({ out: join(dir, 'pets'), perBreed: 1, seed: 3 })
-  ctx = createAppContext({ dataDir: join(dir, 'data'), mode: 'web' })
-  web = await startWebServer({ handlers: ctx.handlers, events: ctx.events, media: ctx.media, staticDir, token })
-})
-
-afterAll(async () => {
-  await web.close()
-  ctx.close()
-  rmSync(dir, { recursive: true, force: true })
-})
-
 describe('web mode', () => {
   it('refuses requests without the right token, page and API alike', async () => {
-    expect((await fetch(`http://127.0.0.1:${web.port}/`)).status).toBe(401)
+    expect((await fetch(`http://127.0.0.1:${app.web.port}/`)).status).toBe(401)
     expect((await call('datasets:list', undefined, {})).status).toBe(401)
     expect((await call('datasets:list', undefined, { 'x-workbench-token': token + 'x' })).status).toBe(401)
-    const media = await fetch(`http://127.0.0.1:${web.port}/media/thumb/1`)
+    const media = await fetch(`http://127.0.0.1:${app.web.port}/media/thumb/1`)
     expect(media.status).toBe(401)
   })
 
   it('sets a cookie from the token in the URL so the page can load its assets', async () => {
-    const page = await fetch(`http://127.0.0.1:${web.port}/?token=${token}`)
+    const page = await fetch(`http://127.0.0.1:${app.web.port}/?token=${token}`)
     expect(page.status).toBe(200)
     const cookie = page.headers.get('set-cookie') ?? ''
     expect(cookie).toMatch(/HttpOnly/)
-    const again = await fetch(`http://127.0.0.1:${web.port}/`, { headers: { cookie: cookie.split(';')[0]! } })
+    const again = await fetch(`http://127.0.0.1:${app.web.port}/`, { headers: { cookie: cookie.split(';')[0]! } })
     expect(again.status).toBe(200)
     expect(again.headers.get('content-security-policy')).toContain("default-src 'self'")
   })
@@ -63,7 +40,7 @@ describe('web mode', () => {
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     const { request } = await import('node:http')
     const status = await new Promise<number>((resolve) => {
-      request({ port: web.port, host: '127.0.0.1', path: '/', headers: { host: 'evil.example:80', 'x-workbench-token': token } }, (res) =>
+      request({ port: app.web.port, host: '127.0.0.1', path: '/', headers: { host: 'evil.example:80', 'x-workbench-token': token } }, (res) =>
         resolve(res.statusCode ?? 0),
       ).end()
     })
@@ -71,7 +48,7 @@ describe('web mode', () => {
   })
 
   it('answers contract calls, validates arguments and returns errors as {code, message}', async () => {
-    const opened = await call('datasets:open', { path: join(dir, 'pets') })
+    const opened = await call('datasets:open', { path: join(app.dir, 'pets') })
     expect(opened.status).toBe(200)
     const summary = opened.body as unknown as IndexSummary
     expect(summary.images).toBeGreaterThan(30)
@@ -80,7 +57,7 @@ describe('web mode', () => {
     expect(bad.status).toBe(400)
     expect(bad.body['error']).toMatchObject({ code: 'BAD_INPUT' })
 
-    const missing = await call('datasets:open', { path: join(dir, 'nowhere') })
+    const missing = await call('datasets:open', { path: join(app.dir, 'nowhere') })
     expect(missing.status).toBeGreaterThanOrEqual(400)
     expect((missing.body['error'] as { message: string }).message).toMatch(/nowhere|images|not/i)
 
@@ -99,12 +76,12 @@ describe('web mode', () => {
     expect(trimap.data.length).toBe(trimap.width * trimap.height)
     expect(new Set(trimap.data)).toEqual(new Set([1, 2, 3]))
 
-    const thumb = await fetch(`http://127.0.0.1:${web.port}/media/thumb/${labelled.id}`, { headers: { 'x-workbench-token': token } })
+    const thumb = await fetch(`http://127.0.0.1:${app.web.port}/media/thumb/${labelled.id}`, { headers: { 'x-workbench-token': token } })
     expect(thumb.status).toBe(200)
     expect(thumb.headers.get('content-type')).toMatch(/^image\//)
-    const escape = await fetch(`http://127.0.0.1:${web.port}/media/image/..%2F..%2Fetc%2Fpasswd`, { headers: { 'x-workbench-token': token } })
+    const escape = await fetch(`http://127.0.0.1:${app.web.port}/media/image/..%2F..%2Fetc%2Fpasswd`, { headers: { 'x-workbench-token': token } })
     expect(escape.status).toBe(404)
-    const noSuch = await fetch(`http://127.0.0.1:${web.port}/media/image/999999`, { headers: { 'x-workbench-token': token } })
+    const noSuch = await fetch(`http://127.0.0.1:${app.web.port}/media/image/999999`, { headers: { 'x-workbench-token': token } })
     expect(noSuch.status).toBe(404)
   })
 
@@ -117,7 +94,7 @@ describe('web mode', () => {
     data[0] = 1
     const binary = { 'x-workbench-token': token, 'content-type': WIRE_BINARY_TYPE, accept: WIRE_BINARY_TYPE }
     const post = (channel: string, arg: unknown) =>
-      fetch(`http://127.0.0.1:${web.port}/api/${channel}`, { method: 'POST', headers: binary, body: encodeWireBinary(arg) })
+      fetch(`http://127.0.0.1:${app.web.port}/api/${channel}`, { method: 'POST', headers: binary, body: encodeWireBinary(arg) })
     const saved = await post('labels:save', { imageId: image!.id, trimap: { width: detail.width, height: detail.height, data } })
     expect(saved.status).toBe(200)
     expect(saved.headers.get('content-type')).toBe(WIRE_BINARY_TYPE)
@@ -125,7 +102,7 @@ describe('web mode', () => {
     const trimap = decodeWireBinary<{ data: Uint8Array }>(new Uint8Array(await read.arrayBuffer()))
     expect(trimap.data).toEqual(data)
 
-    const truncated = await fetch(`http://127.0.0.1:${web.port}/api/labels:get`, {
+    const truncated = await fetch(`http://127.0.0.1:${app.web.port}/api/labels:get`, {
       method: 'POST', headers: binary, body: new Uint8Array([200, 0, 0, 0, 123]),
     })
     expect(truncated.status).toBe(400)
@@ -134,7 +111,7 @@ describe('web mode', () => {
 
   it('streams progress events while a dataset is indexed', async () => {
     const controller = new AbortController()
-    const res = await fetch(`http://127.0.0.1:${web.port}/events`, { headers: { 'x-workbench-token': token }, signal: controller.signal })
+    const res = await fetch(`http://127.0.0.1:${app.web.port}/events`, { headers: { 'x-workbench-token': token }, signal: controller.signal })
     const reader = res.body!.getReader()
     const received: string[] = []
     const reading = (async () => {
@@ -146,8 +123,8 @@ describe('web mode', () => {
         if (received.join('').includes('event: dataset:progress')) break
       }
     })()
-    await generateDemoDataset({ out: join(dir, 'pets2'), perBreed: 1, seed: 4 })
-    await call('datasets:open', { path: join(dir, 'pets2') })
+    await generateDemoDataset({ out: join(app.dir, 'pets2'), perBreed: 1, seed: 4 })
+    await call('datasets:open', { path: join(app.dir, 'pets2') })
     await Promise.race([reading, new Promise((r) => setTimeout(r, 5000))])
     controller.abort()
     expect(received.join('')).toContain('event: dataset:progress')
