@@ -60,7 +60,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
   const labels = new LabelsService({ datasets, emit: (change) => events.emit('labels:changed', change) })
   // Where each run trains (this machine or the worker pool) is read at its start; the pool's worker count sets the limits.
   const pool = new RunTarget({ db, onLimits: (limits) => runs.setLimits(limits) })
-  const runs = new RunsService({ db, datasets, runsDir: paths.runsDir, emit: events.emit, execute: pool.execute, planBackend: pool.planBackend })
+  const runs = new RunsService({ db, datasets, runsDir: paths.runsDir, emit: events.emit, execute: pool.execute, planBackend: pool.planBackend, abandon: pool.abandon })
   pool.start()
   // Runs a previous session left running resume from their last checkpoint; queued ones start.
   runs.start()

@@ -191,6 +191,9 @@ export class PoolCoordinator {
     await this.queue.remove(jobId).catch(() => undefined)
   }
 
+  /** Drops a job the app no longer follows: a waiting one leaves the queue, a training one stops at its next step. */
+  readonly forget = (jobId: string): Promise<void> => this.cleanup(jobId)
+
   private async cleanup(jobId: string): Promise<void> {
     await this.redis.set(keys.ended(jobId), '1', 'EX', DATA_TTL_SECONDS).catch(() => undefined)
     await this.redis.del(keys.events(jobId), keys.checkpoint(jobId), keys.parent(jobId), keys.cancel(jobId)).catch(() => undefined)

@@ -153,6 +153,15 @@ export class RunTarget {
     return url ? PoolCoordinator.planBackend(url, config.backend) : null
   }
 
+  /** Drops the pool job of a run the app stops following (cancelled, retried or deleted while interrupted). */
+  readonly abandon = (rec: RunRecord): void => {
+    const url = this.setting.redisUrl
+    if (!rec.poolJob || !url || this.closed) return
+    const own = this.attached?.url === url ? null : new PoolCoordinator({ redisUrl: url, log: this.opts.log })
+    const coordinator = own ?? this.attached!.coordinator
+    void coordinator.forget(rec.poolJob).finally(() => own?.close())
+  }
+
   /** The pool's live workers; [] while runs train on this machine. */
   async workers(): Promise<PoolWorkerInfo[]> {
     const a = this.attached

@@ -49,6 +49,11 @@ export interface RunsServiceOptions {
    * null: this machine's, probed here.
    */
   planBackend?: (config: RunConfig) => BackendReport | null
+  /**
+   * A run that ends here while a pool job may still train it (cancelled, retried or deleted after the
+   * app was closed mid-run): the pool drops that job, so no worker trains a run nobody follows.
+   */
+  abandon?: (rec: RunRecord) => void
   /** Predicted trimaps, removed with their run (default: `predictions` beside runsDir). */
   predictionsDir?: string
 }
@@ -167,7 +172,9 @@ export class RunsService {
 
   /** Deletes a run with its files (and its finetunes, with withDependents); returns the ids removed. */
   delete(id: number, withDependents = false): { deleted: number[] } {
+    const held = [this.record(id), ...this.repo.children(id)].filter((r) => r.poolJob)
     const deleted = this.admin.delete(this.record(id), withDependents)
+    for (const r of held) if (deleted.includes(r.summary.id)) this.opts.abandon?.(r)
     for (const d of deleted) this.progress.delete(d)
     this.opts.emit('runs:deleted', { ids: deleted })
     return { deleted }
@@ -184,6 +191,7 @@ export class RunsService {
     // A run training here stops after its current step; the scheduler then records it as cancelled.
     if (this.scheduler.stop(id)) return this.summaryOf(id)
     if (status === 'queued' || status === 'interrupted') {
+      this.abandonPoolJob(r)
       this.end(id, 'cancelled', null)
     } else if (status === 'running') {
       throw new AppError('UNSUPPORTED', `run #${id} is running in another process (the CLI?): stop it there`)
@@ -195,6 +203,7 @@ export class RunsService {
 
   /** Queues a failed, cancelled or interrupted run again, from scratch with the same manifest. */
   retry(id: number): RunSummary {
+    this.abandonPoolJob(this.record(id))
     for (const queued of requeueRun({ repo: this.repo, runsDir: this.opts.runsDir }, this.record(id))) this.changed(queued)
     this.scheduler.pump()
     return this.summaryOf(id)
@@ -236,6 +245,12 @@ export class RunsService {
    */
   close(): Promise<void> {
     return this.scheduler.close()
+  }
+
+  private abandonPoolJob(r: RunRecord): void {
+    if (!r.poolJob) return
+    this.opts.abandon?.(r)
+    this.repo.setPoolJob(r.summary.id, null)
   }
 
   private async planned(config: RunConfig): Promise<Planned> {

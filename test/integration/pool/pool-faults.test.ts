@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { RunsRepo } from '../../../src/main/db/repositories/runs-repo'
 import { keys } from '../../../src/main/pool/protocol'
 import { connectRedis } from '../../../src/main/pool/redis'
+import { RunTarget } from '../../../src/main/services/pool-setting'
 import { useRunsWorld } from '../runs-world'
 import { startWorker } from './harness'
 import { until } from './pool-checks'
@@ -61,6 +62,42 @@ describe('pool faults', () => {
       expect(repo.get(run.id)!.poolJob).toBeNull()
     } finally {
       redis.disconnect()
+    }
+  })
+
+  it('drops the pool job of a run cancelled while the app was away, so its worker stops training it', async () => {
+    const repo = new RunsRepo(w.db)
+    let firstEpoch: () => void = () => undefined
+    const training = new Promise<void>((resolve) => (firstEpoch = resolve))
+    const target = new RunTarget({ db: w.db, onLimits: () => undefined, log: () => undefined })
+    await target.set({ mode: 'pool', redisUrl: pool.redis.url })
+    const app = w.service({ execute: target.execute, planBackend: target.planBackend, abandon: target.abandon, emit: (name, payload) => {
+      const id = (payload as { id?: number }).id
+      if (name === 'runs:changed' && id !== undefined && app.get(id).epochs.length > 0) firstEpoch()
+    } })
+    try {
+      const run = await app.enqueue(w.tiny({ seed: 34, epochs: 2000 }))
+      app.start()
+      await training
+      await app.close()
+      const jobId = repo.get(run.id)!.poolJob!
+      // Back, the user cancels the interrupted run before it is followed again (the queue not started).
+      const back = w.service({ execute: target.execute, planBackend: target.planBackend, abandon: target.abandon })
+      expect(back.cancel(run.id).status).toBe('cancelled')
+      expect(repo.get(run.id)!.poolJob).toBeNull()
+      const worker = pool.workers[0]!
+      await until('the worker to stop the run', async () => worker.output().includes(`run #${run.id} cancelled after`), 20_000)
+      expect(trainedCount(run.id)).toBe(1)
+      const redis = connectRedis(pool.redis.url)
+      try {
+        // No longer held by a worker, nor waiting for one.
+        await until('the job to leave the active list', async () => !(await redis.lrange('unet-pool:bull:train:active', 0, -1)).includes(jobId), 10_000)
+        expect(await redis.lrange('unet-pool:bull:train:wait', 0, -1)).not.toContain(jobId)
+      } finally {
+        redis.disconnect()
+      }
+    } finally {
+      await target.close()
     }
   })
 
