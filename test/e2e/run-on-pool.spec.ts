@@ -95,6 +95,8 @@ test('run on the worker pool: refused when Redis does not answer, then train a r
     await urlInput.fill(server.url)
     await connect.click()
     await expect(page.getByTestId('run-on-current')).toContainText(`Runs start on the pool at ${server.url}`)
+    // Web mode serves the images to workers: the page says from where.
+    await expect(page.getByTestId('run-on-images')).toContainText(`fetch its images from ${new URL(page.url()).origin}`)
     await expect(poolRadio).toBeChecked()
     await expect(problem).toHaveCount(0)
     const row = page.getByTestId(`pool-worker-${w.id}`)

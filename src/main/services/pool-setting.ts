@@ -113,7 +113,7 @@ export class RunTarget {
 
   get(): PoolSetting {
     const url = this.setting.redisUrl
-    return { mode: this.setting.mode, redisUrl: url ? safeUrl(url) : null }
+    return { mode: this.setting.mode, redisUrl: url ? safeUrl(url) : null, imagesFrom: this.fetchSource?.url ?? null }
   }
 
   /** Switches where runs that start from now on train; the pool only once its Redis answers. */

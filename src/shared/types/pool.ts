@@ -9,6 +9,8 @@ export type RunOn = (typeof RUN_ON)[number]
 export interface PoolSetting {
   mode: RunOn
   redisUrl: string | null
+  /** Where pool workers fetch runs' images (this app in web mode); null: they get them through Redis. */
+  imagesFrom: string | null
 }
 
 /** A live worker of the pool, as it last announced itself. */

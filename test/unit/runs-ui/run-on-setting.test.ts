@@ -28,7 +28,7 @@ function service(start: PoolSetting, workers: PoolWorkerInfo[], refuse = false) 
     'pool:get': () => setting,
     'pool:set': ({ mode, redisUrl }) => {
       if (refuse) throw new AppError('BAD_INPUT', "cannot reach the worker pool's Redis at redis://:***@nowhere:6379: connect ECONNREFUSED")
-      setting = { mode, redisUrl: redisUrl ? MASKED : setting.redisUrl }
+      setting = { ...setting, mode, redisUrl: redisUrl ? MASKED : setting.redisUrl }
       return setting
     },
     // A copy per call, as over IPC or HTTP.
@@ -40,7 +40,7 @@ function service(start: PoolSetting, workers: PoolWorkerInfo[], refuse = false) 
 describe('RunOnSetting', () => {
   it('connects to a pool and lists its workers with what each trains', async () => {
     const gpu = worker('gpubox-41-a1b2c3', { backend: 'webgpu', backendThreads: 1, adapter: 'nvidia hopper — NVIDIA H200', running: [7] })
-    const api = service({ mode: 'local', redisUrl: null }, [gpu, worker('laptop-9-d4e5f6')])
+    const api = service({ mode: 'local', redisUrl: null, imagesFrom: 'http://app-host:5199' }, [gpu, worker('laptop-9-d4e5f6')])
     mount(RunOnSetting, { api })
     await settle()
     expect(get<HTMLInputElement>('run-on-local').checked).toBe(true)
@@ -52,6 +52,7 @@ describe('RunOnSetting', () => {
     expect(api.calls.find((c) => c.channel === 'pool:set')?.arg).toEqual({ mode: 'pool', redisUrl: 'redis://:s3cret@queue-host:6379' })
     expect(get<HTMLInputElement>('run-on-pool').checked).toBe(true)
     expect(get('run-on-current').textContent).toContain(MASKED)
+    expect(get('run-on-images').textContent).toContain('fetch its images from http://app-host:5199')
     // The pool's workers bound the runs at a time from now on: the setting is read again.
     expect(api.calls.some((c) => c.channel === 'runs:concurrency')).toBe(true)
     const row = get(`pool-worker-${gpu.id}`).textContent!
@@ -63,7 +64,7 @@ describe('RunOnSetting', () => {
   })
 
   it('shows why an unreachable Redis was refused and stays on this machine', async () => {
-    const api = service({ mode: 'local', redisUrl: null }, [], true)
+    const api = service({ mode: 'local', redisUrl: null, imagesFrom: null }, [], true)
     mount(RunOnSetting, { api })
     await settle()
     setValue('run-on-url', 'redis://:s3cret@nowhere:6379')
@@ -76,9 +77,10 @@ describe('RunOnSetting', () => {
   })
 
   it('goes back to this machine without a URL, and tells how to start a worker when none is there', async () => {
-    const api = service({ mode: 'pool', redisUrl: MASKED }, [])
+    const api = service({ mode: 'pool', redisUrl: MASKED, imagesFrom: null }, [])
     mount(RunOnSetting, { api })
     await settle()
+    expect(get('run-on-images').textContent).toContain('get the images through Redis')
     expect(get('pool-workers-none').textContent).toContain(`npm run worker -- --redis ${MASKED}`)
     get('run-on-local').click()
     await settle()
@@ -93,7 +95,7 @@ describe('PoolWorkers', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
     try {
       const workers = [worker('a-1-aaaaaa')]
-      const api = service({ mode: 'pool', redisUrl: MASKED }, workers)
+      const api = service({ mode: 'pool', redisUrl: MASKED, imagesFrom: null }, workers)
       mount(RunOnSetting, { api })
       await settle()
       expect($('pool-worker-b-2-bbbbbb')).toBeNull()
