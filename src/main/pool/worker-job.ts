@@ -7,17 +7,17 @@ import path from 'node:path'
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { toWireError } from '../../shared/errors'
-import { throttle } from '../../shared/throttle'
 import type { FromWorker, TrainingJobInput } from '../../shared/training-protocol'
 import { type DoneMessage, startTrainingWorker, type WorkerOptions } from '../training/host/worker-client'
 import { type FitCheck, whyCannotTrain } from './fit-check'
-import { packFolder, unpackFolder } from './folder-bundle'
+import { unpackFolder } from './folder-bundle'
 import { GiveBack } from './give-back'
 import { jobsDirOf } from './job-folders'
 import { jobPixels } from './job-pixels'
 import type { LocalDatasets } from './local-datasets'
 import { PixelCache } from './pixel-cache'
-import { encodeEvent, JOB_TTL_SECONDS, keys, type PoolEvent, type PoolJob, poolJobSchema } from './protocol'
+import { EventSink, stepSampler } from './job-events'
+import { JOB_TTL_SECONDS, keys, type PoolJob, poolJobSchema } from './protocol'
 
 export interface JobContext {
   redis: Redis
@@ -38,55 +38,6 @@ export interface JobContext {
   onLockLost: Map<string, () => void>
   running(runId: number, on: boolean): void
   log(line: string): void
-}
-
-/** What this worker appends (poolEventSchema reads it back on the app's side, token added). */
-type Outgoing =
-  | (Extract<FromWorker, { type: 'ready' }> & { worker: string; host: string })
-  | Extract<FromWorker, { type: 'step' | 'epoch' | 'done' }>
-  | Extract<PoolEvent, { type: 'checkpoint' | 'log' | 'error' | 'declined' }> extends infer E
-  ? E extends { token: string }
-    ? Omit<E, 'token'>
-    : E
-  : never
-
-/** Appends events to the job's stream in order, checkpoints included; the first failure surfaces on flush. */
-class EventSink {
-  private chain: Promise<void> = Promise.resolve()
-  private failure: unknown = null
-
-  constructor(
-    private readonly redis: Redis,
-    private readonly jobId: string,
-    private readonly token: string,
-  ) {}
-
-  send(e: Outgoing): void {
-    this.then(async () => {
-      const key = keys.events(this.jobId)
-      await this.redis.multi().xadd(key, '*', 'e', encodeEvent({ ...e, token: this.token })).expire(key, JOB_TTL_SECONDS).exec()
-    })
-  }
-
-  /** Stores the folder as the job's checkpoint, then tells the app it is there. */
-  checkpoint(dir: string, epoch: number): void {
-    this.then(async () => {
-      const buf = await packFolder(dir)
-      await this.redis.set(keys.checkpoint(this.jobId), buf, 'EX', JOB_TTL_SECONDS)
-    })
-    this.send({ type: 'checkpoint', epoch })
-  }
-
-  async flush(): Promise<void> {
-    await this.chain
-    if (this.failure) throw this.failure
-  }
-
-  private then(fn: () => Promise<void>): void {
-    this.chain = this.chain.then(fn).catch((err: unknown) => {
-      this.failure ??= err
-    })
-  }
 }
 
 export function parsePoolJob(data: unknown): PoolJob {
@@ -148,29 +99,6 @@ async function giveBack(ctx: JobContext, job: Job, token: string, runId: number,
   await job.moveToDelayed(Date.now() + ctx.giveBackMs, token)
   // BullMQ's way of saying "not done, not failed: moved on by the processor itself".
   throw new DelayedError()
-}
-
-/** Steps reach the app's progress bar and live curve, which the app throttles anyway (4 a second). */
-const STEP_EVENT_MS = 250
-
-/**
- * The steps worth a stream entry: at most one per STEP_EVENT_MS and each epoch's last, carrying the
- * mean loss of the steps since the previous one. Short steps would otherwise cost more in Redis
- * writes and in the app's parsing than in training.
- */
-export function stepSampler(now?: () => number): (m: Extract<FromWorker, { type: 'step' }>) => Extract<FromWorker, { type: 'step' }> | null {
-  const due = throttle(STEP_EVENT_MS, now)
-  let sum = 0
-  let n = 0
-  return (m) => {
-    sum += m.loss
-    n += 1
-    if (!due(m.step + 1 === m.stepsPerEpoch)) return null
-    const out = { ...m, loss: sum / n }
-    sum = 0
-    n = 0
-    return out
-  }
 }
 
 /** Thrown when the job's lock lapsed (Redis away longer than the lock): the stalled check hands it on. */

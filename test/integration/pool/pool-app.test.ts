@@ -36,7 +36,10 @@ describe('the Run on setting', () => {
     expect(err).toBeInstanceOf(Error)
     expect((err as Error).message).toContain(`cannot reach the worker pool's Redis at redis://:***@127.0.0.1:${port}`)
     expect((err as Error).message).not.toContain('hunter2')
-    expect(target.get()).toEqual({ mode: 'local', redisUrl: null })
+    expect(target.get()).toEqual({ mode: 'local', redisUrl: null, imagesFrom: null })
+    // In web mode the app serves the images to workers, and the setting says from where (never the token).
+    target.serveImages({ url: 'http://app-host:5199', token: 'pool-token' })
+    expect(target.get()).toEqual({ mode: 'local', redisUrl: null, imagesFrom: 'http://app-host:5199' })
     // The contract refuses what is not a Redis URL before any connection is tried.
     expect(() => parseArg('pool:set', { mode: 'pool', redisUrl: 'http://127.0.0.1:6379' })).toThrow(/redis:\/\/ or rediss:\/\//)
     await target.close()
@@ -50,7 +53,7 @@ describe('the Run on setting', () => {
     runs.start()
     try {
       expect(runs.concurrency().limit).toBe(3)
-      expect(await target.set({ mode: 'pool', redisUrl: pool.redis.url })).toEqual({ mode: 'pool', redisUrl: pool.redis.url })
+      expect(await target.set({ mode: 'pool', redisUrl: pool.redis.url })).toEqual({ mode: 'pool', redisUrl: pool.redis.url, imagesFrom: null })
       // Stored: the next start of the app reads it back.
       expect(new RunTarget({ db: w.db, onLimits: () => undefined }).get().mode).toBe('pool')
       const listed = await target.workers()
@@ -66,7 +69,7 @@ describe('the Run on setting', () => {
         expect(pool.workers.map((x) => x.id)).toContain(runs.get(id).worker)
       }
 
-      expect(await target.set({ mode: 'local' })).toEqual({ mode: 'local', redisUrl: pool.redis.url })
+      expect(await target.set({ mode: 'local' })).toEqual({ mode: 'local', redisUrl: pool.redis.url, imagesFrom: null })
       expect(runs.concurrency().limit).toBe(3)
       expect(await target.workers()).toEqual([])
       const { id } = await runs.enqueue(w.tiny({ seed: 3 }))

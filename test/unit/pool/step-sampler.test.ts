@@ -1,7 +1,7 @@
 // A pool worker streams at most a few steps a second (and each epoch's last), each carrying the mean
 // loss of the steps it stands for, so the app's live curve keeps its level while Redis gets far fewer writes.
 import { describe, expect, it } from 'vitest'
-import { stepSampler } from '../../../src/main/pool/worker-job'
+import { stepSampler } from '../../../src/main/pool/job-events'
 
 const step = (k: number, loss: number) => ({ type: 'step' as const, epoch: 0, step: k, stepsPerEpoch: 10, loss, imgPerSec: 100 })
 
