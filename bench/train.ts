@@ -1,5 +1,7 @@
 // Training-step benchmark: one Dice+Adam step of the paper U-Net (or, with --simclr, one SimCLR step at
 // 64×64 including augmentation); prints one JSON line to compare with ../shared/bench/torch_unet.py.
+// Each timed step builds and uploads its own batch, as a run does; `loop_img_per_s` is train()'s own
+// throughput, steps queued a step ahead of their loss reads, which is what a run on a GPU sees.
 // Use: npm run bench:train -- --size 128 --batch 32 --steps 3 [--simclr] [--threads N] [--backend wasm|webgpu] [--profile] [--stock-adam]
 import * as tf from '@tensorflow/tfjs'
 import fs from 'node:fs'
@@ -9,12 +11,13 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { adam } from '../src/main/training/worker/adam'
 import { type BackendName, selectBackend } from '../src/main/training/worker/backend'
-import { arraySource, makeBatch } from '../src/main/training/worker/data/source'
-import { stepOnBatch } from '../src/main/training/worker/loop'
+import { arraySource, batchTensors, disposeBatch, prepareBatch } from '../src/main/training/worker/data/source'
+import { stepOnBatch, train } from '../src/main/training/worker/loop'
 import { buildSimclrModel } from '../src/main/training/worker/models/projection-head'
 import { buildUnet, PAPER_CHANNELS } from '../src/main/training/worker/models/unet'
 import type { Objective } from '../src/main/training/worker/objectives'
 import { makeRng } from '../src/main/training/worker/augment/random'
+import { countWebgpu, type StepCounts } from './webgpu-counters'
 
 const { values } = parseArgs({
   options: {
@@ -48,9 +51,11 @@ const gpuTimes = new Map<string, { ms: number; calls: number }>()
 const channels = [...PAPER_CHANNELS]
 const rng = makeRng(0)
 const bytes = (n: number, max: number): Uint8Array => Uint8Array.from({ length: n }, () => Math.floor(rng() * max))
-const images = Array.from({ length: batchSize }, () => bytes(size * size * 3, 256))
-const trimaps = Array.from({ length: batchSize }, () => Uint8Array.from(bytes(size * size, 3), (v) => v + 1))
-const batch = makeBatch(arraySource(size, images, trimaps), images.map((_, i) => i), !simclr)
+// `steps` batches of distinct images: train() below goes through each once.
+const images = Array.from({ length: batchSize * steps }, () => bytes(size * size * 3, 256))
+const trimaps = Array.from({ length: batchSize * steps }, () => Uint8Array.from(bytes(size * size, 3), (v) => v + 1))
+const source = arraySource(size, images, trimaps)
+const first = Array.from({ length: batchSize }, (_, i) => i)
 
 const unet = buildUnet({ inputSize: simclr ? 64 : size, channels, skips: true, outChannels: 3, outActivation: 'softmax' })
 const model = simclr ? buildSimclrModel(unet, channels) : unet
@@ -58,19 +63,36 @@ const objective: Objective = simclr ? { kind: 'simclr', viewSize: 64, temperatur
 const optimizer = values['stock-adam'] ? tf.train.adam(1e-3) : adam(1e-3)
 const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
 
+const counter = choice.name === 'webgpu' ? countWebgpu() : null
+const counts: StepCounts[] = []
 const times: number[] = []
 const cpu: number[] = []
+// Host milliseconds per step: building the batch's arrays, then uploading it and recording the step
+// (everything up to the loss read; on a GPU backend the GPU works after that).
+const prepareMs: number[] = []
+const recordMs: number[] = []
 for (let s = 0; s <= steps; s++) {
   const t0 = performance.now()
   const c0 = process.cpuUsage()
-  if (gpuProfile && s > 0) await profileGpuStep(() => stepOnBatch(model, batch, objective, optimizer, vars, s), gpuTimes)
-  else await stepOnBatch(model, batch, objective, optimizer, vars, s)
+  const host = prepareBatch(source, first, !simclr)
+  const t1 = performance.now()
+  counter?.take()
+  const batch = batchTensors(host)
+  const step = gpuProfile && s > 0 ? profileGpuStep(() => stepOnBatch(model, batch, objective, optimizer, vars, s), gpuTimes) : stepOnBatch(model, batch, objective, optimizer, vars, s)
+  const t2 = performance.now()
+  await step
+  disposeBatch(batch)
   const c = process.cpuUsage(c0)
   if (s === 0) profile?.clear()
-  if (s > 0) times.push((performance.now() - t0) / 1000)
-  if (s > 0) cpu.push((c.user + c.system) / 1e6)
+  if (s === 0) continue
+  if (counter) counts.push(counter.take())
+  times.push((performance.now() - t0) / 1000)
+  cpu.push((c.user + c.system) / 1e6)
+  prepareMs.push(t1 - t0)
+  recordMs.push(t2 - t1)
 }
 const best = Math.min(...times)
+const loopRates = gpuProfile ? [] : await loopThroughput()
 console.log(
   JSON.stringify({
     backend: choice.name,
@@ -80,7 +102,10 @@ console.log(
     batch: batchSize,
     simclr,
     img_per_s: Number((batchSize / best).toFixed(2)),
+    ...(loopRates.length ? { loop_img_per_s: Number(median(loopRates).toFixed(2)) } : {}),
     step_s: times.map((t) => Number(t.toFixed(3))),
+    host_ms: { prepare: Number(median(prepareMs).toFixed(1)), record: Number(median(recordMs).toFixed(1)) },
+    ...(counts.length ? { per_step: perStep(counts) } : {}),
     // CPU seconds of the whole process per step: on a shared machine, wall time alone misleads.
     cpu_s: cpu.map((t) => Number(t.toFixed(2))),
     load: Number(os.loadavg()[0]!.toFixed(2)),
@@ -89,7 +114,35 @@ console.log(
 )
 if (profile) profile.report(steps)
 if (gpuProfile) reportGpu(gpuTimes, steps)
+if (counts.length) reportPrograms(counts)
 process.exit(0)
+
+/** train() over the `steps` batches once: its per-step throughput, the first step (which waits for nothing queued before it) left out. */
+async function loopThroughput(): Promise<number[]> {
+  const rates: number[] = []
+  await train(model, source, { objective, epochs: 1, batchSize, seed: 1, trainIndices: images.map((_, i) => i), optimizer }, {
+    onStep: (e) => {
+      if (e.step > 0) rates.push(e.imgPerSec)
+    },
+  })
+  return rates
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b)
+  return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN
+}
+
+function perStep(c: StepCounts[]): Record<string, number> {
+  const mean = (f: (x: StepCounts) => number): number => Number((c.reduce((t, x) => t + f(x), 0) / c.length).toFixed(1))
+  return { programs: mean((x) => x.programs), submits: mean((x) => x.submits), uploads: mean((x) => x.uploads), upload_mb: mean((x) => x.uploadBytes / 2 ** 20) }
+}
+
+/** stderr: the GPU programs of one step by kind, most first. */
+function reportPrograms(c: StepCounts[]): void {
+  const by = c[c.length - 1]!.byProgram
+  console.error(`GPU programs per step by kind: ${[...by.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join(', ')}`)
+}
 
 /**
  * --profile on webgpu: tf.profile's GPU time per kernel (timestamp queries), summed over the timed

@@ -64,9 +64,12 @@ describe('makeBatch', () => {
     disposeBatch(b)
   })
 
-  it('rejects images of the wrong size and missing trimaps', () => {
+  it('rejects images of the wrong size, missing trimaps and unknown class ids', () => {
     const bad = arraySource(2, [new Uint8Array(5)])
     expect(() => makeBatch(bad, [0], false)).toThrow(/expected 12/)
     expect(() => makeBatch(arraySource(2, [img(1)]), [0], true)).toThrow(/no trimap/)
+    expect(() => makeBatch(arraySource(2, [img(1), img(2)], [Uint8Array.from([1, 2, 3, 0]), Uint8Array.from([1, 3, 7, 4])]), [0, 1], true)).toThrow(
+      'trimap 1 has class id 7 at pixel 2 (expected 0–3)',
+    )
   })
 })

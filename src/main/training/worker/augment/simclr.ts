@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs'
 import { PAPER_SIMCLR_AUGMENT, type SimclrAugment } from '../../../../shared/training-protocol'
 import { grayscale } from './colour'
 import { applyJitter, type ImageJitter } from './jitter'
+import { SIMCLR_VIEWS } from '../kernels/webgpu/kernel-names'
 import { makeRng, shuffleInPlace, uniform } from './random'
+import { packViewParams, VIEW_ROW } from './view-params'
 
 export type SimclrAugmentConfig = SimclrAugment & { outSize: number }
 
@@ -89,15 +91,28 @@ export function applyViews(x: tf.Tensor4D, draws: readonly ViewDraw[], outSize: 
   })
 }
 
+/** One view's draws for each of n images of h×w: the stream seeded by `seed`, image by image. */
+export function drawViews(n: number, h: number, w: number, cfg: SimclrAugment, seed: number): ViewDraw[] {
+  const rng = makeRng(seed)
+  return Array.from({ length: n }, () => drawView(h, w, cfg, rng))
+}
+
 /** One augmented view of each image of x [N,H,W,3] (values in [0,1]) → [N,out,out,3]. */
 export function simclrView(x: tf.Tensor4D, cfg: SimclrAugmentConfig, seed: number): tf.Tensor4D {
   const [n, h, w] = x.shape
-  const rng = makeRng(seed)
-  const draws = Array.from({ length: n }, () => drawView(h, w, cfg, rng))
-  return applyViews(x, draws, cfg.outSize)
+  return applyViews(x, drawViews(n, h, w, cfg, seed), cfg.outSize)
 }
 
-/** Both views of a batch stacked [2N,out,out,3]: rows i and i+N are views of image i (NT-Xent order). */
+/**
+ * Both views of a batch stacked [2N,out,out,3]: rows i and i+N are views of image i (NT-Xent order).
+ * Where the backend makes views in one program (webgpu), it gets the same draws as one table.
+ */
 export function simclrPair(x: tf.Tensor4D, cfg: SimclrAugmentConfig, seed: number): tf.Tensor4D {
+  const [n, h, w] = x.shape
+  if (tf.getKernel(SIMCLR_VIEWS, tf.getBackend())) {
+    const draws = [...drawViews(n, h, w, cfg, seed), ...drawViews(n, h, w, cfg, seed ^ 0x5bd1e995)]
+    const params = packViewParams(draws, draws.map((_, v) => v % n))
+    return tf.tidy(() => tf.engine().runKernel(SIMCLR_VIEWS, { image: x, params: tf.tensor2d(params, [draws.length, VIEW_ROW.length]) }, { size: cfg.outSize }) as tf.Tensor4D)
+  }
   return tf.tidy(() => tf.concat([simclrView(x, cfg, seed), simclrView(x, cfg, seed ^ 0x5bd1e995)], 0))
 }

@@ -1,7 +1,8 @@
 // Training data as decoded pixels in memory (the dataset service's image cache provides them), turned
-// into batch tensors. No decoding happens here: the training loop only copies bytes into floats.
+// into batch tensors. No decoding happens here: the training loop only copies bytes.
 import * as tf from '@tensorflow/tfjs'
 import { AppError } from '../../../../shared/errors'
+import { BYTES_TO_UNIT, TRIMAP_ONE_HOT } from '../kernels/webgpu/kernel-names'
 
 export interface ImageSource {
   /** Side of every (square) image in pixels. */
@@ -23,11 +24,15 @@ export interface Batch {
   indices: number[]
 }
 
-/** A batch's pixels and targets in host memory, before they become tensors. */
+/**
+ * A batch in host memory, before it becomes tensors: its bytes, copied as they are (each buffer padded to
+ * whole 4-byte words, so that a GPU backend can upload it as int32 and convert it there).
+ */
 export interface HostBatch {
-  x: Float32Array
-  y?: Float32Array
-  ids?: Uint8Array
+  /** The images' RGB bytes, concatenated. */
+  pixels: Uint8Array
+  /** The trimaps' class ids, concatenated (padded like pixels); present when trimaps were asked for. */
+  trimaps?: Uint8Array
   indices: number[]
   size: number
 }
@@ -36,45 +41,76 @@ export function makeBatch(src: ImageSource, indices: number[], withTrimaps: bool
   return batchTensors(prepareBatch(src, indices, withTrimaps))
 }
 
-/** The JS half of makeBatch, which the training loop runs while the backend computes a step. */
+/** The JS half of makeBatch, which the training loop runs while the backend computes a step: byte copies only. */
 export function prepareBatch(src: ImageSource, indices: number[], withTrimaps: boolean): HostBatch {
   const s = src.size
   const px = s * s
-  const x = new Float32Array(indices.length * px * 3)
+  const pixels = new Uint8Array(wordAligned(indices.length * px * 3))
   indices.forEach((idx, b) => {
     const img = src.image(idx)
     if (img.length !== px * 3) throw new AppError('BAD_INPUT', `image ${idx} has ${img.length} bytes, expected ${px * 3} (${s}×${s} RGB)`)
-    const off = b * px * 3
-    for (let k = 0; k < img.length; k++) x[off + k] = img[k]! / 255
+    pixels.set(img, b * px * 3)
   })
-  return withTrimaps ? { x, ...trimapArrays(src, indices), indices, size: s } : { x, indices, size: s }
+  return withTrimaps ? { pixels, trimaps: trimapBytes(src, indices), indices, size: s } : { pixels, indices, size: s }
 }
 
+/**
+ * The batch's tensors. Where the backend has the byte kernels (webgpu), the bytes are uploaded as they
+ * are and converted on the device: a quarter of the floats' bytes for images, a twelfth for one-hot
+ * trimaps, and no per-pixel work on the host, whose time a GPU step is short of. Elsewhere the host
+ * converts them.
+ */
 export function batchTensors(h: HostBatch): Batch {
-  const shape: [number, number, number, number] = [h.indices.length, h.size, h.size, 3]
-  const batch: Batch = { x: tf.tensor4d(h.x, shape), indices: h.indices }
-  if (h.y) batch.y = tf.tensor4d(h.y, shape)
-  if (h.ids) batch.ids = h.ids
+  const n = h.indices.length
+  const px = h.size * h.size
+  const shape: [number, number, number, number] = [n, h.size, h.size, 3]
+  const onDevice = tf.getKernel(BYTES_TO_UNIT, tf.getBackend()) !== undefined
+  const batch: Batch = { x: onDevice ? fromWords(BYTES_TO_UNIT, 'bytes', h.pixels, shape) : tf.tensor4d(unitFloats(h.pixels, n * px * 3), shape), indices: h.indices }
+  if (h.trimaps) {
+    batch.ids = h.trimaps.subarray(0, n * px)
+    batch.y = onDevice ? fromWords(TRIMAP_ONE_HOT, 'ids', h.trimaps, shape) : tf.tensor4d(oneHot(batch.ids), shape)
+  }
   return batch
 }
 
-function trimapArrays(src: ImageSource, indices: number[]): { y: Float32Array; ids: Uint8Array } {
-  const s = src.size
-  const px = s * s
-  const ids = new Uint8Array(indices.length * px)
-  const y = new Float32Array(indices.length * px * 3)
+const wordAligned = (bytes: number): number => Math.ceil(bytes / 4) * 4
+
+function fromWords(kernel: string, input: string, bytes: Uint8Array, shape: number[]): tf.Tensor4D {
+  return tf.tidy(() => {
+    const words = tf.tensor1d(new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4), 'int32')
+    return tf.engine().runKernel(kernel, { [input]: words }, { shape }) as tf.Tensor4D
+  })
+}
+
+function unitFloats(bytes: Uint8Array, n: number): Float32Array {
+  const x = new Float32Array(n)
+  for (let k = 0; k < n; k++) x[k] = bytes[k]! / 255
+  return x
+}
+
+function oneHot(ids: Uint8Array): Float32Array {
+  const y = new Float32Array(ids.length * 3)
+  for (let k = 0; k < ids.length; k++) if (ids[k]! > 0) y[k * 3 + ids[k]! - 1] = 1
+  return y
+}
+
+function trimapBytes(src: ImageSource, indices: number[]): Uint8Array {
+  const px = src.size * src.size
+  const ids = new Uint8Array(wordAligned(indices.length * px))
   indices.forEach((idx, b) => {
     const t = src.trimap?.(idx)
     if (!t) throw new AppError('BAD_INPUT', `image ${idx} has no trimap; finetuning needs labelled images`)
     if (t.length !== px) throw new AppError('BAD_INPUT', `trimap ${idx} has ${t.length} bytes, expected ${px}`)
-    ids.set(t, b * px)
-    for (let k = 0; k < px; k++) {
-      const c = t[k]!
-      if (c > 3) throw new AppError('BAD_INPUT', `trimap ${idx} has class id ${c} at pixel ${k} (expected 0–3)`)
-      if (c > 0) y[(b * px + k) * 3 + c - 1] = 1
+    // Any id above 3 sets a bit of 0xfc: one branch per trimap, not per pixel.
+    let high = 0
+    for (let k = 0; k < px; k++) high |= t[k]!
+    if (high & 0xfc) {
+      const k = t.findIndex((c) => c > 3)
+      throw new AppError('BAD_INPUT', `trimap ${idx} has class id ${t[k]} at pixel ${k} (expected 0–3)`)
     }
+    ids.set(t, b * px)
   })
-  return { y, ids }
+  return ids
 }
 
 export function disposeBatch(b: Batch): void {

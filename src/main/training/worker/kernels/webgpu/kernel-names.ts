@@ -15,3 +15,22 @@ export const TRANSPOSED_FILTER_BIAS_GRAD = 'UnetTransposedFilterBiasGrad'
  * Adam step, as tfjs's AdamOptimizer computes them. Only the webgpu backend has it (training/worker/adam.ts).
  */
 export const ADAM_UPDATE = 'UnetAdamUpdate'
+
+/**
+ * Inputs { bytes: int32, four bytes packed in each element, little-endian }, attrs { shape }; output the
+ * first shape-size bytes as float32 in [0, 1] (byte / 255). A batch then crosses to the GPU as its bytes,
+ * a quarter of its floats, and the host does no conversion (data/source.ts).
+ */
+export const BYTES_TO_UNIT = 'UnetBytesToUnit'
+
+/**
+ * Inputs { ids: int32, four trimap class ids packed in each element }, attrs { shape: [N, H, W, 3] };
+ * output the one-hot of ids 1–3 (0, unlabelled, is all zeros), as data/source.ts builds it on the host.
+ */
+export const TRIMAP_ONE_HOT = 'UnetTrimapOneHot'
+
+/**
+ * Inputs { image: [N, H, W, 3] in [0, 1], params: [V, VIEW_ROW.length] (augment/view-params.ts) }, attrs
+ * { size }; output [V, size, size, 3]: SimCLR's views of the batch, as augment/simclr.ts makes them.
+ */
+export const SIMCLR_VIEWS = 'UnetSimclrViews'

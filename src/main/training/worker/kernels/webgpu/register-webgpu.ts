@@ -1,15 +1,19 @@
 // Installs the project's WGSL kernels for the `webgpu` backend: the filter gradient in place of tfjs's
 // (NCHW stays with tfjs's own), the fused filter + bias gradients the U-Net's layers ask for, a one-pass
 // ReLU gradient, a one-pass max-pool gradient in front of tfjs's for 2×2 windows that tile, and Adam's
-// update of one tensor in three passes (training/worker/adam.ts asks for it).
+// update of one tensor in three passes (training/worker/adam.ts asks for it), and the batch's bytes
+// turned into its float tensors on the GPU (data/source.ts asks for it), and SimCLR's views of a batch in
+// one program (augment/simclr.ts asks for it).
 import * as tf from '@tensorflow/tfjs'
 import { backend_util, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs'
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu'
 import { RELU_GRAD } from '../heap-kernels'
 import { type AdamAttrs, adamUpdateWebgpu } from './adam-program'
 import { MaxPoolGrad2x2Program, ReluGradProgram } from './backward-programs'
+import { bytesToUnitWebgpu, trimapOneHotWebgpu } from './batch-programs'
 import { filterGradWebgpu } from './filter-grad'
-import { ADAM_UPDATE, FILTER_BIAS_GRAD, TRANSPOSED_FILTER_BIAS_GRAD } from './kernel-names'
+import { ADAM_UPDATE, BYTES_TO_UNIT, FILTER_BIAS_GRAD, SIMCLR_VIEWS, TRANSPOSED_FILTER_BIAS_GRAD, TRIMAP_ONE_HOT } from './kernel-names'
+import { simclrViewsWebgpu } from './views-program'
 
 let registered = false
 
@@ -30,6 +34,9 @@ export function registerWebgpuKernels(): void {
     [TRANSPOSED_FILTER_BIAS_GRAD]: (args) => filterGradWebgpu(args.inputs.x!, args.inputs.dy!, args.attrs as never, gpu(args), { bias: 'x' }),
     [RELU_GRAD]: (args) => reluGrad(args.inputs.dy!, args.inputs.y!, gpu(args)),
     [ADAM_UPDATE]: (args) => adamUpdateWebgpu(args.inputs as never, args.attrs as unknown as AdamAttrs, gpu(args)),
+    [BYTES_TO_UNIT]: (args) => bytesToUnitWebgpu(args.inputs.bytes!, args.attrs!.shape as number[], gpu(args)),
+    [TRIMAP_ONE_HOT]: (args) => trimapOneHotWebgpu(args.inputs.ids!, args.attrs!.shape as number[], gpu(args)),
+    [SIMCLR_VIEWS]: (args) => simclrViewsWebgpu(args.inputs.image!, args.inputs.params!, args.attrs!.size as number, gpu(args)),
     MaxPoolGrad: (args) => maxPoolGrad2x2(args.inputs.dy!, args.inputs.input!, args.attrs as never, gpu(args)) ?? originalMaxPoolGrad!.kernelFunc(args),
   }
   for (const [kernelName, kernelFunc] of Object.entries(kernels)) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc })

@@ -1,0 +1,59 @@
+// A batch made on webgpu (its bytes uploaded as int32 words and converted by the project's kernels)
+// against the same batch made on cpu (converted on the host), on whatever adapter Dawn finds.
+import * as tf from '@tensorflow/tfjs'
+import { describe, expect, it } from 'vitest'
+import { selectBackend } from '../../../src/main/training/worker/backend'
+import { arraySource, disposeBatch, makeBatch } from '../../../src/main/training/worker/data/source'
+import { BYTES_TO_UNIT, TRIMAP_ONE_HOT } from '../../../src/main/training/worker/kernels/webgpu/kernel-names'
+import { useCpu } from './helpers'
+
+const probe = await selectBackend({ force: 'webgpu' }).then(
+  () => '',
+  (e: Error) => e.message,
+)
+if (probe) console.warn(`webgpu batch tests skipped: ${probe}`)
+
+/** Images of odd side (their byte counts are not whole words) with every byte value and every trimap id. */
+function source(size: number, n: number): ReturnType<typeof arraySource> {
+  const images = Array.from({ length: n }, (_, i) => Uint8Array.from({ length: size * size * 3 }, (_, k) => (k * 37 + i * 101) % 256))
+  const trimaps = Array.from({ length: n }, (_, i) => Uint8Array.from({ length: size * size }, (_, k) => (k * 7 + i) % 4))
+  return arraySource(size, images, trimaps)
+}
+
+async function batchOn(backend: 'cpu' | 'webgpu', size: number, indices: number[]): Promise<{ x: Float32Array; y: Float32Array; ids: number[]; kernels: string[] }> {
+  if (backend === 'cpu') await useCpu()
+  else await tf.setBackend('webgpu')
+  const before = tf.memory().numTensors
+  let out: { x: Float32Array; y: Float32Array; ids: number[] } | undefined
+  const info = await tf.profile(async () => {
+    const b = makeBatch(source(size, 3), indices, true)
+    out = { x: (await b.x.data()) as Float32Array, y: (await b.y!.data()) as Float32Array, ids: Array.from(b.ids!) }
+    expect(b.x.shape).toEqual([indices.length, size, size, 3])
+    expect(b.y!.shape).toEqual([indices.length, size, size, 3])
+    disposeBatch(b)
+  })
+  expect(tf.memory().numTensors).toBe(before)
+  return { ...out!, kernels: info.kernels.map((k) => k.name) }
+}
+
+describe.skipIf(probe !== '')('a batch made on webgpu', () => {
+  for (const size of [5, 4]) {
+    it(`is the host's batch, converted on the device (${size}×${size})`, async () => {
+      const cpu = await batchOn('cpu', size, [2, 0])
+      const gpu = await batchOn('webgpu', size, [2, 0])
+      expect(gpu.kernels).toEqual([BYTES_TO_UNIT, TRIMAP_ONE_HOT])
+      expect(cpu.kernels).toEqual([])
+      expect(gpu.ids).toEqual(cpu.ids)
+      expect(Array.from(gpu.y)).toEqual(Array.from(cpu.y))
+      // Bit for bit: wasm and webgpu runs see the same images.
+      expect(Array.from(gpu.x)).toEqual(Array.from(cpu.x))
+    })
+  }
+
+  it('refuses words that do not hold the bytes asked for', async () => {
+    await tf.setBackend('webgpu')
+    const words = tf.tensor1d([1, 2], 'int32')
+    expect(() => tf.engine().runKernel(BYTES_TO_UNIT, { bytes: words }, { shape: [1, 2, 2, 3] })).toThrow(/12 bytes need an int32 tensor of 3 words/)
+    words.dispose()
+  })
+})
