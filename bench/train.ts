@@ -135,7 +135,7 @@ function median(v: number[]): number {
 
 function perStep(c: StepCounts[]): Record<string, number> {
   const mean = (f: (x: StepCounts) => number): number => Number((c.reduce((t, x) => t + f(x), 0) / c.length).toFixed(1))
-  return { programs: mean((x) => x.programs), submits: mean((x) => x.submits), uploads: mean((x) => x.uploads), upload_mb: mean((x) => x.uploadBytes / 2 ** 20) }
+  return { programs: mean((x) => x.programs), program_ms: mean((x) => x.programMs), submits: mean((x) => x.submits), uploads: mean((x) => x.uploads), upload_mb: mean((x) => x.uploadBytes / 2 ** 20) }
 }
 
 /** stderr: the GPU programs of one step by kind, most first. */

@@ -1,11 +1,14 @@
 // What a webgpu step costs the host, counted rather than timed (counts hold on any adapter, SwiftShader
-// included): GPU programs dispatched, queue submits, and uploads from host memory with their bytes.
+// included): GPU programs dispatched, queue submits, and uploads from host memory with their bytes; and
+// the host time spent dispatching programs, the part of a step's recording that is tfjs-webgpu's and Dawn's.
 // GPU.md found the host side, tfjs recording ≈ 500 programs and uploading per step, to set the pace
 // once the filter gradient was fast; these are the numbers that say how much of it is left.
 import * as tf from '@tensorflow/tfjs'
 
 export interface StepCounts {
   programs: number
+  /** Host milliseconds inside the backend's runWebGPUProgram: shader key, uniforms, bind group, dispatch. */
+  programMs: number
   submits: number
   uploads: number
   uploadBytes: number
@@ -28,7 +31,12 @@ export function countWebgpu(): { take(): StepCounts } {
     c.programs += 1
     const name = program.constructor.name
     c.byProgram.set(name, (c.byProgram.get(name) ?? 0) + 1)
-    return run(program, ...rest)
+    const t0 = performance.now()
+    try {
+      return run(program, ...rest)
+    } finally {
+      c.programMs += performance.now() - t0
+    }
   }
   const upload = b.uploadToGPU.bind(b)
   b.uploadToGPU = (dataId) => {
@@ -54,5 +62,5 @@ export function countWebgpu(): { take(): StepCounts } {
 }
 
 function fresh(): StepCounts {
-  return { programs: 0, submits: 0, uploads: 0, uploadBytes: 0, byProgram: new Map() }
+  return { programs: 0, programMs: 0, submits: 0, uploads: 0, uploadBytes: 0, byProgram: new Map() }
 }

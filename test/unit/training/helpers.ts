@@ -1,5 +1,6 @@
 // Shared helpers of the training unit tests: backends, seeded random arrays, error measures.
 import * as tf from '@tensorflow/tfjs'
+import { selectBackend } from '../../../src/main/training/worker/backend'
 import { initWasm } from '../../../src/main/training/worker/wasm-init'
 import { makeRng } from '../../../src/main/training/worker/augment/random'
 
@@ -11,6 +12,20 @@ export async function useWasm(): Promise<void> {
   const want = Number(process.env.UNET_TEST_WASM_THREADS ?? 1)
   const got = await initWasm(want)
   if (got !== want) throw new Error(`wasm runs ${got} threads in this test process, the test wants ${want}`)
+}
+
+/**
+ * Starts the webgpu backend on whatever adapter Dawn finds: '' when it runs, else why not (printed, so
+ * that a file whose tests are skipped for it says so). CI guards against a missing adapter with the
+ * adapter test in webgpu-kernels.test.ts.
+ */
+export async function probeWebgpu(what: string): Promise<string> {
+  const why = await selectBackend({ force: 'webgpu' }).then(
+    () => '',
+    (e: Error) => e.message,
+  )
+  if (why) console.warn(`${what} skipped: ${why}`)
+  return why
 }
 
 export async function useCpu(): Promise<void> {

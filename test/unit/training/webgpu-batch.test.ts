@@ -2,16 +2,11 @@
 // against the same batch made on cpu (converted on the host), on whatever adapter Dawn finds.
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
-import { selectBackend } from '../../../src/main/training/worker/backend'
 import { arraySource, disposeBatch, makeBatch } from '../../../src/main/training/worker/data/source'
 import { BYTES_TO_UNIT, TRIMAP_ONE_HOT } from '../../../src/main/training/worker/kernels/webgpu/kernel-names'
-import { useCpu } from './helpers'
+import { probeWebgpu, useCpu } from './helpers'
 
-const probe = await selectBackend({ force: 'webgpu' }).then(
-  () => '',
-  (e: Error) => e.message,
-)
-if (probe) console.warn(`webgpu batch tests skipped: ${probe}`)
+const probe = await probeWebgpu('webgpu batch tests')
 
 /** Images of odd side (their byte counts are not whole words) with every byte value and every trimap id. */
 function source(size: number, n: number): ReturnType<typeof arraySource> {

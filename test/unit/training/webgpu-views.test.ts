@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest'
 import { adam } from '../../../src/main/training/worker/adam'
 import { applyViews, drawViews, simclrPair } from '../../../src/main/training/worker/augment/simclr'
 import { packViewParams, VIEW_ROW } from '../../../src/main/training/worker/augment/view-params'
-import { selectBackend } from '../../../src/main/training/worker/backend'
 import { arraySource } from '../../../src/main/training/worker/data/source'
 import { SIMCLR_VIEWS } from '../../../src/main/training/worker/kernels/webgpu/kernel-names'
 import { trainStep } from '../../../src/main/training/worker/loop'
@@ -13,13 +12,9 @@ import { ntXentLoss } from '../../../src/main/training/worker/losses/nt-xent'
 import { buildSimclrModel } from '../../../src/main/training/worker/models/projection-head'
 import { buildUnet } from '../../../src/main/training/worker/models/unet'
 import { PAPER_SIMCLR_AUGMENT, type SimclrAugment } from '../../../src/shared/training-protocol'
-import { randomArray, relError, useCpu, useWasm } from './helpers'
+import { probeWebgpu, randomArray, relError, useCpu, useWasm } from './helpers'
 
-const probe = await selectBackend({ force: 'webgpu' }).then(
-  () => '',
-  (e: Error) => e.message,
-)
-if (probe) console.warn(`webgpu view tests skipped: ${probe}`)
+const probe = await probeWebgpu('webgpu view tests')
 
 /** Every branch taken often: jitter (all four steps, random order) on every view, half flipped, half gray. */
 const BUSY: SimclrAugment = { ...PAPER_SIMCLR_AUGMENT, jitterProb: 1, flipProb: 0.5, grayProb: 0.5 }

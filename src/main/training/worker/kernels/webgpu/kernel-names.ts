@@ -34,3 +34,12 @@ export const TRIMAP_ONE_HOT = 'UnetTrimapOneHot'
  * { size }; output [V, size, size, 3]: SimCLR's views of the batch, as augment/simclr.ts makes them.
  */
 export const SIMCLR_VIEWS = 'UnetSimclrViews'
+
+/**
+ * Inputs { yTrue, yPred } float32 [N, H, W, 3], attrs { eps }; outputs [sums [3, 3], loss [1]]: the Dice
+ * loss of losses/dice.ts and the per-class sums its gradient needs (rows Σ y·p·l, Σ y, Σ p·l).
+ */
+export const DICE_LOSS = 'UnetDiceLoss'
+
+/** Inputs { yTrue, sums, dy [1] }, attrs { eps }; output dLoss/dyPred [N, H, W, 3] (DICE_LOSS's gradient). */
+export const DICE_GRAD = 'UnetDiceGrad'

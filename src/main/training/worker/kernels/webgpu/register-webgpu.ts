@@ -1,9 +1,8 @@
-// Installs the project's WGSL kernels for the `webgpu` backend: the filter gradient in place of tfjs's
-// (NCHW stays with tfjs's own), the fused filter + bias gradients the U-Net's layers ask for, a one-pass
-// ReLU gradient, a one-pass max-pool gradient in front of tfjs's for 2×2 windows that tile, and Adam's
-// update of one tensor in three passes (training/worker/adam.ts asks for it), and the batch's bytes
-// turned into its float tensors on the GPU (data/source.ts asks for it), and SimCLR's views of a batch in
-// one program (augment/simclr.ts asks for it).
+// Installs the project's WGSL kernels for the `webgpu` backend. In place of tfjs's: the filter gradient
+// (NCHW stays with tfjs's own) and the 2×2 max-pool gradient (others go to tfjs's). Asked for by name:
+// the U-Net layers' fused filter + bias gradients and one-pass ReLU gradient, Adam's update of one tensor
+// in three passes (adam.ts), a batch's bytes turned into its tensors (data/source.ts), SimCLR's views
+// of a batch in one program (augment/simclr.ts), and the Dice loss with its gradient (losses/dice.ts).
 import * as tf from '@tensorflow/tfjs'
 import { backend_util, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs'
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu'
@@ -12,7 +11,8 @@ import { type AdamAttrs, adamUpdateWebgpu } from './adam-program'
 import { MaxPoolGrad2x2Program, ReluGradProgram } from './backward-programs'
 import { bytesToUnitWebgpu, trimapOneHotWebgpu } from './batch-programs'
 import { filterGradWebgpu } from './filter-grad'
-import { ADAM_UPDATE, BYTES_TO_UNIT, FILTER_BIAS_GRAD, SIMCLR_VIEWS, TRANSPOSED_FILTER_BIAS_GRAD, TRIMAP_ONE_HOT } from './kernel-names'
+import { diceGradWebgpu, diceWebgpu } from './dice-programs'
+import { ADAM_UPDATE, BYTES_TO_UNIT, DICE_GRAD, DICE_LOSS, FILTER_BIAS_GRAD, SIMCLR_VIEWS, TRANSPOSED_FILTER_BIAS_GRAD, TRIMAP_ONE_HOT } from './kernel-names'
 import { simclrViewsWebgpu } from './views-program'
 
 let registered = false
@@ -37,6 +37,8 @@ export function registerWebgpuKernels(): void {
     [BYTES_TO_UNIT]: (args) => bytesToUnitWebgpu(args.inputs.bytes!, args.attrs!.shape as number[], gpu(args)),
     [TRIMAP_ONE_HOT]: (args) => trimapOneHotWebgpu(args.inputs.ids!, args.attrs!.shape as number[], gpu(args)),
     [SIMCLR_VIEWS]: (args) => simclrViewsWebgpu(args.inputs.image!, args.inputs.params!, args.attrs!.size as number, gpu(args)),
+    [DICE_LOSS]: (args) => diceWebgpu(args.inputs.yTrue!, args.inputs.yPred!, args.attrs!.eps as number, gpu(args)),
+    [DICE_GRAD]: (args) => diceGradWebgpu(args.inputs.yTrue!, args.inputs.sums!, args.inputs.dy!, args.attrs!.eps as number, gpu(args)),
     MaxPoolGrad: (args) => maxPoolGrad2x2(args.inputs.dy!, args.inputs.input!, args.attrs as never, gpu(args)) ?? originalMaxPoolGrad!.kernelFunc(args),
   }
   for (const [kernelName, kernelFunc] of Object.entries(kernels)) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc })
