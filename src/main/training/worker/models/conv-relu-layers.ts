@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { convFilterBiasGrad, reluGrad } from '../kernels/conv2d-backprop-filter'
 import { RELU_GRAD } from '../kernels/heap-kernels'
-import { TRANSPOSED_FILTER_BIAS_GRAD } from '../kernels/webgpu/kernel-names'
+import { TRANSPOSED_FILTER_BIAS_GRAD, UPSAMPLE_2X_RELU } from '../kernels/webgpu/kernel-names'
 
 type T4 = tf.Tensor4D
 
@@ -61,9 +61,11 @@ const fusedKernel = (name: string, inputs: Record<string, tf.Tensor>, attrs: Rec
 
 /**
  * relu(conv2dTranspose(x, w, k2 s2) + b) as one fused matMul (bias and ReLU included) and a
- * depth-to-space: each input pixel writes its own 2×2×Cout block, so nothing overlaps.
+ * depth-to-space: each input pixel writes its own 2×2×Cout block, so nothing overlaps. One program on
+ * webgpu, which writes the blocks in place.
  */
-function upsample2x(x: T4, w: T4, b: tf.Tensor1D): T4 {
+export function upsample2x(x: T4, w: T4, b: tf.Tensor1D): T4 {
+  if (tf.getKernel(UPSAMPLE_2X_RELU, tf.getBackend())) return tf.engine().runKernel(UPSAMPLE_2X_RELU, { x, w, b }) as T4
   const [n, h, wd, cin] = x.shape
   const cout = w.shape[2]
   const wm = tf.reshape(tf.transpose(w, [3, 0, 1, 2]), [cin, 4 * cout])

@@ -43,3 +43,6 @@ export const DICE_LOSS = 'UnetDiceLoss'
 
 /** Inputs { yTrue, sums, dy [1] }, attrs { eps }; output dLoss/dyPred [N, H, W, 3] (DICE_LOSS's gradient). */
 export const DICE_GRAD = 'UnetDiceGrad'
+
+/** Inputs { x [N, H, W, Cin], w [2, 2, Cout, Cin], b [Cout] }; output relu(conv2dTranspose(x, w, k2 s2) + b). */
+export const UPSAMPLE_2X_RELU = 'UnetUpsample2xRelu'

@@ -1,6 +1,6 @@
 // Installs the project's WGSL kernels for the `webgpu` backend. In place of tfjs's: the filter gradient
 // (NCHW stays with tfjs's own) and the 2×2 max-pool gradient (others go to tfjs's). Asked for by name:
-// the U-Net layers' fused filter + bias gradients and one-pass ReLU gradient, Adam's update of one tensor
+// the U-Net layers' fused filter + bias gradients, one-pass ReLU gradient and one-pass 2× upsampling, Adam's update of one tensor
 // in three passes (adam.ts), a batch's bytes turned into its tensors (data/source.ts), SimCLR's views
 // of a batch in one program (augment/simclr.ts), and the Dice loss with its gradient (losses/dice.ts).
 import * as tf from '@tensorflow/tfjs'
@@ -12,7 +12,8 @@ import { MaxPoolGrad2x2Program, ReluGradProgram } from './backward-programs'
 import { bytesToUnitWebgpu, trimapOneHotWebgpu } from './batch-programs'
 import { filterGradWebgpu } from './filter-grad'
 import { diceGradWebgpu, diceWebgpu } from './dice-programs'
-import { ADAM_UPDATE, BYTES_TO_UNIT, DICE_GRAD, DICE_LOSS, FILTER_BIAS_GRAD, SIMCLR_VIEWS, TRANSPOSED_FILTER_BIAS_GRAD, TRIMAP_ONE_HOT } from './kernel-names'
+import { ADAM_UPDATE, BYTES_TO_UNIT, DICE_GRAD, DICE_LOSS, FILTER_BIAS_GRAD, SIMCLR_VIEWS, TRANSPOSED_FILTER_BIAS_GRAD, TRIMAP_ONE_HOT, UPSAMPLE_2X_RELU } from './kernel-names'
+import { upsample2xReluWebgpu } from './upsample-program'
 import { simclrViewsWebgpu } from './views-program'
 
 let registered = false
@@ -39,6 +40,7 @@ export function registerWebgpuKernels(): void {
     [SIMCLR_VIEWS]: (args) => simclrViewsWebgpu(args.inputs.image!, args.inputs.params!, args.attrs!.size as number, gpu(args)),
     [DICE_LOSS]: (args) => diceWebgpu(args.inputs.yTrue!, args.inputs.yPred!, args.attrs!.eps as number, gpu(args)),
     [DICE_GRAD]: (args) => diceGradWebgpu(args.inputs.yTrue!, args.inputs.sums!, args.inputs.dy!, args.attrs!.eps as number, gpu(args)),
+    [UPSAMPLE_2X_RELU]: (args) => upsample2xReluWebgpu(args.inputs.x!, args.inputs.w!, args.inputs.b!, gpu(args)),
     MaxPoolGrad: (args) => maxPoolGrad2x2(args.inputs.dy!, args.inputs.input!, args.attrs as never, gpu(args)) ?? originalMaxPoolGrad!.kernelFunc(args),
   }
   for (const [kernelName, kernelFunc] of Object.entries(kernels)) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc })
