@@ -46,3 +46,14 @@ export const DICE_GRAD = 'UnetDiceGrad'
 
 /** Inputs { x [N, H, W, Cin], w [2, 2, Cout, Cin], b [Cout] }; output relu(conv2dTranspose(x, w, k2 s2) + b). */
 export const UPSAMPLE_2X_RELU = 'UnetUpsample2xRelu'
+
+/**
+ * NT-Xent's pieces (losses/nt-xent.ts puts them together around tfjs's matMuls): rows normalised
+ * { z } → zn; each row's loss { sim } → [2B], attrs { temperature }; its gradient { sim, dy [1] } →
+ * dLoss/dsim [2B, 2B] for the mean of the rows' losses; and back through the normalisation
+ * { z, zn, dzn } → dz.
+ */
+export const NT_XENT_NORMALIZE = 'UnetNtXentNormalize'
+export const NT_XENT_ROWS = 'UnetNtXentRows'
+export const NT_XENT_ROWS_GRAD = 'UnetNtXentRowsGrad'
+export const NT_XENT_NORMALIZE_GRAD = 'UnetNtXentNormalizeGrad'

@@ -2,7 +2,8 @@
 // (NCHW stays with tfjs's own) and the 2×2 max-pool gradient (others go to tfjs's). Asked for by name:
 // the U-Net layers' fused filter + bias gradients, one-pass ReLU gradient and one-pass 2× upsampling, Adam's update of one tensor
 // in three passes (adam.ts), a batch's bytes turned into its tensors (data/source.ts), SimCLR's views
-// of a batch in one program (augment/simclr.ts), and the Dice loss with its gradient (losses/dice.ts).
+// of a batch in one program (augment/simclr.ts), and the Dice and NT-Xent losses with their gradients
+// (losses/).
 import * as tf from '@tensorflow/tfjs'
 import { backend_util, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs'
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu'
@@ -12,7 +13,8 @@ import { MaxPoolGrad2x2Program, ReluGradProgram } from './backward-programs'
 import { bytesToUnitWebgpu, trimapOneHotWebgpu } from './batch-programs'
 import { filterGradWebgpu } from './filter-grad'
 import { diceGradWebgpu, diceWebgpu } from './dice-programs'
-import { ADAM_UPDATE, BYTES_TO_UNIT, DICE_GRAD, DICE_LOSS, FILTER_BIAS_GRAD, SIMCLR_VIEWS, TRANSPOSED_FILTER_BIAS_GRAD, TRIMAP_ONE_HOT, UPSAMPLE_2X_RELU } from './kernel-names'
+import * as names from './kernel-names'
+import { normalizeRowsGradWebgpu, normalizeRowsWebgpu, ntXentRowsGradWebgpu, ntXentRowsWebgpu } from './nt-xent-programs'
 import { upsample2xReluWebgpu } from './upsample-program'
 import { simclrViewsWebgpu } from './views-program'
 
@@ -31,16 +33,20 @@ export function registerWebgpuKernels(): void {
       if (attrs.dataFormat === 'NCHW' && originalFilterGrad) return originalFilterGrad.kernelFunc(args)
       return filterGradWebgpu(args.inputs.x!, args.inputs.dy!, attrs, gpu(args))[0]!
     },
-    [FILTER_BIAS_GRAD]: (args) => filterGradWebgpu(args.inputs.x!, args.inputs.dy!, args.attrs as never, gpu(args), { bias: 'dy' }),
-    [TRANSPOSED_FILTER_BIAS_GRAD]: (args) => filterGradWebgpu(args.inputs.x!, args.inputs.dy!, args.attrs as never, gpu(args), { bias: 'x' }),
+    [names.FILTER_BIAS_GRAD]: (args) => filterGradWebgpu(args.inputs.x!, args.inputs.dy!, args.attrs as never, gpu(args), { bias: 'dy' }),
+    [names.TRANSPOSED_FILTER_BIAS_GRAD]: (args) => filterGradWebgpu(args.inputs.x!, args.inputs.dy!, args.attrs as never, gpu(args), { bias: 'x' }),
     [RELU_GRAD]: (args) => reluGrad(args.inputs.dy!, args.inputs.y!, gpu(args)),
-    [ADAM_UPDATE]: (args) => adamUpdateWebgpu(args.inputs as never, args.attrs as unknown as AdamAttrs, gpu(args)),
-    [BYTES_TO_UNIT]: (args) => bytesToUnitWebgpu(args.inputs.bytes!, args.attrs!.shape as number[], gpu(args)),
-    [TRIMAP_ONE_HOT]: (args) => trimapOneHotWebgpu(args.inputs.ids!, args.attrs!.shape as number[], gpu(args)),
-    [SIMCLR_VIEWS]: (args) => simclrViewsWebgpu(args.inputs.image!, args.inputs.params!, args.attrs!.size as number, gpu(args)),
-    [DICE_LOSS]: (args) => diceWebgpu(args.inputs.yTrue!, args.inputs.yPred!, args.attrs!.eps as number, gpu(args)),
-    [DICE_GRAD]: (args) => diceGradWebgpu(args.inputs.yTrue!, args.inputs.sums!, args.inputs.dy!, args.attrs!.eps as number, gpu(args)),
-    [UPSAMPLE_2X_RELU]: (args) => upsample2xReluWebgpu(args.inputs.x!, args.inputs.w!, args.inputs.b!, gpu(args)),
+    [names.ADAM_UPDATE]: (args) => adamUpdateWebgpu(args.inputs as never, args.attrs as unknown as AdamAttrs, gpu(args)),
+    [names.BYTES_TO_UNIT]: (args) => bytesToUnitWebgpu(args.inputs.bytes!, args.attrs!.shape as number[], gpu(args)),
+    [names.TRIMAP_ONE_HOT]: (args) => trimapOneHotWebgpu(args.inputs.ids!, args.attrs!.shape as number[], gpu(args)),
+    [names.SIMCLR_VIEWS]: (args) => simclrViewsWebgpu(args.inputs.image!, args.inputs.params!, args.attrs!.size as number, gpu(args)),
+    [names.DICE_LOSS]: (args) => diceWebgpu(args.inputs.yTrue!, args.inputs.yPred!, args.attrs!.eps as number, gpu(args)),
+    [names.DICE_GRAD]: (args) => diceGradWebgpu(args.inputs.yTrue!, args.inputs.sums!, args.inputs.dy!, args.attrs!.eps as number, gpu(args)),
+    [names.UPSAMPLE_2X_RELU]: (args) => upsample2xReluWebgpu(args.inputs.x!, args.inputs.w!, args.inputs.b!, gpu(args)),
+    [names.NT_XENT_NORMALIZE]: (args) => normalizeRowsWebgpu(args.inputs.z!, gpu(args)),
+    [names.NT_XENT_ROWS]: (args) => ntXentRowsWebgpu(args.inputs.sim!, args.attrs!.temperature as number, gpu(args)),
+    [names.NT_XENT_ROWS_GRAD]: (args) => ntXentRowsGradWebgpu(args.inputs.sim!, args.inputs.dy!, args.attrs!.temperature as number, gpu(args)),
+    [names.NT_XENT_NORMALIZE_GRAD]: (args) => normalizeRowsGradWebgpu(args.inputs.z!, args.inputs.zn!, args.inputs.dzn!, gpu(args)),
     MaxPoolGrad: (args) => maxPoolGrad2x2(args.inputs.dy!, args.inputs.input!, args.attrs as never, gpu(args)) ?? originalMaxPoolGrad!.kernelFunc(args),
   }
   for (const [kernelName, kernelFunc] of Object.entries(kernels)) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc })
