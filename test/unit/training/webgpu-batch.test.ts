@@ -2,6 +2,7 @@
 // against the same batch made on cpu (converted on the host), on whatever adapter Dawn finds.
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
+import { applyMask } from '../../../src/main/training/worker/augment/mae-mask'
 import { arraySource, disposeBatch, makeBatch } from '../../../src/main/training/worker/data/source'
 import { BYTES_TO_UNIT, TRIMAP_ONE_HOT } from '../../../src/main/training/worker/kernels/webgpu/kernel-names'
 import { probeWebgpu, useCpu } from './helpers'
@@ -51,4 +52,28 @@ describe.skipIf(probe !== '')('a batch made on webgpu', () => {
     expect(() => tf.engine().runKernel(BYTES_TO_UNIT, { bytes: words }, { shape: [1, 2, 2, 3] })).toThrow(/12 bytes need an int32 tensor of 3 words/)
     words.dispose()
   })
+
+  for (const kind of ['pixel', 'patch'] as const) {
+    it(`applies the host's ${kind} mask, which crosses as bytes`, async () => {
+      const masked = async (backend: 'cpu' | 'webgpu'): Promise<{ input: number[]; mask: number[]; kernels: string[] }> => {
+        if (backend === 'cpu') await useCpu()
+        else await tf.setBackend('webgpu')
+        let out: { input: number[]; mask: number[] } | undefined
+        const info = await tf.profile(async () => {
+          const x = tf.tensor4d(Float32Array.from({ length: 2 * 5 * 5 * 3 }, (_, k) => ((k * 13) % 17) / 17), [2, 5, 5, 3])
+          const m = applyMask(x, { kind, ratio: 0.5, patch: 2 }, 3)
+          out = { input: Array.from(await m.input.data()), mask: Array.from(await m.mask.data()) }
+          tf.dispose([x, m.input, m.mask])
+        })
+        return { ...out!, kernels: info.kernelNames }
+      }
+      const cpu = await masked('cpu')
+      const gpu = await masked('webgpu')
+      expect(gpu.kernels).toContain(BYTES_TO_UNIT)
+      expect(gpu.mask).toEqual(cpu.mask)
+      expect(gpu.input).toEqual(cpu.input)
+      expect(cpu.mask.filter((v) => v === 1).length).toBeGreaterThanOrEqual(25)
+      expect(cpu.mask.every((v) => v === 0 || v === 1)).toBe(true)
+    })
+  }
 })

@@ -64,16 +64,26 @@ export function batchTensors(h: HostBatch): Batch {
   const n = h.indices.length
   const px = h.size * h.size
   const shape: [number, number, number, number] = [n, h.size, h.size, 3]
-  const onDevice = tf.getKernel(BYTES_TO_UNIT, tf.getBackend()) !== undefined
-  const batch: Batch = { x: onDevice ? fromWords(BYTES_TO_UNIT, 'bytes', h.pixels, shape) : tf.tensor4d(unitFloats(h.pixels, n * px * 3), shape), indices: h.indices }
+  const batch: Batch = { x: unitTensor(h.pixels, shape), indices: h.indices }
   if (h.trimaps) {
     batch.ids = h.trimaps.subarray(0, n * px)
-    batch.y = onDevice ? fromWords(TRIMAP_ONE_HOT, 'ids', h.trimaps, shape) : tf.tensor4d(oneHot(batch.ids), shape)
+    batch.y = bytesOnDevice() ? fromWords(TRIMAP_ONE_HOT, 'ids', h.trimaps, shape) : tf.tensor4d(oneHot(batch.ids), shape)
   }
   return batch
 }
 
-const wordAligned = (bytes: number): number => Math.ceil(bytes / 4) * 4
+/**
+ * bytes / 255 as a float32 tensor of `shape`, converted on the device where the backend can (bytes
+ * then padded to whole words: wordAligned), else on the host.
+ */
+export function unitTensor(bytes: Uint8Array, shape: [number, number, number, number]): tf.Tensor4D {
+  return bytesOnDevice() ? fromWords(BYTES_TO_UNIT, 'bytes', bytes, shape) : tf.tensor4d(unitFloats(bytes, shape.reduce((a, b) => a * b, 1)), shape)
+}
+
+const bytesOnDevice = (): boolean => tf.getKernel(BYTES_TO_UNIT, tf.getBackend()) !== undefined
+
+/** Bytes padded to whole 4-byte words, as unitTensor uploads them. */
+export const wordAligned = (bytes: number): number => Math.ceil(bytes / 4) * 4
 
 function fromWords(kernel: string, input: string, bytes: Uint8Array, shape: number[]): tf.Tensor4D {
   return tf.tidy(() => {
