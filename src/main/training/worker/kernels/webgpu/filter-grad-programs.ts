@@ -1,11 +1,8 @@
 // WGSL programs for a conv's filter (and bias) gradient on tfjs's webgpu backend: a split-K GEMM of the
 // conv's patches (gathered from x on the fly) with dy, then a sum of the slices' partial products.
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu'
+import { LOADS, THREADS, TILE, TILE_PRODUCT, tileDeclarations } from './tile-gemm'
 
-/** Rows (patch elements) and columns (output channels) of one workgroup's tile, and K per step. */
-export const TILE = 32
-const THREADS = 8 // per tile axis; each thread accumulates a 4×4 block, 8 apart
-const LOADS = (TILE * TILE) / (THREADS * THREADS) // elements of each tile a thread stages per step
 
 /** Which bias gradient the partial products carry besides the filter's. */
 export const BiasMode = {
@@ -38,8 +35,7 @@ export class FilterGradPartialProgram implements WebGPUProgram {
 
   getUserCode(): string {
     return `
-      var<workgroup> tileA : array<array<f32, ${TILE}>, ${TILE}>;
-      var<workgroup> tileB : array<array<f32, ${TILE}>, ${TILE}>;
+      ${tileDeclarations()}
       ${PATCH_SNIPPET}
       fn main(index : i32) {
         // reshapeDispatch may fold a long dispatch into 2-D: number the workgroups ourselves.
@@ -78,14 +74,7 @@ export class FilterGradPartialProgram implements WebGPUProgram {
             tileB[kk][lane] = bv;
           }
           workgroupBarrier();
-          for (var kk = 0; kk < ${TILE}; kk = kk + 1) {
-            for (var r = 0; r < 4; r = r + 1) {
-              let a = tileA[kk][tr + ${THREADS} * r];
-              for (var c = 0; c < 4; c = c + 1) {
-                acc[r][c] = acc[r][c] + a * tileB[kk][tc + ${THREADS} * c];
-              }
-            }
-          }
+          ${TILE_PRODUCT}
           workgroupBarrier();
         }
         if (slice < uniforms.outShape.x) {

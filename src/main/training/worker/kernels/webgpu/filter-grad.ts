@@ -3,7 +3,8 @@
 import type { Conv2DBackpropFilterAttrs, TensorInfo } from '@tensorflow/tfjs'
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu'
 import { convGeometry } from '../conv-geometry'
-import { BiasMode, FilterGradPartialProgram, SumSlicesProgram, sumSlicesUniforms, TILE } from './filter-grad-programs'
+import { BiasMode, FilterGradPartialProgram, SumSlicesProgram, sumSlicesUniforms } from './filter-grad-programs'
+import { TILE } from './tile-gemm'
 
 export interface SlicePlan {
   slices: number

@@ -11,33 +11,46 @@ const SELF = 1e9
 /** The norm's floor, as in losses/nt-xent.ts. */
 const FLOOR = 1e-12
 
-const flat = (shape: number[]): { outputShape: number[]; dispatchLayout: { x: number[] } } => ({ outputShape: shape, dispatchLayout: { x: shape.map((_, i) => i) } })
-
-/** zn_i = z_i / max(‖z_i‖, 1e-12): a thread per row. */
-class NormalizeRowsProgram implements WebGPUProgram {
-  variableNames = ['z']
+/** A thread per row of z [rows, D]; the output has z's shape. */
+abstract class PerRowProgram implements WebGPUProgram {
+  abstract variableNames: string[]
+  abstract shaderKey: string
   workgroupSize: [number, number, number] = [THREADS, 1, 1]
   outputShape: number[]
   dispatchLayout: { x: number[] }
   dispatch: [number, number, number]
-  shaderKey = 'unetNormalizeRows'
 
   constructor(shape: number[]) {
-    ;({ outputShape: this.outputShape, dispatchLayout: this.dispatchLayout } = flat(shape))
+    this.outputShape = shape
+    this.dispatchLayout = { x: shape.map((_, i) => i) }
     this.dispatch = [Math.ceil(shape[0]! / THREADS), 1, 1]
   }
+
+  /** The row's work, with index (the row), d (its length) in scope. */
+  protected abstract rowCode(): string
 
   getUserCode(): string {
     return `
       fn main(index : i32) {
-        let rows = uniforms.zShape.x;
         let d = uniforms.zShape.y;
-        if (index >= rows) { return; }
-        var ss = 0.0;
-        for (var k = 0; k < d; k = k + 1) { let v = z[index * d + k]; ss = ss + v * v; }
-        let norm = max(sqrt(ss), ${FLOOR});
-        for (var k = 0; k < d; k = k + 1) { result[index * d + k] = z[index * d + k] / norm; }
+        if (index >= uniforms.zShape.x) { return; }
+        ${this.rowCode()}
       }
+    `
+  }
+}
+
+/** zn_i = z_i / max(‖z_i‖, 1e-12). */
+class NormalizeRowsProgram extends PerRowProgram {
+  variableNames = ['z']
+  shaderKey = 'unetNormalizeRows'
+
+  protected rowCode(): string {
+    return `
+      var ss = 0.0;
+      for (var k = 0; k < d; k = k + 1) { let v = z[index * d + k]; ss = ss + v * v; }
+      let norm = max(sqrt(ss), ${FLOOR});
+      for (var k = 0; k < d; k = k + 1) { result[index * d + k] = z[index * d + k] / norm; }
     `
   }
 }
@@ -46,37 +59,23 @@ class NormalizeRowsProgram implements WebGPUProgram {
  * dz_i from dzn_i through zn = z / max(‖z‖, 1e-12): (dzn − zn·(zn·dzn)) / ‖z‖ where the norm is
  * above the floor, dzn / 1e-12 where it is not (the floor is a constant).
  */
-class NormalizeRowsGradProgram implements WebGPUProgram {
+class NormalizeRowsGradProgram extends PerRowProgram {
   variableNames = ['z', 'zn', 'dzn']
-  workgroupSize: [number, number, number] = [THREADS, 1, 1]
-  outputShape: number[]
-  dispatchLayout: { x: number[] }
-  dispatch: [number, number, number]
   shaderKey = 'unetNormalizeRowsGrad'
 
-  constructor(shape: number[]) {
-    ;({ outputShape: this.outputShape, dispatchLayout: this.dispatchLayout } = flat(shape))
-    this.dispatch = [Math.ceil(shape[0]! / THREADS), 1, 1]
-  }
-
-  getUserCode(): string {
+  protected rowCode(): string {
     return `
-      fn main(index : i32) {
-        let rows = uniforms.zShape.x;
-        let d = uniforms.zShape.y;
-        if (index >= rows) { return; }
-        var ss = 0.0;
-        var dot = 0.0;
-        for (var k = 0; k < d; k = k + 1) {
-          let at = index * d + k;
-          ss = ss + z[at] * z[at];
-          dot = dot + zn[at] * dzn[at];
-        }
-        let norm = sqrt(ss);
-        for (var k = 0; k < d; k = k + 1) {
-          let at = index * d + k;
-          if (norm >= ${FLOOR}) { result[at] = (dzn[at] - zn[at] * dot) / norm; } else { result[at] = dzn[at] / ${FLOOR}; }
-        }
+      var ss = 0.0;
+      var dot = 0.0;
+      for (var k = 0; k < d; k = k + 1) {
+        let at = index * d + k;
+        ss = ss + z[at] * z[at];
+        dot = dot + zn[at] * dzn[at];
+      }
+      let norm = sqrt(ss);
+      for (var k = 0; k < d; k = k + 1) {
+        let at = index * d + k;
+        if (norm >= ${FLOOR}) { result[at] = (dzn[at] - zn[at] * dot) / norm; } else { result[at] = dzn[at] / ${FLOOR}; }
       }
     `
   }
@@ -120,50 +119,25 @@ const ROW_SNIPPET = `
   }
 `
 
-/** loss_i = log Σ_j exp(l_ij) − l_{i,p(i)}, p(i) = (i + n/2) mod n. */
-class NtXentRowsProgram implements WebGPUProgram {
-  variableNames = ['sim']
+/**
+ * A workgroup per row i of sim [n, n], which has found the row's log-sum-exp `lse` (every workgroup
+ * meets the barriers: one past the last row, from a folded dispatch, reads row n − 1 and writes nothing).
+ */
+abstract class SimRowsProgram implements WebGPUProgram {
+  abstract variableNames: string[]
+  abstract shaderKey: string
   uniforms = 'temperature : f32,'
   workgroupSize: [number, number, number] = [THREADS, 1, 1]
-  outputShape: number[]
-  dispatchLayout = { x: [0] }
+  dispatchLayout: { x: number[] }
   dispatch: [number, number, number]
-  shaderKey = 'unetNtXentRows'
 
-  constructor(n: number) {
-    this.outputShape = [n]
-    this.dispatch = [n, 1, 1]
+  constructor(public outputShape: number[]) {
+    this.dispatchLayout = { x: outputShape.map((_, k) => k) }
+    this.dispatch = [outputShape[0]!, 1, 1]
   }
 
-  getUserCode(): string {
-    // A workgroup past the last row (a folded dispatch) still meets the barriers: it reads row n − 1.
-    return `
-      ${ROW_SNIPPET}
-      fn main(index : i32) {
-        let n = uniforms.simShape.x;
-        let row = rowOf();
-        let i = min(row, n - 1);
-        let lse = logSumExp(i, n, i32(localIndex));
-        if (localIndex == 0u && row < n) { result[i] = lse - logit(i, (i + n / 2) % n, n); }
-      }
-    `
-  }
-}
-
-/** dLoss/dsim_ij = scale · (softmax_ij − [j = p(i)]) / τ, scale = dy / n (the loss is a mean over rows). */
-class NtXentRowsGradProgram implements WebGPUProgram {
-  variableNames = ['sim', 'dy']
-  uniforms = 'temperature : f32,'
-  workgroupSize: [number, number, number] = [THREADS, 1, 1]
-  outputShape: number[]
-  dispatchLayout = { x: [0, 1] }
-  dispatch: [number, number, number]
-  shaderKey = 'unetNtXentRowsGrad'
-
-  constructor(n: number) {
-    this.outputShape = [n, n]
-    this.dispatch = [n, 1, 1]
-  }
+  /** Row i's output, with i, n, li, lse and partner (p(i) = (i + n/2) mod n) in scope. */
+  protected abstract rowCode(): string
 
   getUserCode(): string {
     return `
@@ -175,11 +149,33 @@ class NtXentRowsGradProgram implements WebGPUProgram {
         let li = i32(localIndex);
         let lse = logSumExp(i, n, li);
         if (row >= n) { return; }
-        let scale = dy[0] / f32(n) / uniforms.temperature;
         let partner = (i + n / 2) % n;
-        for (var j = li; j < n; j = j + ${THREADS}) {
-          result[i * n + j] = scale * (exp(logit(i, j, n) - lse) - select(0.0, 1.0, j == partner));
-        }
+        ${this.rowCode()}
+      }
+    `
+  }
+}
+
+/** loss_i = log Σ_j exp(l_ij) − l_{i,p(i)}. */
+class NtXentRowsProgram extends SimRowsProgram {
+  variableNames = ['sim']
+  shaderKey = 'unetNtXentRows'
+
+  protected rowCode(): string {
+    return 'if (li == 0) { result[i] = lse - logit(i, partner, n); }'
+  }
+}
+
+/** dLoss/dsim_ij = scale · (softmax_ij − [j = p(i)]) / τ, scale = dy / n (the loss is a mean over rows). */
+class NtXentRowsGradProgram extends SimRowsProgram {
+  variableNames = ['sim', 'dy']
+  shaderKey = 'unetNtXentRowsGrad'
+
+  protected rowCode(): string {
+    return `
+      let scale = dy[0] / f32(n) / uniforms.temperature;
+      for (var j = li; j < n; j = j + ${THREADS}) {
+        result[i * n + j] = scale * (exp(logit(i, j, n) - lse) - select(0.0, 1.0, j == partner));
       }
     `
   }
@@ -209,11 +205,11 @@ export function normalizeRowsGradWebgpu(z: TensorInfo, zn: TensorInfo, dzn: Tens
 
 export function ntXentRowsWebgpu(sim: TensorInfo, temperature: number, backend: WebGPUBackend): TensorInfo {
   checkSim(sim)
-  return backend.runWebGPUProgram(new NtXentRowsProgram(sim.shape[0]!), [sim], 'float32', temperatureUniform(temperature) as never)
+  return backend.runWebGPUProgram(new NtXentRowsProgram([sim.shape[0]!]), [sim], 'float32', temperatureUniform(temperature) as never)
 }
 
 export function ntXentRowsGradWebgpu(sim: TensorInfo, dy: TensorInfo, temperature: number, backend: WebGPUBackend): TensorInfo {
   checkSim(sim)
   if (dy.shape.join() !== '1') throw new Error(`NT-Xent gradient: dy must be [1], got ${dy.shape.join('×')}`)
-  return backend.runWebGPUProgram(new NtXentRowsGradProgram(sim.shape[0]!), [sim, dy], 'float32', temperatureUniform(temperature) as never)
+  return backend.runWebGPUProgram(new NtXentRowsGradProgram([sim.shape[0]!, sim.shape[0]!]), [sim, dy], 'float32', temperatureUniform(temperature) as never)
 }

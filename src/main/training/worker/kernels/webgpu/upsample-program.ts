@@ -4,10 +4,8 @@
 // the output transposed around a fused matMul, and a tile of the bias).
 import type { TensorInfo } from '@tensorflow/tfjs'
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu'
+import { LOADS, THREADS, TILE, TILE_PRODUCT, tileDeclarations } from './tile-gemm'
 
-const TILE = 32
-const THREADS = 8 // per tile axis; each thread computes a 4×4 block, 8 apart
-const LOADS = (TILE * TILE) / (THREADS * THREADS)
 
 /** x [N, H, W, Cin], w [2, 2, Cout, Cin], b [Cout] → [N, 2H, 2W, Cout]. */
 export class Upsample2xReluProgram implements WebGPUProgram {
@@ -28,8 +26,7 @@ export class Upsample2xReluProgram implements WebGPUProgram {
     // Tiles are staged with K (input channels, contiguous in both x and w) along the threads, so
     // neighbouring threads read neighbouring floats; the extra column keeps those writes off one bank.
     return `
-      var<workgroup> tileA : array<array<f32, ${TILE + 1}>, ${TILE}>;
-      var<workgroup> tileB : array<array<f32, ${TILE + 1}>, ${TILE}>;
+      ${tileDeclarations(1)}
       fn main(index : i32) {
         let wg = i32(workgroupId.x + numWorkgroups.x * (workgroupId.y + numWorkgroups.y * workgroupId.z));
         let h = uniforms.xShape.y;
@@ -62,14 +59,7 @@ export class Upsample2xReluProgram implements WebGPUProgram {
             tileB[kk][r] = bv;
           }
           workgroupBarrier();
-          for (var kk = 0; kk < ${TILE}; kk = kk + 1) {
-            for (var r = 0; r < 4; r = r + 1) {
-              let a = tileA[kk][tr + ${THREADS} * r];
-              for (var c = 0; c < 4; c = c + 1) {
-                acc[r][c] = acc[r][c] + a * tileB[kk][tc + ${THREADS} * c];
-              }
-            }
-          }
+          ${TILE_PRODUCT}
           workgroupBarrier();
         }
         for (var r = 0; r < 4; r = r + 1) {
