@@ -95,6 +95,22 @@ describe.runIf(probe.ok)('the fused Adam update on webgpu', () => {
     expect(relError(got.weights[0]!, START[0]!)).toBeGreaterThan(1e-3)
   })
 
+  it('keeps its packed moments when its state is read between steps (a checkpoint each epoch)', async () => {
+    const want = await runAdam('webgpu', () => adam(LR), FIVE)
+    const read = (): tf.Optimizer => {
+      const opt = adam(LR)
+      const apply = opt.applyGradients.bind(opt)
+      // Reads the state (and its tensors' values) before every step.
+      opt.applyGradients = (g) => {
+        void opt.getWeights().then((w) => w.map((x) => x.tensor.dataSync()))
+        apply(g)
+      }
+      return opt
+    }
+    const got = await runAdam('webgpu', read, FIVE)
+    expect(got).toEqual(want)
+  })
+
   it('resumes from the state tfjs saved on cpu, and tfjs resumes from its state', async () => {
     const want = await runAdam('cpu', () => tf.train.adam(LR), FIVE)
     const cpuFirst = await runAdam('cpu', () => tf.train.adam(LR), [1, 2])
@@ -103,7 +119,7 @@ describe.runIf(probe.ok)('the fused Adam update on webgpu', () => {
     expectClose(await runAdam('cpu', () => tf.train.adam(LR), [4, 5], gpuFirst), want, START)
   })
 
-  it('runs one UnetAdamUpdate kernel, three GPU programs, per tensor and step, and frees what it made', async () => {
+  it("runs one UnetAdamUpdate kernel, two GPU programs, per tensor and step, and frees what it made", async () => {
     await tf.setBackend('webgpu')
     const count = async (make: () => tf.Optimizer): Promise<{ programs: number; kernels: string[]; leaked: number }> => {
       const vars = makeVars(`count${Math.random()}`.replace('.', ''))
@@ -120,7 +136,7 @@ describe.runIf(probe.ok)('the fused Adam update on webgpu', () => {
     const fused = await count(() => adam(LR))
     const stock = await count(() => tf.train.adam(LR))
     expect(fused.kernels.filter((k) => k === ADAM_UPDATE)).toHaveLength(SHAPES.length)
-    expect(fused.programs).toBe(3 * SHAPES.length)
+    expect(fused.programs).toBe(2 * SHAPES.length)
     expect(stock.programs).toBeGreaterThan(12 * SHAPES.length)
     expect(fused.leaked).toBe(0)
   })

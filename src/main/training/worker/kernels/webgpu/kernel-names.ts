@@ -11,8 +11,9 @@ export const FILTER_BIAS_GRAD = 'UnetFilterBiasGrad'
 export const TRANSPOSED_FILTER_BIAS_GRAD = 'UnetTransposedFilterBiasGrad'
 
 /**
- * Inputs { weight, m, v, grad }, attrs AdamAttrs (adam-program.ts); outputs [weight, m, v] after one
- * Adam step, as tfjs's AdamOptimizer computes them. Only the webgpu backend has it (training/worker/adam.ts).
+ * Inputs { weight, mv, grad }: mv is Adam's two moments packed [m | v], flat [2·size]; attrs AdamAttrs
+ * (adam-program.ts); outputs [weight, mv] after one Adam step, as tfjs's AdamOptimizer computes them.
+ * Only the webgpu backend has it (training/worker/adam.ts).
  */
 export const ADAM_UPDATE = 'UnetAdamUpdate'
 

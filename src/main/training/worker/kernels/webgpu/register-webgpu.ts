@@ -1,7 +1,7 @@
 // Installs the project's WGSL kernels for the `webgpu` backend. In place of tfjs's: the filter gradient
 // (NCHW stays with tfjs's own) and the 2×2 max-pool gradient (others go to tfjs's). Asked for by name:
 // the U-Net layers' fused filter + bias gradients, one-pass ReLU gradient and one-pass 2× upsampling, Adam's update of one tensor
-// in three passes (adam.ts), a batch's bytes turned into its tensors (data/source.ts), SimCLR's views
+// in two passes (adam.ts), a batch's bytes turned into its tensors (data/source.ts), SimCLR's views
 // of a batch in one program (augment/simclr.ts), and the Dice and NT-Xent losses with their gradients
 // (losses/).
 import * as tf from '@tensorflow/tfjs'
