@@ -3,6 +3,7 @@
 // Each timed step builds and uploads its own batch, as a run does; `loop_img_per_s` is train()'s own
 // throughput, steps queued a step ahead of their loss reads, which is what a run on a GPU sees.
 // Use: npm run bench:train -- --size 128 --batch 32 --steps 3 [--simclr] [--threads N] [--backend wasm|webgpu] [--profile] [--stock-adam]
+//      npm run bench:train -- --backend webgpu --check   (webgpu's losses against cpu's, every objective; exits 1 on a mismatch)
 import * as tf from '@tensorflow/tfjs'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -17,6 +18,7 @@ import { buildSimclrModel } from '../src/main/training/worker/models/projection-
 import { buildUnet, PAPER_CHANNELS } from '../src/main/training/worker/models/unet'
 import type { Objective } from '../src/main/training/worker/objectives'
 import { makeRng } from '../src/main/training/worker/augment/random'
+import { checkWebgpu } from './webgpu-check'
 import { countWebgpu, type StepCounts } from './webgpu-counters'
 
 const { values } = parseArgs({
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     // tfjs's own Adam instead of the fused webgpu update, to time what the fusion saves.
     'stock-adam': { type: 'boolean', default: false },
+    check: { type: 'boolean', default: false },
   },
 })
 const simclr = values.simclr ?? false
@@ -45,6 +48,12 @@ if (!process.env.DAWN_NODE_PATH && fs.existsSync(besideMe)) process.env.DAWN_NOD
 const dawnFlags = values.profile ? ['enable-dawn-features=allow_unsafe_apis'] : []
 const choice = await selectBackend({ force: values.backend as BackendName | undefined, wasmThreads: Number(values.threads), dawnFlags })
 for (const a of choice.attempts.filter((x) => !x.ok)) console.error(`${a.backend}: ${a.reason}`)
+if (values.check) {
+  if (choice.name !== 'webgpu') throw new Error(`--check compares webgpu with cpu; the backend is ${choice.name}`)
+  const results = await checkWebgpu()
+  for (const r of results) console.log(JSON.stringify({ ...r, adapter: choice.adapter }))
+  process.exit(results.every((r) => r.ok) ? 0 : 1)
+}
 const gpuProfile = values.profile && choice.name === 'webgpu'
 const profile = values.profile && !gpuProfile ? profileKernels(choice.name) : null
 const gpuTimes = new Map<string, { ms: number; calls: number }>()

@@ -16,6 +16,8 @@ fi
 echo "node $("$NODE" --version)"
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 bench() { echo "## train.mjs $*"; "$NODE" train.mjs --backend webgpu "$@"; }
+# The GPU's losses against cpu's for a few steps of each objective; the timings run either way.
+bench --check || echo "## check FAILED: the GPU's losses differ from cpu's (see the lines above)"
 bench --size 128 --batch 32 --steps "$STEPS"
 # The same with tfjs's Adam (≈ 14 programs per tensor instead of 3): what the fused update saves.
 bench --size 128 --batch 32 --steps "$STEPS" --stock-adam

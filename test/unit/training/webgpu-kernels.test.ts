@@ -1,16 +1,14 @@
-// The project's WGSL kernels against the cpu backend, and a few U-Net steps on webgpu against wasm, on
+// The project's WGSL kernels against the cpu backend, and a few U-Net steps of each objective on webgpu
+// against wasm (the steps bench:train --check takes on a GPU), on
 // whatever adapter Dawn finds (Chromium's SwiftShader on CPU-only machines and in CI: see vitest.config).
 import * as tf from '@tensorflow/tfjs'
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu'
 import { describe, expect, it } from 'vitest'
-import { adam } from '../../../src/main/training/worker/adam'
 import { selectBackend } from '../../../src/main/training/worker/backend'
-import { arraySource } from '../../../src/main/training/worker/data/source'
-import { trainStep } from '../../../src/main/training/worker/loop'
 import { filterGradWebgpu, planSlices } from '../../../src/main/training/worker/kernels/webgpu/filter-grad'
 import { RELU_GRAD } from '../../../src/main/training/worker/kernels/heap-kernels'
-import { ADAM_UPDATE, FILTER_BIAS_GRAD, TRANSPOSED_FILTER_BIAS_GRAD } from '../../../src/main/training/worker/kernels/webgpu/kernel-names'
-import { buildUnet } from '../../../src/main/training/worker/models/unet'
+import { ADAM_UPDATE, BYTES_TO_UNIT, DICE_GRAD, DICE_LOSS, FILTER_BIAS_GRAD, NT_XENT_ROWS, NT_XENT_ROWS_GRAD, SIMCLR_VIEWS, TRANSPOSED_FILTER_BIAS_GRAD, TRIMAP_ONE_HOT, UPSAMPLE_2X_RELU } from '../../../src/main/training/worker/kernels/webgpu/kernel-names'
+import { CHECK_OBJECTIVES, CHECK_TOLERANCE, type CheckName, checkSteps } from '../../../bench/webgpu-check'
 import { randomArray, relError, useCpu, useWasm } from './helpers'
 
 // Probed once, before the tests are collected, so that a machine without any adapter skips them visibly.
@@ -186,37 +184,33 @@ describe('planSlices', () => {
   })
 })
 
-/** The same U-Net, weights and batch on a backend: the losses of `steps` Adam steps, the last one's kernels. */
-async function unetSteps(backend: 'wasm' | 'webgpu', steps: number): Promise<{ losses: number[]; kernels: Set<string> }> {
+/** The check's steps (bench/webgpu-check.ts) on a backend: their losses and every kernel they ran. */
+async function stepsOn(backend: 'wasm' | 'webgpu', name: CheckName): Promise<{ losses: number[]; kernels: string[] }> {
   if (backend === 'wasm') await useWasm()
   else await tf.setBackend('webgpu')
-  const model = buildUnet({ inputSize: 16, channels: [4, 8], skips: true, outChannels: 3, outActivation: 'softmax' })
-  tf.tidy(() => model.setWeights(model.getWeights().map((w, i) => tf.tensor(randomArray(w.size, 100 + i, -0.4, 0.4), w.shape))))
-  const images = [0, 1].map((i) => Uint8Array.from(randomArray(16 * 16 * 3, 10 + i, 0, 255), Math.floor))
-  const trimaps = [0, 1].map((i) => Uint8Array.from(randomArray(16 * 16, 20 + i, 1, 3.999), Math.floor))
-  // The training's own Adam: fused on webgpu, tfjs's on wasm.
-  const opt = adam(1e-2)
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
-  const losses: number[] = []
-  const kernels = new Set<string>()
-  for (let s = 0; s < steps; s++) {
-    const step = (): Promise<number> => trainStep(model, arraySource(16, images, trimaps), [0, 1], { kind: 'segment' }, opt, vars, s)
-    if (s < steps - 1) losses.push(await step())
-    else (await tf.profile(async () => losses.push(await step()))).kernelNames.forEach((k) => kernels.add(k))
-  }
-  model.dispose()
-  opt.dispose()
-  return { losses, kernels }
+  let losses: number[] = []
+  const info = await tf.profile(async () => void (losses = await checkSteps(CHECK_OBJECTIVES[name])))
+  return { losses, kernels: info.kernelNames }
+}
+
+// Each objective's step runs through its own project kernels, besides the U-Net's.
+const OWN_KERNELS: Record<CheckName, string[]> = {
+  dice: [UPSAMPLE_2X_RELU, TRANSPOSED_FILTER_BIAS_GRAD, DICE_LOSS, DICE_GRAD, TRIMAP_ONE_HOT],
+  simclr: [SIMCLR_VIEWS, NT_XENT_ROWS, NT_XENT_ROWS_GRAD],
+  mae: [UPSAMPLE_2X_RELU, TRANSPOSED_FILTER_BIAS_GRAD],
 }
 
 describe.runIf(hasAdapter)('a U-Net on webgpu', () => {
-  it('takes the same three Dice + Adam steps as on wasm, through the fused filter + bias gradient and Adam update', async () => {
-    const want = await unetSteps('wasm', 3)
-    const got = await unetSteps('webgpu', 3)
-    expect(want.losses[2]).not.toBe(want.losses[0])
-    expect(relError(got.losses, want.losses)).toBeLessThan(1e-3)
-    for (const k of [FILTER_BIAS_GRAD, TRANSPOSED_FILTER_BIAS_GRAD, RELU_GRAD, 'MaxPoolGrad', ADAM_UPDATE]) expect(got.kernels).toContain(k)
-    expect(got.kernels).not.toContain('Step') // the two-pass ReLU gradient
-    expect(got.kernels).not.toContain('Sqrt') // tfjs's Adam
-  })
+  for (const name of Object.keys(CHECK_OBJECTIVES) as CheckName[]) {
+    it(`takes the same three ${name} + Adam steps as on wasm, through the project's kernels`, async () => {
+      const want = await stepsOn('wasm', name)
+      const got = await stepsOn('webgpu', name)
+      expect(want.losses[2]).not.toBe(want.losses[0])
+      expect(relError(got.losses, want.losses)).toBeLessThan(CHECK_TOLERANCE)
+      for (const k of [FILTER_BIAS_GRAD, RELU_GRAD, 'MaxPoolGrad', ADAM_UPDATE, BYTES_TO_UNIT, ...OWN_KERNELS[name]]) expect(got.kernels).toContain(k)
+      // The two-pass ReLU gradient (SimCLR's projection head is a plain dense layer that still has it).
+      if (name !== 'simclr') expect(got.kernels).not.toContain('Step')
+      expect(got.kernels).not.toContain('Sqrt') // tfjs's Adam
+    })
+  }
 })
