@@ -67,6 +67,50 @@ describe('buildUnet', () => {
     m.dispose()
   })
 
+  it("skips the image's gradient: the same weight gradients without the full-size input-gradient conv", async () => {
+    const model = buildUnet(tiny())
+    // The same network with its first layer computing the image's gradient too, as before.
+    const config = JSON.parse(JSON.stringify(model.toJSON(null, false))) as { config: { layers: { config: Record<string, unknown> }[] } }
+    const first = config.config.layers.find((l) => l.config.name === 'enc_conv0')!
+    // Saved in Keras's snake case, as every layer setting is.
+    expect(first.config.input_gradient).toBe(false)
+    delete first.config.input_gradient
+    const full = await tf.models.modelFromJSON(config as never)
+    full.setWeights(model.getWeights())
+    const { images, trimaps } = squares(2, 16, 4)
+    const grads = (m: tf.LayersModel): { values: Float32Array[]; kernels: string[] } => {
+      const x = tf.tensor4d(Float32Array.from(images.flatMap((im) => [...im].map((v) => v / 255))), [2, 16, 16, 3])
+      const y = tf.oneHot(tf.tensor1d(Int32Array.from(trimaps.flatMap((t) => [...t].map((v) => v - 1))), 'int32'), 3).reshape([2, 16, 16, 3])
+      const vars = m.trainableWeights.map((w) => w.read() as tf.Variable)
+      let values: Float32Array[] = []
+      const kernels: string[] = []
+      const inner = tf.engine().runKernel.bind(tf.engine())
+      tf.engine().runKernel = ((name: string, inputs: tf.NamedTensorMap, attrs: never) => {
+        const out = inner(name, inputs, attrs) as tf.Tensor
+        if (name === 'Conv2DBackpropInput' && (out.shape as number[])[3] === 3) kernels.push(name)
+        return out
+      }) as typeof inner
+      try {
+        const { grads: g } = tf.variableGrads(() => tf.losses.meanSquaredError(y, m.apply(x) as tf.Tensor) as tf.Scalar, vars)
+        values = vars.map((v) => g[v.name]!.dataSync() as Float32Array)
+        tf.dispose(Object.values(g))
+      } finally {
+        tf.engine().runKernel = inner
+      }
+      tf.dispose([x, y])
+      return { values, kernels }
+    }
+    const skipped = grads(model)
+    const computed = grads(full)
+    expect(computed.kernels).toEqual(['Conv2DBackpropInput'])
+    expect(skipped.kernels).toEqual([])
+    expect(skipped.values).toEqual(computed.values)
+    // Saved and loaded, a model keeps its first layer's setting; the other convs keep theirs.
+    const reloaded = await tf.models.modelFromJSON(JSON.parse(JSON.stringify(model.toJSON(null, false))) as never)
+    expect(reloaded.layers.filter((l) => l.name.startsWith('enc_conv')).map((l) => (l as unknown as { inputGradient: boolean }).inputGradient)).toEqual([false, true])
+    tf.dispose([model, full, reloaded].flatMap((m) => m.getWeights()))
+  })
+
   it('rejects an input size the pooling cannot halve', () => {
     expect(() => buildUnet(tiny({ inputSize: 18, channels: [4, 8, 16] }))).toThrow(/multiple of 4/)
   })

@@ -11,20 +11,28 @@ type T4 = tf.Tensor4D
 const filterGrad = (x: tf.Tensor, dy: tf.Tensor, shape: number[], strides: number, pad: 'same' | 'valid'): T4 =>
   tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', filterShape: shape } as never) as T4
 
-/** relu(conv2d(x, w, stride 1, 'same') + b); the gradient only needs x, w and the output. */
-export const convRelu = tf.customGrad(((x: T4, w: T4, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-  const y = fusedKernel('FusedConv2D', { x, filter: w, bias: b }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] }) as T4
-  save([x, w, y])
-  return {
-    value: y,
-    gradFunc: (dy: T4, saved: tf.Tensor[]) => {
-      const [sx, sw, sy] = saved as [T4, T4, T4]
-      const g = throughRelu(dy, sy)
-      const [gw, gb] = convFilterBiasGrad(sx, g, sw.shape, 1, 'same')
-      return [tf.conv2dTranspose(g, sw, sx.shape, 1, 'same'), gw, gb]
-    },
-  }
-}) as never) as unknown as (x: T4, w: T4, b: tf.Tensor1D) => T4
+/**
+ * relu(conv2d(x, w, stride 1, 'same') + b); the gradient only needs x, w and the output. Without
+ * `inputGradient` (a network's first layer, whose x is the image) x's gradient is zeros: tfjs never
+ * reads it there, and the full-size conv it would take is the step's largest input gradient.
+ */
+const convReluWith = (inputGradient: boolean): ((x: T4, w: T4, b: tf.Tensor1D) => T4) =>
+  tf.customGrad(((x: T4, w: T4, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
+    const y = fusedKernel('FusedConv2D', { x, filter: w, bias: b }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] }) as T4
+    save([x, w, y])
+    return {
+      value: y,
+      gradFunc: (dy: T4, saved: tf.Tensor[]) => {
+        const [sx, sw, sy] = saved as [T4, T4, T4]
+        const g = throughRelu(dy, sy)
+        const [gw, gb] = convFilterBiasGrad(sx, g, sw.shape, 1, 'same')
+        return [inputGradient ? tf.conv2dTranspose(g, sw, sx.shape, 1, 'same') : tf.zerosLike(sx), gw, gb]
+      },
+    }
+  }) as never) as unknown as (x: T4, w: T4, b: tf.Tensor1D) => T4
+
+export const convRelu = convReluWith(true)
+const convReluOnInput = convReluWith(false)
 
 /** relu(conv2dTranspose(x, w, k2 s2) + b), w [2,2,Cout,Cin]: the decoder's 2× upsampling. */
 export const upConvRelu = tf.customGrad(((x: T4, w: T4, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
@@ -79,6 +87,8 @@ interface ConvReluArgs {
   filters: number
   name?: string
   trainable?: boolean
+  /** false where the layer reads the model's input (see convReluWith); saved with the model. */
+  inputGradient?: boolean
 }
 
 abstract class FusedReluLayer extends tf.layers.Layer {
@@ -109,6 +119,17 @@ abstract class FusedReluLayer extends tf.layers.Layer {
 /** 3×3 'same' conv + ReLU. */
 export class ConvRelu extends FusedReluLayer {
   static readonly className = 'UnetConvRelu'
+  readonly inputGradient: boolean
+
+  constructor(args: ConvReluArgs) {
+    super(args)
+    this.inputGradient = args.inputGradient ?? true
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    // Only when false, so that other layers' saved configs stay as they were.
+    return this.inputGradient ? super.getConfig() : { ...super.getConfig(), inputGradient: false }
+  }
 
   protected kernelShape(inCh: number): number[] {
     return [3, 3, inCh, this.filters]
@@ -121,7 +142,7 @@ export class ConvRelu extends FusedReluLayer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as T4
-    return convRelu(x, this.kernel!.read() as T4, this.bias!.read() as tf.Tensor1D)
+    return (this.inputGradient ? convRelu : convReluOnInput)(x, this.kernel!.read() as T4, this.bias!.read() as tf.Tensor1D)
   }
 }
 

@@ -48,7 +48,7 @@ export function buildUnet(cfg: UnetConfig): tf.LayersModel {
   const skips: tf.SymbolicTensor[] = []
   let x: tf.SymbolicTensor = input
   cfg.channels.forEach((ch, i) => {
-    x = convRelu(`enc_conv${i}`, ch, x)
+    x = convRelu(`enc_conv${i}`, ch, x, i > 0)
     if (i < cfg.channels.length - 1) {
       skips.push(x)
       x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `enc_pool${i}` }).apply(x) as tf.SymbolicTensor
@@ -66,9 +66,10 @@ export function buildUnet(cfg: UnetConfig): tf.LayersModel {
   return tf.model({ inputs: input, outputs: out, name: 'unet' })
 }
 
-// 3×3 conv + ReLU as one layer whose gradient keeps only its output (see conv-relu-layers.ts).
-function convRelu(name: string, filters: number, x: tf.SymbolicTensor): tf.SymbolicTensor {
-  return new ConvRelu({ filters, name }).apply(x) as tf.SymbolicTensor
+// 3×3 conv + ReLU as one layer whose gradient keeps only its output (see conv-relu-layers.ts); the
+// first layer reads the image, which needs no gradient.
+function convRelu(name: string, filters: number, x: tf.SymbolicTensor, inputGradient = true): tf.SymbolicTensor {
+  return new ConvRelu({ filters, name, inputGradient }).apply(x) as tf.SymbolicTensor
 }
 
 export function encoderLayers(model: tf.LayersModel): tf.layers.Layer[] {
