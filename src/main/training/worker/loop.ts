@@ -7,6 +7,7 @@ import { adam } from './adam'
 import { deriveSeed } from './augment/random'
 import { epochOrder, toBatches } from './data/sampling'
 import { type Batch, batchTensors, disposeBatch, type HostBatch, type ImageSource, makeBatch, prepareBatch } from './data/source'
+import { throwOnGpuFault } from './gpu-faults'
 import { evaluateSegmentation, type SegmentationEval } from './metrics/evaluate'
 import { type HealthInput, type HealthMonitor, makeHealthMonitor } from './metrics/ssl-monitor'
 import { type Objective, needsTrimaps, objectiveInput, objectiveLoss } from './objectives'
@@ -164,7 +165,7 @@ async function runSteps(model: tf.LayersModel, data: ImageSource, cfg: TrainConf
       if (cancelled) break
       const batch = batchTensors(host)
       try {
-        const loss = readLoss(dispatchStep(model, batch, cfg.objective, ctx.optimizer, ctx.vars, deriveSeed(cfg.seed, epoch, s)))
+        const loss = readLoss(dispatchStep(model, batch, cfg.objective, ctx.optimizer, ctx.vars, deriveSeed(cfg.seed, epoch, s)), `by epoch ${epoch + 1}, step ${s + 1}`)
         // Handled here so that a read failing before it is awaited is not an unhandled rejection (which ends a worker).
         loss.catch(() => undefined)
         inFlight.push({ loss, step: s })
@@ -210,7 +211,7 @@ export async function stepOnBatch(
   vars: tf.Variable[],
   seed: number,
 ): Promise<number> {
-  return readLoss(dispatchStep(model, batch, objective, optimizer, vars, seed))
+  return readLoss(dispatchStep(model, batch, objective, optimizer, vars, seed), 'in a training step')
 }
 
 /** Queues one optimizer step on the backend; the returned loss is read with readLoss. */
@@ -221,9 +222,12 @@ function dispatchStep(model: tf.LayersModel, batch: Batch, objective: Objective,
   })
 }
 
-async function readLoss(loss: tf.Scalar): Promise<number> {
+/** The loss's value once the step has run; `where` names the step should the GPU have failed in it. */
+async function readLoss(loss: tf.Scalar, where: string): Promise<number> {
   try {
-    return (await loss.data())[0]!
+    const value = (await loss.data())[0]!
+    throwOnGpuFault(where)
+    return value
   } finally {
     loss.dispose()
   }

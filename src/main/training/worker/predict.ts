@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { AppError } from '../../../shared/errors'
 import { arraySource, disposeBatch, makeBatch } from './data/source'
+import { throwOnGpuFault } from './gpu-faults'
 
 export interface PredictedClasses {
   /** count × size² class ids (1 pet, 2 background, 3 border, one byte each), image after image. */
@@ -34,7 +35,10 @@ export async function predictClasses(model: tf.LayersModel, pixels: Uint8Array[]
   }
   const [ids, conf] = out
   try {
-    return { classes: Uint8Array.from(await ids.data<'int32'>()), confidence: Array.from(await conf.data<'float32'>()) }
+    const classes = Uint8Array.from(await ids.data<'int32'>())
+    const confidence = Array.from(await conf.data<'float32'>())
+    throwOnGpuFault('while predicting')
+    return { classes, confidence }
   } finally {
     tf.dispose([ids, conf])
   }

@@ -2,6 +2,7 @@
 // module inspects first, and installs the project's WGSL kernels (./kernels/webgpu). Used by backend.ts.
 import * as tf from '@tensorflow/tfjs'
 import { createRequire } from 'node:module'
+import { recordGpuFault } from './gpu-faults'
 import { registerWebgpuKernels } from './kernels/webgpu/register-webgpu'
 
 /** What the run trained on, as the adapter describes itself. */
@@ -115,10 +116,25 @@ async function registerBackend(adapter: AdapterLike): Promise<void> {
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu')
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu')
   tf.registerBackend('webgpu', async () => {
-    const device = await adapter.requestDevice(deviceDescriptor(adapter))
+    const device = (await adapter.requestDevice(deviceDescriptor(adapter))) as DeviceLike
+    watchErrors(device)
     return new WebGPUBackend(device as never, adapter.info as never)
   })
   registerWebgpuKernels()
+}
+
+/** The parts of a GPUDevice that report errors. */
+interface DeviceLike {
+  addEventListener(type: 'uncapturederror', listener: (e: { error: { message: string; constructor: { name: string } } }) => void): void
+  lost: Promise<{ reason?: string; message: string }>
+}
+
+const ERROR_KINDS: Record<string, string> = { GPUOutOfMemoryError: 'out of memory', GPUValidationError: 'a validation error', GPUInternalError: 'an internal error' }
+
+// tfjs-backend-webgpu never looks at the device's errors; gpu-faults.ts says why they matter.
+function watchErrors(device: DeviceLike): void {
+  device.addEventListener('uncapturederror', (e) => recordGpuFault(ERROR_KINDS[e.error.constructor.name] ?? 'an error', e.error.message))
+  void device.lost.then((info) => recordGpuFault('the loss of its device', `${info.reason ?? 'unknown'}: ${info.message}`))
 }
 
 // Large tensors need the adapter's own limits, not WebGPU's small defaults; timestamps feed tf.profile.

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs'
 import { EVAL_BATCH } from '../../../../shared/training-protocol'
 import { type ImageSource, disposeBatch, makeBatch } from '../data/source'
 import { toBatches } from '../data/sampling'
+import { throwOnGpuFault } from '../gpu-faults'
 import { addToConfusion, emptyConfusion, mergeConfusion, predictedClassIds } from './confusion'
 import { PaperMetricAccumulator, type PaperMetrics, type PooledMetrics, pooledMetrics } from './segmentation'
 
@@ -31,6 +32,7 @@ export async function evaluateSegmentation(
       const probs = model.predict(batch.x) as tf.Tensor4D
       const pred = await predictedClassIds(probs)
       probs.dispose()
+      throwOnGpuFault('while evaluating')
       const c = emptyConfusion()
       addToConfusion(c, pred, batch.ids!)
       paper.addBatch(c)
