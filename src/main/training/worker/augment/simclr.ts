@@ -2,9 +2,9 @@
 // terms: RandomResizedCrop, RandomHorizontalFlip, RandomApply(ColorJitter) and RandomGrayscale.
 import * as tf from '@tensorflow/tfjs'
 import { PAPER_SIMCLR_AUGMENT, type SimclrAugment } from '../../../../shared/training-protocol'
+import { SIMCLR_VIEWS } from '../kernels/webgpu/kernel-names'
 import { grayscale } from './colour'
 import { applyJitter, type ImageJitter } from './jitter'
-import { SIMCLR_VIEWS } from '../kernels/webgpu/kernel-names'
 import { makeRng, shuffleInPlace, uniform } from './random'
 import { packViewParams, VIEW_ROW } from './view-params'
 

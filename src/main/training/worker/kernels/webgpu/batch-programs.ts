@@ -34,7 +34,7 @@ export class BytesToUnitProgram extends PackedBytesProgram {
 
   getUserCode(): string {
     return `
-      var<private> unit : array<f32, 256> = array<f32, 256>(${UNIT});
+      const unit = array<f32, 256>(${UNIT});
 
       fn main(index : i32) {
         if (index * 4 >= uniforms.size) { return; }
