@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../src/main/training/worker/backend'
 import { filterGradWebgpu, planSlices } from '../../../src/main/training/worker/kernels/webgpu/filter-grad'
 import { RELU_GRAD } from '../../../src/main/training/worker/kernels/heap-kernels'
-import { ADAM_UPDATE, BYTES_TO_UNIT, DICE_GRAD, DICE_LOSS, FILTER_BIAS_GRAD, NT_XENT_ROWS, NT_XENT_ROWS_GRAD, SIMCLR_VIEWS, TRANSPOSED_FILTER_BIAS_GRAD, TRIMAP_ONE_HOT, UPSAMPLE_2X_RELU } from '../../../src/main/training/worker/kernels/webgpu/kernel-names'
+import { ADAM_UPDATE, BYTES_TO_UNIT, DICE_GRAD, DICE_LOSS, FILTER_BIAS_GRAD, NT_XENT_ROWS, NT_XENT_ROWS_GRAD, SIMCLR_VIEWS, SOFTMAX_GRAD, TRANSPOSED_FILTER_BIAS_GRAD, TRIMAP_ONE_HOT, UPSAMPLE_2X_RELU } from '../../../src/main/training/worker/kernels/webgpu/kernel-names'
 import { CHECK_OBJECTIVES, CHECK_TOLERANCE, type CheckName, checkSteps } from '../../../bench/webgpu-check'
 import { randomArray, relError, useCpu, useWasm } from './helpers'
 
@@ -213,4 +213,30 @@ describe.runIf(hasAdapter)('a U-Net on webgpu', () => {
       expect(got.kernels).not.toContain('Sqrt') // tfjs's Adam
     })
   }
+})
+
+describe.runIf(hasAdapter)("a softmax's gradient on webgpu", () => {
+  it("is tfjs's on cpu, in one pass (cpu keeps tfjs's own)", async () => {
+    const x = randomArray(2 * 5 * 4 * 3, 31, -3, 3)
+    const dy = randomArray(2 * 5 * 4 * 3, 32)
+    const grad = async (backend: 'cpu' | 'webgpu'): Promise<{ g: Float32Array; kernels: string[] }> => {
+      if (backend === 'cpu') await useCpu()
+      else await tf.setBackend('webgpu')
+      let g: Float32Array | undefined
+      const info = await tf.profile(async () => {
+        const xs = tf.tensor4d(x, [2, 5, 4, 3])
+        const dys = tf.tensor4d(dy, [2, 5, 4, 3])
+        const out = tf.grad((t) => tf.mul(tf.softmax(t), dys))(xs)
+        g = (await out.data()) as Float32Array
+        tf.dispose([xs, dys, out])
+      })
+      return { g: g!, kernels: info.kernelNames }
+    }
+    const want = await grad('cpu')
+    const got = await grad('webgpu')
+    expect(got.kernels).toContain(SOFTMAX_GRAD)
+    expect(got.kernels).not.toContain('Sum')
+    expect(relError(got.g, want.g)).toBeLessThan(1e-5)
+    expect(want.kernels).not.toContain(SOFTMAX_GRAD)
+  })
 })

@@ -1,5 +1,5 @@
-// WGSL programs for two backward ops that tfjs-webgpu runs as two passes each: the gradient through a
-// ReLU (Step, then Multiply) and a 2×2 stride-2 max-pool's gradient (positions, then a scatter).
+// WGSL programs for backward ops that tfjs-webgpu runs in several passes: the gradient through a ReLU
+// (Step, then Multiply), a 2×2 stride-2 max-pool's gradient (positions, then a scatter) and a softmax's.
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu'
 
 const WORKGROUP = 64
@@ -77,6 +77,44 @@ export class MaxPoolGrad2x2Program implements WebGPUProgram {
         let g = dy[index];
         for (var t = 0; t < 4; t = t + 1) {
           result[cells[t]] = select(0.0, g, t == best);
+        }
+      }
+    `
+  }
+}
+
+/**
+ * The gradient of a softmax over the last axis, dx = dy·y − (Σ dy·y)·y as tfjs's gradient orders it,
+ * one thread per row: one pass where tfjs's takes four (two products, a sum, a difference).
+ */
+export class SoftmaxGradProgram implements WebGPUProgram {
+  variableNames = ['dy', 'y']
+  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1]
+  outputShape: number[]
+  dispatchLayout: { x: number[] }
+  dispatch: [number, number, number]
+  shaderKey = 'unetSoftmaxGrad'
+  size = true
+
+  constructor(shape: number[]) {
+    this.outputShape = shape
+    this.dispatchLayout = flatLayout(shape)
+    this.dispatch = flatDispatch(shape.reduce((a, b) => a * b, 1) / shape[shape.length - 1]!)
+  }
+
+  getUserCode(): string {
+    const rank = this.outputShape.length
+    const last = rank === 1 ? 'uniforms.yShape' : `uniforms.yShape[${rank - 1}]`
+    return `
+      fn main(index : i32) {
+        let c = ${last};
+        let rows = uniforms.size / c;
+        if (index >= rows) { return; }
+        var s = 0.0;
+        for (var k = 0; k < c; k = k + 1) { s = s + dy[index * c + k] * y[index * c + k]; }
+        for (var k = 0; k < c; k = k + 1) {
+          let at = index * c + k;
+          result[at] = dy[at] * y[at] - s * y[at];
         }
       }
     `

@@ -58,3 +58,6 @@ export const NT_XENT_NORMALIZE = 'UnetNtXentNormalize'
 export const NT_XENT_ROWS = 'UnetNtXentRows'
 export const NT_XENT_ROWS_GRAD = 'UnetNtXentRowsGrad'
 export const NT_XENT_NORMALIZE_GRAD = 'UnetNtXentNormalizeGrad'
+
+/** Inputs { dy, y } of one shape, y a softmax over the last axis; output the gradient of its logits. */
+export const SOFTMAX_GRAD = 'UnetSoftmaxGrad'

@@ -1,15 +1,15 @@
 // Installs the project's WGSL kernels for the `webgpu` backend. In place of tfjs's: the filter gradient
-// (NCHW stays with tfjs's own) and the 2×2 max-pool gradient (others go to tfjs's). Asked for by name:
-// the U-Net layers' fused filter + bias gradients, one-pass ReLU gradient and one-pass 2× upsampling, Adam's update of one tensor
-// in two passes (adam.ts), a batch's bytes turned into its tensors (data/source.ts), SimCLR's views
-// of a batch in one program (augment/simclr.ts), and the Dice and NT-Xent losses with their gradients
-// (losses/).
+// (NCHW stays with tfjs's own), the 2×2 max-pool gradient (others go to tfjs's) and the softmax's
+// gradient (through the gradient registry). Asked for by name: the U-Net layers' fused filter
+// + bias gradients, one-pass ReLU gradient and one-pass 2× upsampling, Adam's update of one tensor in two
+// passes (adam.ts), a batch's bytes turned into its tensors (data/source.ts), SimCLR's views of a batch
+// in one program (augment/simclr.ts), and the Dice and NT-Xent losses with their gradients (losses/).
 import * as tf from '@tensorflow/tfjs'
 import { backend_util, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs'
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu'
 import { RELU_GRAD } from '../heap-kernels'
 import { type AdamAttrs, adamUpdateWebgpu } from './adam-program'
-import { MaxPoolGrad2x2Program, ReluGradProgram } from './backward-programs'
+import { MaxPoolGrad2x2Program, ReluGradProgram, SoftmaxGradProgram } from './backward-programs'
 import { bytesToUnitWebgpu, trimapOneHotWebgpu } from './batch-programs'
 import { filterGradWebgpu } from './filter-grad'
 import { diceGradWebgpu, diceWebgpu } from './dice-programs'
@@ -47,9 +47,11 @@ export function registerWebgpuKernels(): void {
     [names.NT_XENT_ROWS]: (args) => ntXentRowsWebgpu(args.inputs.sim!, args.attrs!.temperature as number, gpu(args)),
     [names.NT_XENT_ROWS_GRAD]: (args) => ntXentRowsGradWebgpu(args.inputs.sim!, args.inputs.dy!, args.attrs!.temperature as number, gpu(args)),
     [names.NT_XENT_NORMALIZE_GRAD]: (args) => normalizeRowsGradWebgpu(args.inputs.z!, args.inputs.zn!, args.inputs.dzn!, gpu(args)),
+    [names.SOFTMAX_GRAD]: (args) => softmaxGrad(args.inputs.dy!, args.inputs.y!, gpu(args)),
     MaxPoolGrad: (args) => maxPoolGrad2x2(args.inputs.dy!, args.inputs.input!, args.attrs as never, gpu(args)) ?? originalMaxPoolGrad!.kernelFunc(args),
   }
   for (const [kernelName, kernelFunc] of Object.entries(kernels)) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc })
+  fuseSoftmaxGradient()
   registered = true
 }
 
@@ -62,6 +64,28 @@ function takeOver(name: string): KernelConfig | undefined {
   const original = tf.getKernel(name, 'webgpu')
   if (original) tf.unregisterKernel(name, 'webgpu')
   return original
+}
+
+/**
+ * Softmax's gradient in one pass where the backend has the kernel (webgpu), tfjs's own elsewhere:
+ * gradients are registered for all backends at once, so this one decides per call. (tfjs's softmax is
+ * over the last axis only, as the kernel's is.)
+ */
+function fuseSoftmaxGradient(): void {
+  const original = tf.getGradient('Softmax')
+  if (!original) return
+  tf.registerGradient({
+    ...original,
+    gradFunc: (dy, saved, attrs) => {
+      if (!tf.getKernel(names.SOFTMAX_GRAD, tf.getBackend())) return original.gradFunc(dy, saved, attrs)
+      return { logits: () => tf.engine().runKernel(names.SOFTMAX_GRAD, { dy: dy as tf.Tensor, y: saved[0]! }) as tf.Tensor }
+    },
+  })
+}
+
+function softmaxGrad(dy: TensorInfo, y: TensorInfo, backend: WebGPUBackend): TensorInfo {
+  if (dy.dtype !== 'float32' || y.dtype !== 'float32' || dy.shape.join() !== y.shape.join()) throw new Error(`${names.SOFTMAX_GRAD} needs two float32 tensors of one shape`)
+  return backend.runWebGPUProgram(new SoftmaxGradProgram(y.shape), [dy, y], 'float32')
 }
 
 function reluGrad(dy: TensorInfo, y: TensorInfo, backend: WebGPUBackend): TensorInfo {
