@@ -11,43 +11,49 @@ type T4 = tf.Tensor4D
 const filterGrad = (x: tf.Tensor, dy: tf.Tensor, shape: number[], strides: number, pad: 'same' | 'valid'): T4 =>
   tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', filterShape: shape } as never) as T4
 
+type FusedReluOp = (x: T4, w: T4, b: tf.Tensor1D) => T4
+
 /**
- * relu(conv2d(x, w, stride 1, 'same') + b); the gradient only needs x, w and the output. Without
- * `inputGradient` (a network's first layer, whose x is the image) x's gradient is zeros: tfjs never
- * reads it there, and the full-size conv it would take is the step's largest input gradient.
+ * An op relu(f(x, w) + b) whose gradient keeps only x, w and the output y: `backward` gets the output
+ * gradient taken through the ReLU and returns the gradients of x, w and b.
  */
-const convReluWith = (inputGradient: boolean): ((x: T4, w: T4, b: tf.Tensor1D) => T4) =>
-  tf.customGrad(((x: T4, w: T4, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-    const y = fusedKernel('FusedConv2D', { x, filter: w, bias: b }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] }) as T4
+function fusedReluOp(forward: FusedReluOp, backward: (g: T4, x: T4, w: T4) => [T4, T4, tf.Tensor1D]): FusedReluOp {
+  return tf.customGrad(((x: T4, w: T4, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
+    const y = forward(x, w, b)
     save([x, w, y])
     return {
       value: y,
       gradFunc: (dy: T4, saved: tf.Tensor[]) => {
         const [sx, sw, sy] = saved as [T4, T4, T4]
-        const g = throughRelu(dy, sy)
-        const [gw, gb] = convFilterBiasGrad(sx, g, sw.shape, 1, 'same')
-        return [inputGradient ? tf.conv2dTranspose(g, sw, sx.shape, 1, 'same') : tf.zerosLike(sx), gw, gb]
+        return backward(throughRelu(dy, sy), sx, sw)
       },
     }
-  }) as never) as unknown as (x: T4, w: T4, b: tf.Tensor1D) => T4
+  }) as never) as unknown as FusedReluOp
+}
+
+/**
+ * relu(conv2d(x, w, stride 1, 'same') + b). Without `inputGradient` (a network's first layer, whose x
+ * is the image) x's gradient is zeros: tfjs never reads it there, and the full-size conv it would take
+ * is the step's largest input gradient.
+ */
+const convReluWith = (inputGradient: boolean): FusedReluOp =>
+  fusedReluOp(
+    (x, w, b) => fusedKernel('FusedConv2D', { x, filter: w, bias: b }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] }) as T4,
+    (g, x, w) => {
+      const [gw, gb] = convFilterBiasGrad(x, g, w.shape, 1, 'same')
+      return [inputGradient ? tf.conv2dTranspose(g, w, x.shape, 1, 'same') : tf.zerosLike(x), gw, gb]
+    },
+  )
 
 export const convRelu = convReluWith(true)
 const convReluOnInput = convReluWith(false)
 
 /** relu(conv2dTranspose(x, w, k2 s2) + b), w [2,2,Cout,Cin]: the decoder's 2× upsampling. */
-export const upConvRelu = tf.customGrad(((x: T4, w: T4, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-  const y = tf.tidy(() => upsample2x(x, w, b))
-  save([x, w, y])
-  return {
-    value: y,
-    gradFunc: (dy: T4, saved: tf.Tensor[]) => {
-      const [sx, sw, sy] = saved as [T4, T4, T4]
-      const g = throughRelu(dy, sy)
-      // A transposed conv's input gradient is the forward conv; its filter gradient swaps x and dy.
-      return [tf.conv2d(g, sw, 2, 'valid'), ...upFilterBiasGrad(g, sx, sw.shape)]
-    },
-  }
-}) as never) as unknown as (x: T4, w: T4, b: tf.Tensor1D) => T4
+export const upConvRelu = fusedReluOp(
+  (x, w, b) => tf.tidy(() => upsample2x(x, w, b)),
+  // A transposed conv's input gradient is the forward conv; its filter gradient swaps x and dy.
+  (g, x, w) => [tf.conv2d(g, w, 2, 'valid'), ...upFilterBiasGrad(g, x, w.shape)],
+)
 
 // On webgpu, the ReLU gradient in one pass (reluGrad does the same on wasm; elsewhere Step, then Multiply).
 const throughRelu = (dy: T4, y: T4): T4 =>

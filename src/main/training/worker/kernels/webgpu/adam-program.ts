@@ -2,9 +2,8 @@
 // tfjs's ≈ 14 element-wise programs; used by the UnetAdamUpdate kernel (register-webgpu.ts). The two
 // moments live in one packed tensor [m | v] (training/worker/adam.ts keeps it), so that one pass writes both.
 import type { TensorInfo } from '@tensorflow/tfjs'
-import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu'
-
-const WORKGROUP = 64
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu'
+import { FlatProgram } from './flat-program'
 
 /** The step's scalars, as tfjs's AdamOptimizer uses them (all rounded to float32 on the way in). */
 export interface AdamAttrs {
@@ -19,20 +18,8 @@ export interface AdamAttrs {
 
 const UNIFORMS = 'beta1 : f32, beta2 : f32, oneMinusBeta1 : f32, oneMinusBeta2 : f32, correction1 : f32, correction2 : f32, epsilon : f32, negLearningRate : f32,'
 
-abstract class AdamPass implements WebGPUProgram {
-  abstract variableNames: string[]
-  abstract shaderKey: string
+abstract class AdamPass extends FlatProgram {
   uniforms = UNIFORMS
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1]
-  dispatchLayout: { x: number[] }
-  dispatch: [number, number, number]
-  size = true
-
-  constructor(public outputShape: number[]) {
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) }
-    this.dispatch = [Math.ceil(outputShape.reduce((a, b) => a * b, 1) / WORKGROUP), 1, 1]
-  }
-  abstract getUserCode(): string
 }
 
 // The same operations in the same order as tfjs's AdamOptimizer.applyGradients, so that the result

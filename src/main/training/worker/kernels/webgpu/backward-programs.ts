@@ -1,28 +1,13 @@
 // WGSL programs for backward ops that tfjs-webgpu runs in several passes: the gradient through a ReLU
 // (Step, then Multiply), a 2×2 stride-2 max-pool's gradient (positions, then a scatter) and a softmax's.
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu'
+import { FlatProgram } from './flat-program'
 
-const WORKGROUP = 64
-
-const flatLayout = (shape: number[]): { x: number[] } => ({ x: shape.map((_, i) => i) })
-// One axis of workgroups; tfjs folds it into 2-D or 3-D past the device's per-axis limit.
-const flatDispatch = (threads: number): [number, number, number] => [Math.ceil(threads / WORKGROUP), 1, 1]
+const elements = (shape: number[]): number => shape.reduce((a, b) => a * b, 1)
 
 /** dx = dy where the ReLU's output y is positive, else 0, in one pass. */
-export class ReluGradProgram implements WebGPUProgram {
+export class ReluGradProgram extends FlatProgram {
   variableNames = ['dy', 'y']
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1]
-  outputShape: number[]
-  dispatchLayout: { x: number[] }
-  dispatch: [number, number, number]
   shaderKey = 'unetReluGrad'
-  size = true
-
-  constructor(shape: number[]) {
-    this.outputShape = shape
-    this.dispatchLayout = flatLayout(shape)
-    this.dispatch = flatDispatch(shape.reduce((a, b) => a * b, 1))
-  }
 
   getUserCode(): string {
     // A product rather than select(): a NaN or ∞ in dy stays NaN where y ≤ 0, as Step·dy gives it on cpu.
@@ -40,19 +25,13 @@ export class ReluGradProgram implements WebGPUProgram {
  * MaxPoolGrad for 2×2 stride-2 windows that tile x: one thread per window writes its four cells, dy at
  * the window's first maximum in row-major order (the cell the cpu kernel picks) and 0 at the others.
  */
-export class MaxPoolGrad2x2Program implements WebGPUProgram {
+export class MaxPoolGrad2x2Program extends FlatProgram {
   variableNames = ['dy', 'x']
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1]
-  outputShape: number[]
-  dispatchLayout: { x: number[] }
-  dispatch: [number, number, number]
   shaderKey = 'unetMaxPoolGrad2x2'
 
-  /** xShape: [N, H, W, C] with H and W even. */
+  /** xShape: [N, H, W, C] with H and W even: a thread per window. */
   constructor(xShape: number[]) {
-    this.outputShape = xShape
-    this.dispatchLayout = flatLayout(xShape)
-    this.dispatch = flatDispatch(xShape.reduce((a, b) => a * b, 1) / 4)
+    super(xShape, elements(xShape) / 4)
   }
 
   getUserCode(): string {
@@ -87,19 +66,12 @@ export class MaxPoolGrad2x2Program implements WebGPUProgram {
  * The gradient of a softmax over the last axis, dx = dy·y − (Σ dy·y)·y as tfjs's gradient orders it,
  * one thread per row: one pass where tfjs's takes four (two products, a sum, a difference).
  */
-export class SoftmaxGradProgram implements WebGPUProgram {
+export class SoftmaxGradProgram extends FlatProgram {
   variableNames = ['dy', 'y']
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1]
-  outputShape: number[]
-  dispatchLayout: { x: number[] }
-  dispatch: [number, number, number]
   shaderKey = 'unetSoftmaxGrad'
-  size = true
 
   constructor(shape: number[]) {
-    this.outputShape = shape
-    this.dispatchLayout = flatLayout(shape)
-    this.dispatch = flatDispatch(shape.reduce((a, b) => a * b, 1) / shape[shape.length - 1]!)
+    super(shape, elements(shape) / shape[shape.length - 1]!)
   }
 
   getUserCode(): string {

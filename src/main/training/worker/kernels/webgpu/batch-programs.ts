@@ -1,26 +1,14 @@
 // WGSL programs that turn a batch's bytes into the tensors a step reads: images as floats in [0, 1], and
 // trimaps as one-hot targets. Each thread reads one int32 word of four packed bytes.
 import type { TensorInfo } from '@tensorflow/tfjs'
-import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu'
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu'
+import { FlatProgram } from './flat-program'
 
-const WORKGROUP = 64
-
-abstract class PackedBytesProgram implements WebGPUProgram {
-  abstract variableNames: string[]
-  abstract shaderKey: string
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1]
-  dispatchLayout: { x: number[] }
-  dispatch: [number, number, number]
-  size = true
-
-  constructor(
-    public outputShape: number[],
-    bytes: number,
-  ) {
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) }
-    this.dispatch = [Math.ceil(Math.ceil(bytes / 4) / WORKGROUP), 1, 1]
+/** A thread per int32 word of the packed bytes. */
+abstract class PackedBytesProgram extends FlatProgram {
+  constructor(outputShape: number[], bytes: number) {
+    super(outputShape, Math.ceil(bytes / 4))
   }
-  abstract getUserCode(): string
 }
 
 // byte / 255 rounded once from the exact quotient, as the host computes it: a float32 division on the

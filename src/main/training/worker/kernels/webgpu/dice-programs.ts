@@ -5,6 +5,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs'
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu'
 import { SumSlicesProgram, sumSlicesUniforms } from './filter-grad-programs'
+import { FlatProgram } from './flat-program'
 
 const THREADS = 64
 /** Pixels one workgroup sums: 16 per thread. */
@@ -99,21 +100,10 @@ class DiceLossProgram implements WebGPUProgram {
  * dLoss/dp at each pixel and class, times the upstream gradient dy:
  * −dy · (l / C) · (2·y_c·D_c − (2·I_c + ε)) / D_c², with D_c = T_c + P_c + ε.
  */
-class DiceGradProgram implements WebGPUProgram {
+class DiceGradProgram extends FlatProgram {
   variableNames = ['y', 'sums', 'dy']
   uniforms = 'eps : f32,'
-  workgroupSize: [number, number, number] = [THREADS, 1, 1]
-  outputShape: number[]
-  dispatchLayout: { x: number[] }
-  dispatch: [number, number, number]
   shaderKey = 'unetDiceGrad'
-  size = true
-
-  constructor(shape: number[]) {
-    this.outputShape = shape
-    this.dispatchLayout = { x: shape.map((_, i) => i) }
-    this.dispatch = [Math.ceil(shape.reduce((a, b) => a * b, 1) / THREADS), 1, 1]
-  }
 
   getUserCode(): string {
     return `

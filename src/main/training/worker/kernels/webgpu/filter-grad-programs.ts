@@ -1,6 +1,7 @@
 // WGSL programs for a conv's filter (and bias) gradient on tfjs's webgpu backend: a split-K GEMM of the
 // conv's patches (gathered from x on the fly) with dy, then a sum of the slices' partial products.
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu'
+import { FlatProgram } from './flat-program'
 import { LOADS, THREADS, TILE, TILE_PRODUCT, tileDeclarations } from './tile-gemm'
 
 
@@ -115,22 +116,10 @@ const PATCH_SNIPPET = `
  * the filter rows (as [kh, kw, Cin, Cout], the same order), a conv's bias row, or a transposed conv's
  * bias column summed over its kh·kw taps, read straight from the partials so none needs a slice.
  */
-export class SumSlicesProgram implements WebGPUProgram {
+export class SumSlicesProgram extends FlatProgram {
   variableNames = ['partials']
   uniforms = 'rowOffset : i32, colOffset : i32, outCols : i32, taps : i32, tapStride : i32,'
-  workgroupSize: [number, number, number] = [64, 1, 1]
-  outputShape: number[]
-  dispatchLayout: { x: number[] }
-  dispatch: [number, number, number]
   shaderKey = 'unetSumSlices'
-  size = true
-
-  constructor(outputShape: number[]) {
-    this.outputShape = outputShape
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) }
-    const size = outputShape.reduce((a, b) => a * b, 1)
-    this.dispatch = [Math.ceil(size / this.workgroupSize[0]), 1, 1]
-  }
 
   getUserCode(): string {
     return `

@@ -4,6 +4,7 @@
 // same way, and the gradient back through the normalisation.
 import type { TensorInfo } from '@tensorflow/tfjs'
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu'
+import { FlatProgram } from './flat-program'
 
 const THREADS = 64
 /** What the diagonal's logits lose, as in losses/nt-xent.ts, so that exp gives 0 there. */
@@ -12,18 +13,9 @@ const SELF = 1e9
 const FLOOR = 1e-12
 
 /** A thread per row of z [rows, D]; the output has z's shape. */
-abstract class PerRowProgram implements WebGPUProgram {
-  abstract variableNames: string[]
-  abstract shaderKey: string
-  workgroupSize: [number, number, number] = [THREADS, 1, 1]
-  outputShape: number[]
-  dispatchLayout: { x: number[] }
-  dispatch: [number, number, number]
-
+abstract class PerRowProgram extends FlatProgram {
   constructor(shape: number[]) {
-    this.outputShape = shape
-    this.dispatchLayout = { x: shape.map((_, i) => i) }
-    this.dispatch = [Math.ceil(shape[0]! / THREADS), 1, 1]
+    super(shape, shape[0]!)
   }
 
   /** The row's work, with index (the row), d (its length) in scope. */
