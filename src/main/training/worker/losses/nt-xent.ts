@@ -43,10 +43,10 @@ function fusedNtXent(z: tf.Tensor2D, temperature: number): tf.Scalar {
   const f = tf.customGrad(((x: tf.Tensor2D, save: tf.GradSaveFunc) => {
     const zn = tf.engine().runKernel(NT_XENT_NORMALIZE, { z: x }) as tf.Tensor2D
     const sim = tf.matMul(zn, zn, false, true)
-    const rows = tf.engine().runKernel(NT_XENT_ROWS, { sim }, { temperature }) as tf.Tensor1D
+    const rowLosses = tf.engine().runKernel(NT_XENT_ROWS, { sim }, { temperature }) as tf.Tensor1D
     save([x, zn, sim])
     return {
-      value: tf.mean(rows) as tf.Scalar,
+      value: tf.mean(rowLosses) as tf.Scalar,
       gradFunc: (dy: tf.Scalar, saved: tf.Tensor[]) => {
         const [sx, szn, ssim] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]
         const g = tf.engine().runKernel(NT_XENT_ROWS_GRAD, { sim: ssim, dy: tf.reshape(dy, [1]) }, { temperature }) as tf.Tensor2D
